@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_ALGO_H
+#define QM_ALGO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The algorithm table. Each proof-of-work algorithm is one const struct algo
+ * with a portable reference hash, a per-job prepare step and a list of scan
+ * implementations, best first, portable last. Nothing outside algos/ branches
+ * on an algorithm: what differs between them is a field here.
+ *
+ * Byte orders (digibyte-pow.md §1): headers are the 80 serialized bytes;
+ * hashes and targets are 32 bytes in internal order, read as little-endian
+ * 256-bit numbers (byte 31 most significant).
+ */
+
+#define HEADER_LEN 80
+#define NONCE_OFFSET 76
+#define NTIME_OFFSET 68
+#define NBITS_OFFSET 72
+#define HASH_LEN 32
+
+/* Per-call parameters that are not part of the header. */
+struct algo_params {
+	/*
+	 * Odocrypt epoch length in seconds (digibyte-pow.md §2, §4.1); the
+	 * key is nTime - nTime % odo_interval of the header being hashed.
+	 */
+	uint32_t odo_interval;
+	/* Forced Odocrypt key, used instead of the derived one when has_odo_key. */
+	uint32_t odo_key;
+	int has_odo_key;
+};
+
+/* Mainnet epoch, the default of --network. */
+#define ODO_INTERVAL_MAINNET 864000u
+#define ODO_INTERVAL_TESTNET 86400u
+#define ODO_INTERVAL_REGTEST 4u
+#define ODO_INTERVAL_REGTEST_717 60u
+
+/* Reference hash of one header; out is the PoW hash in internal order. */
+typedef void algo_hash_fn(const struct algo_params *params, const uint8_t header[HEADER_LEN],
+			  uint8_t out[HASH_LEN]);
+
+/*
+ * Per-job precomputation: fills ctx (algo->ctx_size bytes, 64-byte aligned,
+ * owned by the worker) from a header whose nonce is ignored. Called whenever
+ * any header byte other than the nonce changes. Returns 0, or negative on a
+ * header the algorithm cannot hash.
+ */
+typedef int algo_prepare_fn(void *ctx, const struct algo_params *params,
+			    const uint8_t header[HEADER_LEN]);
+
+/*
+ * Scans nonces first..last (inclusive, so 0xffffffff is reachable) of the
+ * prepared header and writes to hits[] the nonces whose hash is <= target
+ * (32 bytes, little-endian), in increasing order, at most max_hits of them.
+ * Returns the number of hits written. Hits are candidates: the caller
+ * re-checks each with algo->hash. Never allocates, locks or logs.
+ */
+typedef unsigned algo_scan_fn(void *ctx, const uint8_t target[HASH_LEN], uint32_t first,
+			      uint32_t last, uint32_t *hits, unsigned max_hits);
+
+struct algo_impl {
+	const char *name;     /* "portable", "avx2", ...: logs and --cpu-impl */
+	unsigned cpu_needs;   /* enum cpu_flags the impl needs */
+	unsigned lanes;       /* nonces per inner step */
+	algo_scan_fn *scan;
+};
+
+struct algo {
+	const char *name;            /* "sha256d": -a and logs */
+	const char *node_name;       /* name getblocktemplate takes: "sha256d", "odo" */
+	uint32_t version_bits;       /* nVersion & 0xF00 (digibyte-pow.md §2) */
+	algo_hash_fn *hash;          /* portable reference; re-checks every hit */
+	size_t ctx_size;             /* per-worker memory for prepare/scan, largest impl */
+	algo_prepare_fn *prepare;
+	const struct algo_impl *impls; /* best first, portable last */
+	unsigned n_impls;
+	double share_scale;          /* pool difficulty factor (stratum-and-gbt.md §1) */
+	const char *kernel;          /* OpenCL kernel file name, or NULL */
+};
+
+#define ALGO_VERSION_MASK 0x00000F00u
+
+/* All algorithms, in display order, and their count. */
+extern const struct algo *const algo_table[];
+extern const unsigned algo_count;
+
+/* Finds an algorithm by name or node name (case-insensitive); NULL if none. */
+const struct algo *algo_find(const char *name);
+
+/* Finds an implementation of a by name; NULL if none. */
+const struct algo_impl *algo_impl_find(const struct algo *a, const char *name);
+
+/*
+ * Runs impl against a->hash on fixed headers, through prepare and scan, with
+ * targets that must hit and must miss. Returns 0 when they agree, negative
+ * otherwise. ctx must hold a->ctx_size bytes, 64-byte aligned.
+ */
+int algo_selftest(const struct algo *a, const struct algo_impl *impl, void *ctx);
+
+/*
+ * Picks the first implementation of a whose cpu_needs are all in cpu_flags
+ * and which passes algo_selftest. With force set, only the impl of that name
+ * is considered. Returns NULL when none qualifies; *why then says why
+ * (a static string).
+ */
+const struct algo_impl *algo_select(const struct algo *a, unsigned cpu_flags, const char *force,
+				    const char **why);
+
+/* Allocates a->ctx_size bytes aligned to 64 (free with algo_ctx_free). NULL on failure. */
+void *algo_ctx_new(const struct algo *a);
+void algo_ctx_free(void *ctx);
+
+/* 1 if hash <= target, both 32-byte little-endian numbers (equality passes). */
+static inline int hash_le_target(const uint8_t hash[HASH_LEN], const uint8_t target[HASH_LEN])
+{
+	for (int i = HASH_LEN - 1; i >= 0; i--) {
+		if (hash[i] != target[i])
+			return hash[i] < target[i];
+	}
+	return 1;
+}
+
+/*
+ * Decodes compact nBits (digibyte-pow.md §5) into a 32-byte little-endian
+ * target. Returns 0 for a valid target, -1 if negative, overflowed or zero
+ * (target is then what the decoder produced).
+ */
+int bits_to_target(uint32_t nbits, uint8_t target[HASH_LEN]);
+
+/* Odocrypt key for nTime under interval (digibyte-pow.md §4.1). */
+static inline uint32_t odo_key_for_time(uint32_t ntime, uint32_t interval)
+{
+	return ntime - ntime % interval;
+}
+
+/* The key params select for header: forced, else derived from its nTime. */
+uint32_t algo_odo_key(const struct algo_params *params, const uint8_t header[HEADER_LEN]);
+
+/* The algorithms, declared here so the table in algo.c needs no other header. */
+extern const struct algo algo_sha256d;
+extern const struct algo algo_scrypt;
+extern const struct algo algo_skein;
+extern const struct algo algo_qubit;
+extern const struct algo algo_odocrypt;
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_HEX_H
+#define QM_HEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Hex codec. hex_decode() accepts exactly 2*len hex digits (either case) and
+ * nothing else: returns 0, or -1 on a wrong length or a non-hex digit (out
+ * is then unspecified). hex_encode() writes 2*len lowercase digits and a NUL.
+ */
+int hex_decode(const char *hex, uint8_t *out, size_t len);
+void hex_encode(const uint8_t *in, size_t len, char *out);
+
+/* Decodes a hex string of any even length up to max bytes; returns the length or -1. */
+long hex_decode_var(const char *hex, uint8_t *out, size_t max);
+
+/* Reverses len bytes in place (internal <-> display order). */
+void bytes_reverse(uint8_t *p, size_t len);
+
+#endif
