@@ -183,7 +183,11 @@ int main(void)
 
 	cpu_features_str(cpu, names, sizeof(names));
 	tap_diag("CPU features: %s", names);
-	for (unsigned i = 0; i < algo_count; i++)
-		test_algo(algo_table[i], cpu);
+	/* QM_TEST_ALGO=name narrows a run while working on one algorithm. */
+	const char *only = getenv("QM_TEST_ALGO");
+	for (unsigned i = 0; i < algo_count; i++) {
+		if (!only || !strcmp(only, algo_table[i]->name))
+			test_algo(algo_table[i], cpu);
+	}
 	return tap_done();
 }
