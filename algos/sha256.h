@@ -14,6 +14,8 @@ struct sha256 {
 };
 
 extern const uint32_t sha256_iv[8];
+/* Round constants K0..K63 (FIPS 180-4 §4.2.2), for the SIMD paths. */
+extern const uint32_t sha256_k[64];
 
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
