@@ -13,6 +13,7 @@
 /* THE list of algorithms (style.md §7): tests, --benchmark and -a walk it. */
 const struct algo *const algo_table[] = {
 	&algo_sha256d,
+	&algo_scrypt,
 };
 const unsigned algo_count = sizeof(algo_table) / sizeof(algo_table[0]);
 

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_SCRYPT_H
+#define QM_SCRYPT_H
+
+#include <stdint.h>
+
+#include "algo.h"
+
+/*
+ * scrypt with N = 1024, r = 1, p = 1 and password = salt = the 80-byte
+ * header (digibyte-pow.md §3.2, RFC 7914). A block X is 128 bytes, held as
+ * 32 little-endian words; the ROMix scratchpad V is N blocks (128 KiB).
+ */
+
+#define SCRYPT_N 1024u
+#define SCRYPT_BLOCK_WORDS 32u
+#define SCRYPT_PAD_WORDS (SCRYPT_N * SCRYPT_BLOCK_WORDS)
+/* The widest impl (AVX-512) hashes this many nonces at once. */
+#define SCRYPT_MAX_LANES 16u
+
+/*
+ * Per-job context shared by the scan implementations. The HMAC key is the
+ * whole header, nonce included; being longer than 64 bytes it is first
+ * hashed (RFC 2104 §2), so the key, and with it the ipad/opad states and
+ * everything PBKDF2 chains on them, changes with every nonce. What does not:
+ * the SHA-256 midstate of header bytes 0..63 for hashing that key. The
+ * scratchpads of all lanes follow, so scan never allocates.
+ */
+struct scrypt_ctx {
+	uint32_t key_midstate[8];
+	uint8_t header[HEADER_LEN];
+	uint8_t key_tail[64];   /* header bytes 64..79 padded as the end of an 80-byte message */
+	uint8_t salt_tail[64];  /* the same, then INT(i), padded as the end of 64 + 84 bytes */
+	_Alignas(64) uint32_t pad[SCRYPT_MAX_LANES * SCRYPT_PAD_WORDS];
+};
+
+/* The HMAC-SHA256 states keyed by one header: after K ^ ipad and K ^ opad. */
+struct scrypt_hmac {
+	uint32_t inner[8];
+	uint32_t outer[8];
+};
+
+/*
+ * The stages of §3.2, exposed for tests/test_scrypt.c and the scans.
+ * b = Salsa20/8(b xor bx), the 8-round core with its feed-forward addition.
+ */
+void scrypt_salsa20_8_xor(uint32_t b[16], const uint32_t bx[16]);
+
+/* BlockMix with r = 1, in place. */
+void scrypt_blockmix(uint32_t x[SCRYPT_BLOCK_WORDS]);
+
+/* ROMix step 2 (fills v, SCRYPT_PAD_WORDS words) and step 3, in place on x. */
+void scrypt_romix_fill(uint32_t x[SCRYPT_BLOCK_WORDS], uint32_t *v);
+void scrypt_romix_mix(uint32_t x[SCRYPT_BLOCK_WORDS], const uint32_t *v);
+
+/* Step 1: x = PBKDF2-HMAC-SHA256(header, header, 1, 128) as 32 LE words. */
+void scrypt_pbkdf2_in(const uint8_t header[HEADER_LEN], uint32_t x[SCRYPT_BLOCK_WORDS]);
+
+/* Step 4: out = PBKDF2-HMAC-SHA256(header, x as 128 LE bytes, 1, 32). */
+void scrypt_pbkdf2_out(const uint8_t header[HEADER_LEN], const uint32_t x[SCRYPT_BLOCK_WORDS],
+		       uint8_t out[HASH_LEN]);
+
+/*
+ * The same two PBKDF2 steps for the scans, from a prepared ctx and a nonce:
+ * scrypt_lane_in fills the HMAC states of that nonce and its step-1 block x;
+ * scrypt_lane_out returns the SHA-256 state of the PoW hash (the hash is
+ * that state stored big-endian, so its most significant little-endian word
+ * is bswap32(state[7])).
+ */
+void scrypt_lane_in(const struct scrypt_ctx *ctx, uint32_t nonce, struct scrypt_hmac *hmac,
+		    uint32_t x[SCRYPT_BLOCK_WORDS]);
+void scrypt_lane_out(const struct scrypt_hmac *hmac, const uint32_t x[SCRYPT_BLOCK_WORDS],
+		     uint32_t state[8]);
+
+/*
+ * Finishes lanes 0..count-1 of a multi-lane step whose lane k hashed nonce
+ * first + k with HMAC states hmac[k] and block x + k * SCRYPT_BLOCK_WORDS:
+ * step 4, the target test, and the hits appended to hits[n..max_hits).
+ * Returns the new number of hits.
+ */
+unsigned scrypt_lanes_out(const struct scrypt_hmac *hmac, const uint32_t *x, unsigned count,
+			  uint32_t first, const uint8_t target[HASH_LEN], uint32_t *hits,
+			  unsigned n, unsigned max_hits);
+
+/* Scan implementations, one per ISA file. */
+algo_scan_fn scrypt_scan_portable;
+algo_scan_fn scrypt_scan_sse41;
+algo_scan_fn scrypt_scan_avx2;
+algo_scan_fn scrypt_scan_avx512;
+
+#endif
