@@ -1,10 +1,295 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * quintminer: options -> config -> the chosen mode. Owns the process state
+ * (signal flag, log level) and is the only place that exits.
+ */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "algo.h"
+#include "bench.h"
+#include "config.h"
+#include "cpu.h"
+#include "hex.h"
+#include "log.h"
+#include "miner.h"
+#include "source.h"
+#include "stats.h"
+#include "topo.h"
+#include "work.h"
 
-int main(void)
+#define STATUS_INTERVAL_S 10.0
+#define EXIT_USAGE 2
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
 {
-	printf("%u algorithms\n", algo_count);
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static int run_hash(const struct config *cfg)
+{
+	uint8_t hash[HASH_LEN];
+	char hex[2 * HASH_LEN + 1];
+
+	cfg->algo->hash(&cfg->params, cfg->hash_header, hash);
+	bytes_reverse(hash, HASH_LEN); /* display order, as DigiByte Core prints it */
+	hex_encode(hash, HASH_LEN, hex);
+	printf("%s\n", hex);
 	return 0;
+}
+
+static int run_cpu_features(const struct config *cfg)
+{
+	unsigned flags = cpu_features();
+	char names[256];
+
+	cpu_features_str(flags, names, sizeof(names));
+	printf("CPU features: %s\n", names[0] ? names : "(none)");
+	for (unsigned i = 0; i < algo_count; i++) {
+		const struct algo *a = algo_table[i];
+		const char *why;
+		const struct algo_impl *impl = algo_select(a, flags, cfg->cpu_impl, &why);
+		printf("%-9s %-9s (built:", a->name, impl ? impl->name : "none");
+		for (unsigned k = 0; k < a->n_impls; k++)
+			printf(" %s", a->impls[k].name);
+		printf(")%s%s\n", impl ? "" : " - ", impl ? "" : why);
+	}
+	return 0;
+}
+
+static unsigned default_threads(const struct config *cfg, struct topo *topo)
+{
+	if (cfg->threads)
+		return cfg->threads;
+	if (topo)
+		return topo_core_count(topo);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static int run_benchmark(const struct config *cfg, struct topo *topo)
+{
+	struct bench_result results[64];
+	unsigned n = 0, flags = cpu_features();
+	unsigned threads = default_threads(cfg, topo);
+	double seconds = cfg->time_limit_s > 0 ? cfg->time_limit_s : cfg->is_all_algos ? 5 : 10;
+	int is_every_impl = cfg->cpu_impl && !strcmp(cfg->cpu_impl, "all");
+	int rc = 0;
+
+	for (unsigned i = 0; i < algo_count && !stop_requested; i++) {
+		const struct algo *a = algo_table[i];
+		if (!cfg->is_all_algos && a != cfg->algo)
+			continue;
+		for (unsigned k = 0; k < a->n_impls && !stop_requested; k++) {
+			const char *why, *want = is_every_impl ? a->impls[k].name : cfg->cpu_impl;
+			if (!is_every_impl && k > 0)
+				break;
+			const struct algo_impl *impl = algo_select(a, flags, want, &why);
+			if (!impl) {
+				if (is_every_impl) {
+					log_info("%s/%s: skipped (%s)", a->name, a->impls[k].name, why);
+					continue;
+				}
+				log_err("%s: %s%s%s", a->name, cfg->cpu_impl ? cfg->cpu_impl : "",
+					cfg->cpu_impl ? ": " : "", why);
+				rc = 1;
+				break;
+			}
+			log_info("benchmark %s with the %s implementation on %u thread%s for %.0f s",
+				 a->name, impl->name, threads, threads == 1 ? "" : "s", seconds);
+			if (n >= sizeof(results) / sizeof(results[0]) ||
+			    bench_run(a, impl, threads, seconds, topo, &stop_requested, &results[n])) {
+				rc = 1;
+				break;
+			}
+			n++;
+		}
+	}
+	printf("\n%-9s %-9s %7s %14s %9s %16s\n", "algo", "impl", "threads", "hashes", "seconds",
+	       "hashrate");
+	for (unsigned i = 0; i < n; i++) {
+		char rate[32];
+		stats_format_rate(results[i].hashrate, rate, sizeof(rate));
+		printf("%-9s %-9s %7u %14llu %9.2f %16s\n", results[i].algo, results[i].impl,
+		       results[i].threads, (unsigned long long)results[i].hashes, results[i].seconds,
+		       rate);
+	}
+	fflush(stdout);
+	if (cfg->is_json) {
+		for (unsigned i = 0; i < n; i++)
+			bench_print_json(&results[i]);
+	}
+	return n ? rc : 1;
+}
+
+static void print_status(struct stats *stats, uint64_t *last_hashes, double *last_t,
+			 uint64_t *last_thread)
+{
+	double now = stats_now(), dt = now - *last_t;
+	uint64_t total = stats_total_hashes(stats);
+	char rate[32], line[512];
+	size_t used = 0;
+
+	if (dt <= 0)
+		return;
+	for (unsigned i = 0; i < stats->thread_count && used < sizeof(line) - 40; i++) {
+		uint64_t h = atomic_load(&stats->threads[i].hashes);
+		stats_format_rate((double)(h - last_thread[i]) / dt, rate, sizeof(rate));
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s#%u %s",
+					 i ? ", " : "", i, rate);
+		last_thread[i] = h;
+	}
+	stats_format_rate((double)(total - *last_hashes) / dt, rate, sizeof(rate));
+	log_info("hashrate %s (%s) | accepted %u, rejected %u, stale %u, blocks %u", rate, line,
+		 atomic_load(&stats->accepted), atomic_load(&stats->rejected),
+		 atomic_load(&stats->stale), atomic_load(&stats->blocks));
+	*last_hashes = total;
+	*last_t = now;
+}
+
+static int run_mine(const struct config *cfg, struct topo *topo)
+{
+	const char *why;
+	const struct algo_impl *impl = algo_select(cfg->algo, cpu_features(), cfg->cpu_impl, &why);
+	struct job_board board;
+	struct stats stats;
+	struct source *src = NULL;
+	struct miner miner = { 0 };
+	uint64_t *last_thread = NULL;
+	int rc = 1;
+	int is_stratum = !strncmp(cfg->urls[0], "stratum+", 8);
+	int is_http = !strncmp(cfg->urls[0], "http://", 7) || !strncmp(cfg->urls[0], "https://", 8);
+
+	if (!impl) {
+		log_err("%s: %s", cfg->algo->name, why);
+		return 1;
+	}
+	if (!is_stratum && !is_http) {
+		log_err("-o %s: use stratum+tcp://, stratum+ssl://, stratum+tls://, http:// or https://",
+			cfg->urls[0]);
+		return EXIT_USAGE;
+	}
+	unsigned threads = default_threads(cfg, topo);
+	job_board_init(&board);
+	if (stats_init(&stats, threads)) {
+		job_board_release(&board);
+		return 1;
+	}
+	last_thread = calloc(threads, sizeof(*last_thread));
+	struct source_env env = { .cfg = cfg, .algo = cfg->algo, .board = &board, .stats = &stats };
+	if (!last_thread || (is_stratum ? stratum_source_new(&src, &env) : gbt_source_new(&src, &env)))
+		goto out;
+	log_info("mining %s with the %s implementation on %u thread%s", cfg->algo->name,
+		 impl->name, threads, threads == 1 ? "" : "s");
+	if (src->ops->start(src))
+		goto out;
+	miner.algo = cfg->algo;
+	miner.impl = impl;
+	miner.board = &board;
+	miner.stats = &stats;
+	miner.source = src;
+	miner.topo = topo;
+	miner.thread_count = threads;
+	if (miner_start(&miner))
+		goto out;
+
+	double start = stats_now(), last_t = start;
+	uint64_t last_hashes = 0;
+	while (!stop_requested) {
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+		double now = stats_now();
+		if (cfg->time_limit_s > 0 && now - start >= cfg->time_limit_s) {
+			log_info("time limit of %.0f s reached", cfg->time_limit_s);
+			break;
+		}
+		if (now - last_t >= STATUS_INTERVAL_S && !cfg->is_quiet)
+			print_status(&stats, &last_hashes, &last_t, last_thread);
+	}
+	miner_stop(&miner);
+	print_status(&stats, &last_hashes, &last_t, last_thread);
+	rc = 0;
+out:
+	if (src)
+		src->ops->free(src);
+	if (miner.threads)
+		miner_stop(&miner);
+	log_info("shares: %u accepted, %u rejected, %u stale; blocks: %u",
+		 atomic_load(&stats.accepted), atomic_load(&stats.rejected),
+		 atomic_load(&stats.stale), atomic_load(&stats.blocks));
+	free(last_thread);
+	stats_release(&stats);
+	job_board_release(&board);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct config cfg;
+	struct topo *topo = NULL;
+	char err[512];
+	int rc;
+
+	if (config_parse(&cfg, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "quintminer: %s\n", err);
+		fprintf(stderr, "Try 'quintminer --help' for more information.\n");
+		config_release(&cfg);
+		return EXIT_USAGE;
+	}
+	log_set_level(cfg.is_debug ? LOG_DEBUG : cfg.is_quiet ? LOG_WARN : LOG_INFO);
+	log_set_color(isatty(STDERR_FILENO));
+	install_signals();
+
+	switch (cfg.mode) {
+	case MODE_HELP:
+		config_usage();
+		rc = 0;
+		break;
+	case MODE_VERSION:
+		printf("quintminer %s\n", QM_VERSION);
+		rc = 0;
+		break;
+	case MODE_HASH:
+		rc = run_hash(&cfg);
+		break;
+	case MODE_CPU_FEATURES:
+		rc = run_cpu_features(&cfg);
+		break;
+	case MODE_BENCHMARK:
+	case MODE_MINE:
+		if (topo_new(&topo))
+			log_warn("no CPU topology: threads will not be bound");
+		if (topo) {
+			char desc[160];
+			topo_describe(topo, desc, sizeof(desc));
+			log_info("CPU: %s", desc);
+		}
+		rc = cfg.mode == MODE_BENCHMARK ? run_benchmark(&cfg, topo) : run_mine(&cfg, topo);
+		topo_free(topo);
+		break;
+	default:
+		rc = 1;
+	}
+	config_release(&cfg);
+	return rc;
 }

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+#include "work.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "endian.h"
+#include "sha256.h"
+
+struct job *job_new(void)
+{
+	struct job *job = calloc(1, sizeof(*job));
+
+	if (!job)
+		return NULL;
+	atomic_init(&job->refs, 1);
+	atomic_init(&job->extranonce2_next, 0);
+	return job;
+}
+
+int job_set_coinbase(struct job *job, const uint8_t *coinb1, size_t len1, const uint8_t *coinb2,
+		     size_t len2)
+{
+	uint8_t *a, *b;
+
+	if (len1 + len2 > JOB_COINBASE_MAX)
+		return -1;
+	a = malloc(len1 ? len1 : 1);
+	b = malloc(len2 ? len2 : 1);
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return -1;
+	}
+	memcpy(a, coinb1, len1);
+	memcpy(b, coinb2, len2);
+	free(job->coinb1);
+	free(job->coinb2);
+	job->coinb1 = a;
+	job->coinb2 = b;
+	job->coinb1_len = len1;
+	job->coinb2_len = len2;
+	return 0;
+}
+
+struct job *job_ref(struct job *job)
+{
+	atomic_fetch_add_explicit(&job->refs, 1, memory_order_relaxed);
+	return job;
+}
+
+void job_unref(struct job *job)
+{
+	if (!job)
+		return;
+	if (atomic_fetch_sub_explicit(&job->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	free(job->coinb1);
+	free(job->coinb2);
+	free(job);
+}
+
+int job_take_extranonce2(struct job *job, uint64_t *extranonce2)
+{
+	uint64_t v = atomic_fetch_add_explicit(&job->extranonce2_next, 1, memory_order_relaxed);
+
+	if (job->extranonce2_len < 8 && v >> (8 * job->extranonce2_len))
+		return -1;
+	*extranonce2 = v;
+	return 0;
+}
+
+void work_extranonce2_bytes(const struct job *job, uint64_t extranonce2, uint8_t *out)
+{
+	/* Big-endian counter, so its hex is the number the pool sees (stratum-and-gbt.md §1). */
+	for (size_t i = 0; i < job->extranonce2_len; i++) {
+		size_t shift = 8 * (job->extranonce2_len - 1 - i);
+		out[i] = shift < 64 ? (uint8_t)(extranonce2 >> shift) : 0;
+	}
+}
+
+long work_coinbase(const struct job *job, uint64_t extranonce2, uint8_t *buf, size_t cap)
+{
+	size_t len = job->coinb1_len + job->extranonce1_len + job->extranonce2_len +
+		     job->coinb2_len;
+	uint8_t *p = buf;
+
+	if (len > cap)
+		return -1;
+	memcpy(p, job->coinb1, job->coinb1_len);
+	p += job->coinb1_len;
+	memcpy(p, job->extranonce1, job->extranonce1_len);
+	p += job->extranonce1_len;
+	work_extranonce2_bytes(job, extranonce2, p);
+	p += job->extranonce2_len;
+	memcpy(p, job->coinb2, job->coinb2_len);
+	return (long)len;
+}
+
+void work_merkle_root(const struct job *job, const uint8_t coinbase_txid[HASH_LEN],
+		      uint8_t root[HASH_LEN])
+{
+	uint8_t pair[2 * HASH_LEN];
+
+	memcpy(root, coinbase_txid, HASH_LEN);
+	for (unsigned i = 0; i < job->merkle_count; i++) {
+		memcpy(pair, root, HASH_LEN);
+		memcpy(pair + HASH_LEN, job->merkle[i], HASH_LEN);
+		sha256d(pair, sizeof(pair), root);
+	}
+}
+
+int work_header(const struct job *job, uint64_t extranonce2, uint32_t ntime,
+		uint8_t header[HEADER_LEN])
+{
+	static const size_t cap = JOB_COINBASE_MAX + JOB_EXTRANONCE1_MAX + JOB_EXTRANONCE2_MAX;
+	uint8_t *coinbase = malloc(cap), txid[HASH_LEN], root[HASH_LEN];
+	long len;
+	int rc = -1;
+
+	if (!coinbase)
+		return -1;
+	if (ntime < job->ntime || ntime > (job->ntime_max > job->ntime ? job->ntime_max : job->ntime))
+		goto out;
+	len = work_coinbase(job, extranonce2, coinbase, cap);
+	if (len < 0)
+		goto out;
+	sha256d(coinbase, (size_t)len, txid);
+	work_merkle_root(job, txid, root);
+
+	/* digibyte-pow.md §1: version, prevhash, root, ntime, nbits, nonce; all LE. */
+	le32_store(header, job->version);
+	memcpy(header + 4, job->prevhash, HASH_LEN);
+	memcpy(header + 36, root, HASH_LEN);
+	le32_store(header + NTIME_OFFSET, ntime);
+	le32_store(header + NBITS_OFFSET, job->nbits);
+	le32_store(header + NONCE_OFFSET, 0);
+	rc = 0;
+out:
+	free(coinbase);
+	return rc;
+}
+
+/* Little-endian 256-bit target <-> double, exact enough for difficulty arithmetic. */
+static double target_to_double(const uint8_t t[HASH_LEN])
+{
+	double v = 0;
+
+	for (int i = HASH_LEN - 1; i >= 0; i--)
+		v = v * 256.0 + t[i];
+	return v;
+}
+
+void work_diff_to_target(double diff, double factor, uint8_t target[HASH_LEN])
+{
+	/* target = 0xFFFF * 2^208 * factor / diff (stratum-and-gbt.md §1), capped. */
+	double v = diff > 0 && factor > 0 ? ldexp(65535.0, 208) * factor / diff : INFINITY;
+
+	if (!(v < ldexp(1.0, 256))) {
+		memset(target, 0xff, HASH_LEN);
+		return;
+	}
+	/* Peel off base-256 digits from the top; the 53-bit mantissa fills the top ~7 bytes. */
+	for (int i = HASH_LEN - 1; i >= 0; i--) {
+		double scale = ldexp(1.0, 8 * i);
+		double digit = floor(v / scale);
+		if (digit > 255)
+			digit = 255;
+		target[i] = (uint8_t)digit;
+		v -= digit * scale;
+		if (v < 0)
+			v = 0;
+	}
+}
+
+double work_target_to_diff(const uint8_t target[HASH_LEN])
+{
+	double t = target_to_double(target);
+
+	return t > 0 ? ldexp(65535.0, 208) / t : INFINITY;
+}
+
+void job_board_init(struct job_board *b)
+{
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cond, NULL);
+	b->current = NULL;
+	atomic_init(&b->generation, 0);
+	b->is_stopping = 0;
+}
+
+void job_board_release(struct job_board *b)
+{
+	job_unref(b->current);
+	b->current = NULL;
+	pthread_cond_destroy(&b->cond);
+	pthread_mutex_destroy(&b->lock);
+}
+
+void job_board_publish(struct job_board *b, struct job *job)
+{
+	struct job *old;
+
+	pthread_mutex_lock(&b->lock);
+	old = b->current;
+	b->current = job;
+	atomic_fetch_add_explicit(&b->generation, 1, memory_order_release);
+	pthread_cond_broadcast(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+	job_unref(old);
+}
+
+struct job *job_board_get(struct job_board *b, uint64_t *generation)
+{
+	struct job *job;
+
+	pthread_mutex_lock(&b->lock);
+	job = b->current ? job_ref(b->current) : NULL;
+	*generation = atomic_load_explicit(&b->generation, memory_order_acquire);
+	pthread_mutex_unlock(&b->lock);
+	return job;
+}
+
+void job_board_wait(struct job_board *b, uint64_t seen, unsigned timeout_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&b->lock);
+	while (!b->is_stopping && job_board_generation(b) == seen) {
+		if (pthread_cond_timedwait(&b->cond, &b->lock, &ts) == ETIMEDOUT)
+			break;
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+void job_board_stop(struct job_board *b)
+{
+	pthread_mutex_lock(&b->lock);
+	b->is_stopping = 1;
+	atomic_fetch_add_explicit(&b->generation, 1, memory_order_release);
+	pthread_cond_broadcast(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+}
+
+void share_free(struct share *share)
+{
+	if (!share)
+		return;
+	job_unref(share->job);
+	free(share);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_WORK_H
+#define QM_WORK_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "algo.h"
+
+/*
+ * Jobs and headers: the only place that assembles 80-byte headers, rolls
+ * extranonce2/ntime and turns a difficulty into a target (style.md §1).
+ *
+ * A work source (stratum, getblocktemplate) fills a struct job and publishes
+ * it on the job board; after publication a job is immutable except for its
+ * atomic extranonce2 counter, and is shared by reference count. Both sources
+ * express their work the same way: coinbase = coinb1 || extranonce1 ||
+ * extranonce2 || coinb2 (stratum-and-gbt.md §1), merkle branches in internal
+ * order; getblocktemplate builds coinb1/coinb2 around its own extranonce.
+ */
+
+#define JOB_ID_MAX 64          /* bytes of a job id we accept from a pool */
+#define JOB_MERKLE_MAX 32      /* branches: 2^32 transactions is plenty */
+#define JOB_EXTRANONCE1_MAX 32
+#define JOB_EXTRANONCE2_MAX 16
+#define JOB_COINBASE_MAX 65536 /* coinb1 + coinb2 bytes */
+
+struct job {
+	atomic_uint refs;
+	char id[JOB_ID_MAX + 1];
+	const struct algo *algo;
+	struct algo_params params;      /* odocrypt epoch for this job's network */
+	uint32_t version;               /* nVersion, never altered in bits 8..11 */
+	uint32_t nbits;
+	uint32_t ntime;                 /* the job's nTime */
+	uint32_t ntime_max;             /* largest ntime a worker may roll to (== ntime: none) */
+	uint8_t prevhash[HASH_LEN];     /* internal order */
+	uint8_t *coinb1, *coinb2;       /* owned by the job (freed by job_unref) */
+	size_t coinb1_len, coinb2_len;
+	uint8_t extranonce1[JOB_EXTRANONCE1_MAX];
+	size_t extranonce1_len;
+	size_t extranonce2_len;         /* bytes, 0..JOB_EXTRANONCE2_MAX */
+	uint8_t merkle[JOB_MERKLE_MAX][HASH_LEN];
+	unsigned merkle_count;
+	uint8_t share_target[HASH_LEN]; /* little-endian */
+	uint8_t block_target[HASH_LEN]; /* from nbits, little-endian */
+	double diff;                    /* share difficulty, for logs */
+	int is_clean;                   /* pool said clean_jobs */
+	unsigned source_tag;            /* which pool/connection issued it (source's own use) */
+	uint64_t source_seq;            /* source's own sequence number (e.g. template id) */
+	atomic_uint_fast64_t extranonce2_next; /* next extranonce2 a worker takes */
+};
+
+/* Allocates a zeroed job with one reference. NULL on out-of-memory. */
+struct job *job_new(void);
+/* Sets coinb1/coinb2 (copies). Returns 0, or -1 if too large or out of memory. */
+int job_set_coinbase(struct job *job, const uint8_t *coinb1, size_t len1, const uint8_t *coinb2,
+		     size_t len2);
+struct job *job_ref(struct job *job);
+/* Drops a reference; frees the job with the last one. NULL-safe. */
+void job_unref(struct job *job);
+
+/*
+ * Takes the next extranonce2 value of the job (thread-safe, lock-free), so no
+ * two workers hash the same header. Returns -1 when the space is exhausted.
+ */
+int job_take_extranonce2(struct job *job, uint64_t *extranonce2);
+
+/* Writes extranonce2 as extranonce2_len big-endian bytes (what the pool copies back). */
+void work_extranonce2_bytes(const struct job *job, uint64_t extranonce2, uint8_t *out);
+
+/*
+ * Serializes the coinbase (coinb1 || en1 || en2 || coinb2) into buf (cap
+ * bytes); returns its length or -1 if it does not fit.
+ */
+long work_coinbase(const struct job *job, uint64_t extranonce2, uint8_t *buf, size_t cap);
+
+/* Merkle root (internal order) from the coinbase txid and the job's branches. */
+void work_merkle_root(const struct job *job, const uint8_t coinbase_txid[HASH_LEN],
+		      uint8_t root[HASH_LEN]);
+
+/*
+ * Builds the 80-byte header for extranonce2 and ntime with nonce 0.
+ * Returns 0, or -1 if the coinbase does not fit or ntime is outside
+ * [job->ntime, job->ntime_max].
+ */
+int work_header(const struct job *job, uint64_t extranonce2, uint32_t ntime,
+		uint8_t header[HEADER_LEN]);
+
+/*
+ * Share target for a pool difficulty (stratum-and-gbt.md §1):
+ * 0xFFFF * 2^208 * factor / diff, capped at 2^256 - 1. diff <= 0 gives the
+ * maximum target. Little-endian output.
+ */
+void work_diff_to_target(double diff, double factor, uint8_t target[HASH_LEN]);
+
+/* Difficulty of a little-endian target (inverse of the above with factor 1). */
+double work_target_to_diff(const uint8_t target[HASH_LEN]);
+
+/*
+ * The job board: where a source publishes its current job and workers pick
+ * it up. A generation counter (C11 atomic) tells workers cheaply that work
+ * changed; they call job_board_get only then. Lock order: board->lock is a
+ * leaf lock (nothing else is taken while holding it).
+ */
+struct job_board {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct job *current;          /* NULL: no valid work (workers idle) */
+	atomic_uint_fast64_t generation;
+	int is_stopping;
+};
+
+void job_board_init(struct job_board *b);
+void job_board_release(struct job_board *b);
+/* Publishes job (takes over the caller's reference); NULL clears the board. */
+void job_board_publish(struct job_board *b, struct job *job);
+/* Returns a new reference to the current job (or NULL) and its generation. */
+struct job *job_board_get(struct job_board *b, uint64_t *generation);
+/* Blocks until the generation differs from seen, the board stops, or timeout_ms passes. */
+void job_board_wait(struct job_board *b, uint64_t seen, unsigned timeout_ms);
+/* Wakes every waiter for shutdown. */
+void job_board_stop(struct job_board *b);
+static inline uint64_t job_board_generation(struct job_board *b)
+{
+	return atomic_load_explicit(&b->generation, memory_order_acquire);
+}
+
+/* A verified share: a worker found it, the portable hash confirmed it. */
+struct share {
+	struct job *job;              /* reference held by the share */
+	uint64_t extranonce2;
+	uint32_t ntime;
+	uint32_t nonce;
+	uint8_t header[HEADER_LEN];
+	uint8_t hash[HASH_LEN];       /* portable PoW hash, little-endian */
+	int is_block;                 /* also meets the network target */
+	unsigned thread;              /* worker index, for logs */
+};
+
+/* Frees a share and drops its job reference. NULL-safe. */
+void share_free(struct share *share);
+
+#endif
