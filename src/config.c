@@ -152,6 +152,18 @@ static int parse_double(const char *s, double *out)
 	return 0;
 }
 
+static int url_scheme_ok(const char *url)
+{
+	static const char *const schemes[] = { "stratum+tcp://", "stratum+ssl://",
+					       "stratum+tls://", "http://", "https://" };
+
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		if (!strncasecmp(url, schemes[i], strlen(schemes[i])) && url[strlen(schemes[i])])
+			return 1;
+	}
+	return 0;
+}
+
 static int set_str(char **dst, const char *v)
 {
 	char *copy = strdup(v);
@@ -185,9 +197,10 @@ static int apply(struct config *cfg, int c, const char *name, const char *arg, c
 	case 'o':
 		if (cfg->url_count >= CONFIG_MAX_URLS)
 			return fail(err, err_len, "%s: at most %d URLs", name, CONFIG_MAX_URLS);
-		if (!strstr(arg, "://"))
-			return fail(err, err_len, "%s: '%s' is not a URL (stratum+tcp://HOST:PORT or http://HOST:PORT)",
-				    name, arg);
+		if (!url_scheme_ok(arg))
+			return fail(err, err_len,
+				    "%s: '%s': use stratum+tcp://, stratum+ssl://, stratum+tls://, "
+				    "http:// or https://", name, arg);
 		cfg->urls[cfg->url_count] = strdup(arg);
 		if (!cfg->urls[cfg->url_count])
 			return fail(err, err_len, "out of memory");

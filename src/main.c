@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -177,8 +178,9 @@ static int run_mine(const struct config *cfg, struct topo *topo)
 	struct miner miner = { 0 };
 	uint64_t *last_thread = NULL;
 	int rc = 1;
-	int is_stratum = !strncmp(cfg->urls[0], "stratum+", 8);
-	int is_http = !strncmp(cfg->urls[0], "http://", 7) || !strncmp(cfg->urls[0], "https://", 8);
+	int is_stratum = !strncasecmp(cfg->urls[0], "stratum+", 8);
+	int is_http = !strncasecmp(cfg->urls[0], "http://", 7) ||
+		      !strncasecmp(cfg->urls[0], "https://", 8);
 
 	if (!impl) {
 		log_err("%s: %s", cfg->algo->name, why);
