@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_ODOCRYPT_H
+#define QM_ODOCRYPT_H
+
+#include <stdint.h>
+
+#include "algo.h"
+
+/*
+ * Odocrypt (digibyte-pow.md §4): a keyed 640-bit block cipher whose key is
+ * the epoch of the header's nTime, then Keccak-p[800] with 12 rounds.
+ *
+ * The cipher tables for one key live in a caller-owned struct odocrypt_cipher
+ * (no allocation, no globals); building one takes tens of microseconds, so
+ * the mining context below keeps two of them and rebuilds only when a job
+ * enters an epoch it has not seen. Everything here is thread-safe on distinct
+ * structs; a struct odocrypt_cipher is read-only once built.
+ */
+
+#define ODOCRYPT_BLOCK_LEN 80      /* the cipher's block: the whole header */
+#define ODOCRYPT_WORDS 10          /* 64-bit words of a block */
+#define ODOCRYPT_ROUNDS 84
+#define ODOCRYPT_SMALL_SBOXES 40   /* 6-bit S-boxes, four per word */
+#define ODOCRYPT_SMALL_SIZE 64
+#define ODOCRYPT_LARGE_SBOXES 10   /* 10-bit S-boxes, one per word */
+#define ODOCRYPT_LARGE_SIZE 1024
+#define ODOCRYPT_SMALL_BITS 6      /* low bits of each 16-bit field */
+#define ODOCRYPT_PAIRS 5           /* word pairs of a masked swap */
+#define ODOCRYPT_PBOX_SWAPS 6      /* masked-swap layers of a P-box */
+#define ODOCRYPT_PBOX_ROTS 5       /* rotation layers of a P-box */
+#define ODOCRYPT_MIX_ROTS 6        /* rotations of the linear mix */
+
+/*
+ * The generator that expands the key (digibyte-pow.md §4.3): each call jumps
+ * the LCG x -> A x + C ahead by one more step than the last.
+ */
+struct odocrypt_lcg {
+	uint64_t x, m, c;
+};
+
+void odocrypt_lcg_init(struct odocrypt_lcg *g, uint32_t key);
+/* The upper 32 bits of the next state (next32 of §4.3). */
+uint32_t odocrypt_lcg_next32(struct odocrypt_lcg *g);
+
+/* The key schedule of one key (digibyte-pow.md §4.4), in the spec's terms. */
+struct odocrypt_cipher {
+	uint32_t key;
+	uint8_t sbox_small[ODOCRYPT_SMALL_SBOXES][ODOCRYPT_SMALL_SIZE];  /* S6 */
+	uint16_t sbox_large[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE]; /* S10 */
+	uint64_t pbox_mask[2][ODOCRYPT_PBOX_SWAPS][ODOCRYPT_PAIRS];      /* M0, M1 */
+	uint8_t pbox_rot[2][ODOCRYPT_PBOX_ROTS][ODOCRYPT_PAIRS];         /* R0, R1 */
+	uint8_t mix_rot[ODOCRYPT_MIX_ROTS];                              /* Q */
+	uint16_t round_key[ODOCRYPT_ROUNDS];                             /* K */
+};
+
+/* Builds the tables of key into c (draws in the order of §4.4). Cannot fail. */
+void odocrypt_cipher_init(struct odocrypt_cipher *c, uint32_t key);
+
+/* Encrypts one 80-byte block (§4.5); in and out may be the same buffer. */
+void odocrypt_encrypt(const struct odocrypt_cipher *c, const uint8_t in[ODOCRYPT_BLOCK_LEN],
+		      uint8_t out[ODOCRYPT_BLOCK_LEN]);
+
+/* The PoW hash of header under c (§4.2): encrypt, pad to 100 bytes, Keccak-p[800, 12]. */
+void odocrypt_hash(const struct odocrypt_cipher *c, const uint8_t header[HEADER_LEN],
+		   uint8_t out[HASH_LEN]);
+
+/*
+ * The steps of §4.5 on the ten words w[], exported so the tests can follow
+ * the trace of primitives.json; odocrypt_encrypt is load, premix, 84 times
+ * odocrypt_round, store.
+ */
+void odocrypt_load(uint64_t w[ODOCRYPT_WORDS], const uint8_t block[ODOCRYPT_BLOCK_LEN]);
+void odocrypt_store(const uint64_t w[ODOCRYPT_WORDS], uint8_t block[ODOCRYPT_BLOCK_LEN]);
+void odocrypt_premix(uint64_t w[ODOCRYPT_WORDS]);
+void odocrypt_swaps(uint64_t w[ODOCRYPT_WORDS], const uint64_t mask[ODOCRYPT_PAIRS]);
+void odocrypt_shuffle(uint64_t w[ODOCRYPT_WORDS]);
+void odocrypt_rotate_even(uint64_t w[ODOCRYPT_WORDS], const uint8_t rot[ODOCRYPT_PAIRS]);
+/* P-box p (0 or 1): five times swaps, shuffle, rotations; then the last swaps. */
+void odocrypt_pbox(const struct odocrypt_cipher *c, unsigned p, uint64_t w[ODOCRYPT_WORDS]);
+void odocrypt_sboxes(const struct odocrypt_cipher *c, uint64_t w[ODOCRYPT_WORDS]);
+void odocrypt_mix(const struct odocrypt_cipher *c, uint64_t w[ODOCRYPT_WORDS]);
+void odocrypt_add_round_key(const struct odocrypt_cipher *c, unsigned r,
+			    uint64_t w[ODOCRYPT_WORDS]);
+void odocrypt_round(const struct odocrypt_cipher *c, unsigned r, uint64_t w[ODOCRYPT_WORDS]);
+
+/*
+ * Scan-ready tables of one key: the key schedule, the large S-boxes shifted
+ * into the high 10 bits of a 16-bit field, and the small S-boxes widened to
+ * 16 bits (entries of the vector permutes).
+ */
+struct odocrypt_fast {
+	struct odocrypt_cipher c;
+	uint16_t sbox_large_hi[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE]; /* S10 << 6 */
+	uint16_t sbox_small16[ODOCRYPT_SMALL_SBOXES][ODOCRYPT_SMALL_SIZE];
+};
+
+/*
+ * Per-worker context: two key slots, so a job that alternates between two
+ * epochs never rebuilds, and the prepared header. prepare() selects (or
+ * builds, into the slot not in use) the tables for the header's key.
+ */
+struct odocrypt_ctx {
+	struct odocrypt_fast slot[2];
+	uint8_t has_slot[2];
+	uint8_t current;                   /* slot of the prepared header's key */
+	uint64_t builds;                   /* key builds so far, for tests */
+	uint8_t header[HEADER_LEN];
+};
+
+/* Builds the key schedule of key and the scan tables into f. */
+void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key);
+
+/* Scan implementations, one per ISA file. */
+algo_scan_fn odocrypt_scan_portable;
+algo_scan_fn odocrypt_scan_avx2;
+algo_scan_fn odocrypt_scan_avx512;
+
+#endif
