@@ -240,92 +240,107 @@ void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key)
 }
 
 /*
- * The P-box with its word shuffles done by renaming: after s shuffles the
- * word at position k is the one that started at 7^s k mod 10 (new w[k] = old
- * w[7k mod 10], §4.5), and 7^s mod 10 cycles 1, 7, 9, 3. Indices are constant
- * expressions, so the words stay in registers.
+ * The scan's cipher keeps the ten words in named variables and does the word
+ * shuffles of the P-boxes by renaming (§4.5 implementation notes): after s
+ * shuffles the word at position k is the one that started at 7^s k mod 10
+ * (new w[k] = old w[7k mod 10]), and 7^s mod 10 cycles 1, 7, 9, 3. So the
+ * five sub-rounds see the words in the orders 0123456789, 0741852963,
+ * 0987654321, 0369258147, 0123456789, and the P-box leaves them in the order
+ * 0741852963. ODOCRYPT_PBOX expands to the whole P-box, given SWAP(a, b, mask)
+ * and ROT(a, count) for the representation at hand.
  */
-#define ODO_PH(s, k) ((((s) % 4 == 0 ? 1 : (s) % 4 == 1 ? 7 : (s) % 4 == 2 ? 9 : 3) * (k)) % 10)
-#define ODO_SWAP(w, s, k, m)                                                   \
-	do {                                                                   \
-		uint64_t d_ = (w[ODO_PH(s, 2 * (k))] ^ w[ODO_PH(s, 2 * (k) + 1)]) & \
-			      (m)[s][k];                                       \
-		w[ODO_PH(s, 2 * (k))] ^= d_;                                   \
-		w[ODO_PH(s, 2 * (k) + 1)] ^= d_;                               \
+#define ODOCRYPT_SWAPS(SWAP, m, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) \
+	do {                                                           \
+		SWAP(a0, a1, (m)[0]);                                  \
+		SWAP(a2, a3, (m)[1]);                                  \
+		SWAP(a4, a5, (m)[2]);                                  \
+		SWAP(a6, a7, (m)[3]);                                  \
+		SWAP(a8, a9, (m)[4]);                                  \
 	} while (0)
-#define ODO_ROT(w, s, k, r) \
-	(w[ODO_PH((s) + 1, 2 * (k))] = rotl64(w[ODO_PH((s) + 1, 2 * (k))], (r)[s][k]))
-#define ODO_SWAPS(w, s, m)                                                           \
-	do {                                                                         \
-		ODO_SWAP(w, s, 0, m);                                                \
-		ODO_SWAP(w, s, 1, m);                                                \
-		ODO_SWAP(w, s, 2, m);                                                \
-		ODO_SWAP(w, s, 3, m);                                                \
-		ODO_SWAP(w, s, 4, m);                                                \
+#define ODOCRYPT_ROTS(ROT, r, a0, a2, a4, a6, a8) \
+	do {                                      \
+		ROT(a0, (r)[0]);                  \
+		ROT(a2, (r)[1]);                  \
+		ROT(a4, (r)[2]);                  \
+		ROT(a6, (r)[3]);                  \
+		ROT(a8, (r)[4]);                  \
 	} while (0)
-#define ODO_STAGE(w, s, m, r)                                                        \
-	do {                                                                         \
-		ODO_SWAPS(w, s, m);                                                  \
-		ODO_ROT(w, s, 0, r);                                                 \
-		ODO_ROT(w, s, 1, r);                                                 \
-		ODO_ROT(w, s, 2, r);                                                 \
-		ODO_ROT(w, s, 3, r);                                                 \
-		ODO_ROT(w, s, 4, r);                                                 \
+#define ODOCRYPT_PBOX(SWAP, ROT, m, r, w0, w1, w2, w3, w4, w5, w6, w7, w8, w9)          \
+	do {                                                                           \
+		ODOCRYPT_SWAPS(SWAP, (m)[0], w0, w1, w2, w3, w4, w5, w6, w7, w8, w9); \
+		ODOCRYPT_ROTS(ROT, (r)[0], w0, w4, w8, w2, w6);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[1], w0, w7, w4, w1, w8, w5, w2, w9, w6, w3); \
+		ODOCRYPT_ROTS(ROT, (r)[1], w0, w8, w6, w4, w2);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[2], w0, w9, w8, w7, w6, w5, w4, w3, w2, w1); \
+		ODOCRYPT_ROTS(ROT, (r)[2], w0, w6, w2, w8, w4);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[3], w0, w3, w6, w9, w2, w5, w8, w1, w4, w7); \
+		ODOCRYPT_ROTS(ROT, (r)[3], w0, w2, w4, w6, w8);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[4], w0, w1, w2, w3, w4, w5, w6, w7, w8, w9); \
+		ODOCRYPT_ROTS(ROT, (r)[4], w0, w4, w8, w2, w6);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[5], w0, w7, w4, w1, w8, w5, w2, w9, w6, w3); \
 	} while (0)
 
-/* P-box p of §4.5 on w; the result is in out (logical order). */
-static inline void odocrypt_fast_pbox(const struct odocrypt_cipher *c, unsigned p,
-				      uint64_t w[ODOCRYPT_WORDS], uint64_t out[ODOCRYPT_WORDS])
+#define ODOCRYPT_SWAP64(a, b, mask)                \
+	do {                                       \
+		uint64_t d_ = ((a) ^ (b)) & (mask); \
+		(a) ^= d_;                         \
+		(b) ^= d_;                         \
+	} while (0)
+#define ODOCRYPT_ROT64(a, count) ((a) = rotl64((a), (count)))
+
+/* Word i through the S-boxes (§4.5): per 16-bit field, S6[4i + f] low, S10[i] high. */
+static inline uint64_t odocrypt_fast_sbox(const struct odocrypt_fast *f, unsigned i, uint64_t x)
 {
-	const uint64_t(*m)[ODOCRYPT_PAIRS] = c->pbox_mask[p];
-	const uint8_t(*r)[ODOCRYPT_PAIRS] = c->pbox_rot[p];
+	const uint8_t(*small)[ODOCRYPT_SMALL_SIZE] = f->c.sbox_small + 4 * i;
+	const uint16_t *large = f->sbox_large_hi[i];
+	const unsigned lo = ODOCRYPT_SMALL_SIZE - 1, hi = ODOCRYPT_LARGE_SIZE - 1;
 
-	ODO_STAGE(w, 0, m, r);
-	ODO_STAGE(w, 1, m, r);
-	ODO_STAGE(w, 2, m, r);
-	ODO_STAGE(w, 3, m, r);
-	ODO_STAGE(w, 4, m, r);
-	ODO_SWAPS(w, 5, m);
-	for (unsigned k = 0; k < ODOCRYPT_WORDS; k++)
-		out[k] = w[ODO_PH(5, k)];
+	return (uint64_t)(small[0][x & lo] | large[(x >> 6) & hi]) |
+	       (uint64_t)(small[1][(x >> 16) & lo] | large[(x >> 22) & hi]) << 16 |
+	       (uint64_t)(small[2][(x >> 32) & lo] | large[(x >> 38) & hi]) << 32 |
+	       (uint64_t)(small[3][(x >> 48) & lo] | large[x >> 54]) << 48;
 }
 
-/* One 16-bit field f of word i through S6[4i + f] and S10[i] (§4.5 S-boxes). */
-static inline uint64_t odocrypt_fast_field(const struct odocrypt_fast *f, unsigned i,
-					   unsigned k, uint64_t x)
+/* Linear mix of §4.5 for one word: the XOR of its six rotations. */
+static inline uint64_t odocrypt_fast_rots(const uint8_t q[ODOCRYPT_MIX_ROTS], uint64_t x)
 {
-	unsigned v = (unsigned)(x >> (16 * k));
-
-	return (uint64_t)(f->c.sbox_small[4 * i + k][v & (ODOCRYPT_SMALL_SIZE - 1)] |
-			  f->sbox_large_hi[i][(v >> ODOCRYPT_SMALL_BITS) &
-					      (ODOCRYPT_LARGE_SIZE - 1)])
-	       << (16 * k);
+	return rotl64(x, q[0]) ^ rotl64(x, q[1]) ^ rotl64(x, q[2]) ^ rotl64(x, q[3]) ^
+	       rotl64(x, q[4]) ^ rotl64(x, q[5]);
 }
 
 /* The 84 rounds of §4.5 on w (already loaded and pre-mixed). */
 static void odocrypt_fast_rounds(const struct odocrypt_fast *f, uint64_t w[ODOCRYPT_WORDS])
 {
 	const struct odocrypt_cipher *c = &f->c;
+	uint64_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4];
+	uint64_t w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8], w9 = w[9];
 
 	for (unsigned r = 0; r < ODOCRYPT_ROUNDS; r++) {
-		uint64_t a[ODOCRYPT_WORDS], b[ODOCRYPT_WORDS];
-
-		odocrypt_fast_pbox(c, 0, w, a);
-		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {
-			b[i] = odocrypt_fast_field(f, i, 0, a[i]) |
-			       odocrypt_fast_field(f, i, 1, a[i]) |
-			       odocrypt_fast_field(f, i, 2, a[i]) |
-			       odocrypt_fast_field(f, i, 3, a[i]);
-		}
-		odocrypt_fast_pbox(c, 1, b, a);
-		unsigned key = c->round_key[r];
-		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {
-			uint64_t x = a[(i + 1) % ODOCRYPT_WORDS] ^ ((key >> i) & 1);
-			for (unsigned q = 0; q < ODOCRYPT_MIX_ROTS; q++)
-				x ^= rotl64(a[i], c->mix_rot[q]);
-			w[i] = x;
-		}
+		ODOCRYPT_PBOX(ODOCRYPT_SWAP64, ODOCRYPT_ROT64, c->pbox_mask[0], c->pbox_rot[0],
+			      w0, w1, w2, w3, w4, w5, w6, w7, w8, w9);
+		uint64_t s0 = odocrypt_fast_sbox(f, 0, w0), s1 = odocrypt_fast_sbox(f, 1, w7);
+		uint64_t s2 = odocrypt_fast_sbox(f, 2, w4), s3 = odocrypt_fast_sbox(f, 3, w1);
+		uint64_t s4 = odocrypt_fast_sbox(f, 4, w8), s5 = odocrypt_fast_sbox(f, 5, w5);
+		uint64_t s6 = odocrypt_fast_sbox(f, 6, w2), s7 = odocrypt_fast_sbox(f, 7, w9);
+		uint64_t s8 = odocrypt_fast_sbox(f, 8, w6), s9 = odocrypt_fast_sbox(f, 9, w3);
+		ODOCRYPT_PBOX(ODOCRYPT_SWAP64, ODOCRYPT_ROT64, c->pbox_mask[1], c->pbox_rot[1],
+			      s0, s1, s2, s3, s4, s5, s6, s7, s8, s9);
+		/* Logical order s0 s7 s4 s1 s8 s5 s2 s9 s6 s3; mix, then key bit i into word i. */
+		const uint8_t *q = c->mix_rot;
+		uint64_t k = c->round_key[r];
+		w0 = s7 ^ odocrypt_fast_rots(q, s0) ^ (k & 1);
+		w1 = s4 ^ odocrypt_fast_rots(q, s7) ^ ((k >> 1) & 1);
+		w2 = s1 ^ odocrypt_fast_rots(q, s4) ^ ((k >> 2) & 1);
+		w3 = s8 ^ odocrypt_fast_rots(q, s1) ^ ((k >> 3) & 1);
+		w4 = s5 ^ odocrypt_fast_rots(q, s8) ^ ((k >> 4) & 1);
+		w5 = s2 ^ odocrypt_fast_rots(q, s5) ^ ((k >> 5) & 1);
+		w6 = s9 ^ odocrypt_fast_rots(q, s2) ^ ((k >> 6) & 1);
+		w7 = s6 ^ odocrypt_fast_rots(q, s9) ^ ((k >> 7) & 1);
+		w8 = s3 ^ odocrypt_fast_rots(q, s6) ^ ((k >> 8) & 1);
+		w9 = s0 ^ odocrypt_fast_rots(q, s3) ^ ((k >> 9) & 1);
 	}
+	w[0] = w0, w[1] = w1, w[2] = w2, w[3] = w3, w[4] = w4;
+	w[5] = w5, w[6] = w6, w[7] = w7, w[8] = w8, w[9] = w9;
 }
 
 /* The slot holding key's tables, or -1. */
