@@ -11,8 +11,8 @@
  * Threefish"), UBI chaining ("... of UBI") and the simple hash Skein-512-512
  * with no key, personalisation or tree ("... of Skein", "Simple Hashing").
  * Words are 64-bit little-endian ("Bit and Byte Order": ToInt, ToBytes).
- * Section names are quoted below because the numbering differs between
- * editions of the paper. All functions are pure and thread-safe.
+ * Sections and tables of the paper are cited by their titles. All functions
+ * are pure and thread-safe.
  */
 
 #define SKEIN512_BLOCK_LEN 64
