@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "keccak800.h"
 
+#include <string.h>
+
 #include "endian.h"
 
 /*
@@ -21,35 +23,65 @@ const uint8_t keccak800_rho[KECCAK800_LANES] = {
 	0, 1, 30, 28, 27, 4, 12, 6, 23, 20, 3, 10, 11, 25, 7, 9, 13, 15, 21, 8, 18, 2, 29, 24, 14,
 };
 
-void keccak800_permute(uint32_t a[KECCAK800_LANES], unsigned rounds)
+/*
+ * theta, rho, pi and chi for the output row Y: lane X of that row after pi is
+ * the source lane (x, y) = (3(Y - 3X) mod 5, X), rotated by its rho offset
+ * (digibyte-pow.md §4.6); s0..s4 are those source lane indices.
+ */
+#define KECCAK800_ROW(Y, s0, s1, s2, s3, s4)                                 \
+	do {                                                                 \
+		uint32_t b0 = rotl32(a[s0] ^ d[(s0) % 5], keccak800_rho[s0]); \
+		uint32_t b1 = rotl32(a[s1] ^ d[(s1) % 5], keccak800_rho[s1]); \
+		uint32_t b2 = rotl32(a[s2] ^ d[(s2) % 5], keccak800_rho[s2]); \
+		uint32_t b3 = rotl32(a[s3] ^ d[(s3) % 5], keccak800_rho[s3]); \
+		uint32_t b4 = rotl32(a[s4] ^ d[(s4) % 5], keccak800_rho[s4]); \
+		e[5 * (Y) + 0] = b0 ^ (~b1 & b2);                            \
+		e[5 * (Y) + 1] = b1 ^ (~b2 & b3);                            \
+		e[5 * (Y) + 2] = b2 ^ (~b3 & b4);                            \
+		e[5 * (Y) + 3] = b3 ^ (~b4 & b0);                            \
+		e[5 * (Y) + 4] = b4 ^ (~b0 & b1);                            \
+	} while (0)
+
+/* One round from a into e, iota with rc. */
+static inline __attribute__((always_inline)) void
+keccak800_round(const uint32_t a[KECCAK800_LANES], uint32_t e[KECCAK800_LANES], uint32_t rc)
 {
+	uint32_t c[5], d[5];
+
+	for (unsigned x = 0; x < 5; x++)
+		c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
+	d[0] = c[4] ^ rotl32(c[1], 1);
+	d[1] = c[0] ^ rotl32(c[2], 1);
+	d[2] = c[1] ^ rotl32(c[3], 1);
+	d[3] = c[2] ^ rotl32(c[4], 1);
+	d[4] = c[3] ^ rotl32(c[0], 1);
+	KECCAK800_ROW(0, 0, 6, 12, 18, 24);
+	KECCAK800_ROW(1, 3, 9, 10, 16, 22);
+	KECCAK800_ROW(2, 1, 7, 13, 19, 20);
+	KECCAK800_ROW(3, 4, 5, 11, 17, 23);
+	KECCAK800_ROW(4, 2, 8, 14, 15, 21);
+	e[0] ^= rc;
+}
+
+void keccak800_permute(uint32_t state[KECCAK800_LANES], unsigned rounds)
+{
+	uint32_t a[KECCAK800_LANES], e[KECCAK800_LANES];
+	unsigned r;
+
 	if (rounds == 0 || rounds > KECCAK800_ROUNDS)
 		rounds = KECCAK800_ROUNDS;
-	for (unsigned r = KECCAK800_ROUNDS - rounds; r < KECCAK800_ROUNDS; r++) {
-		uint32_t c[5], b[KECCAK800_LANES];
-
-		/* theta */
-		for (unsigned x = 0; x < 5; x++)
-			c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-		for (unsigned x = 0; x < 5; x++) {
-			uint32_t d = c[(x + 4) % 5] ^ rotl32(c[(x + 1) % 5], 1);
-			for (unsigned y = 0; y < 25; y += 5)
-				a[x + y] ^= d;
-		}
-		/* rho and pi: lane (x, y) moves to (y, 2x + 3y mod 5) */
-		for (unsigned x = 0; x < 5; x++) {
-			for (unsigned y = 0; y < 5; y++) {
-				unsigned i = x + 5 * y;
-				b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl32(a[i], keccak800_rho[i]);
-			}
-		}
-		/* chi along each row, then iota */
-		for (unsigned y = 0; y < 25; y += 5) {
-			for (unsigned x = 0; x < 5; x++)
-				a[x + y] = b[x + y] ^ (~b[(x + 1) % 5 + y] & b[(x + 2) % 5 + y]);
-		}
-		a[0] ^= keccak800_rc[r];
+	r = KECCAK800_ROUNDS - rounds;
+	memcpy(a, state, sizeof(a));
+	if (rounds & 1) {
+		keccak800_round(a, e, keccak800_rc[r++]);
+		memcpy(a, e, sizeof(e));
 	}
+	/* Two rounds per step, a -> e -> a, so no round copies its state. */
+	for (; r < KECCAK800_ROUNDS; r += 2) {
+		keccak800_round(a, e, keccak800_rc[r]);
+		keccak800_round(e, a, keccak800_rc[r + 1]);
+	}
+	memcpy(state, a, sizeof(a));
 }
 
 void keccak800_permute_bytes(uint8_t buf[KECCAK800_STATE_LEN], unsigned rounds)

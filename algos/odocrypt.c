@@ -237,48 +237,19 @@ void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key)
 		for (unsigned v = 0; v < ODOCRYPT_SMALL_SIZE; v++)
 			f->sbox_small16[i][v] = f->c.sbox_small[i][v];
 	}
+	for (unsigned p = 0; p < 2; p++) {
+		for (unsigned j = 0; j < ODOCRYPT_PBOX_ROTS; j++) {
+			for (unsigned k = 0; k < ODOCRYPT_PAIRS; k++)
+				f->pbox_rot64[p][j][k] = f->c.pbox_rot[p][j][k];
+		}
+	}
+	for (unsigned q = 0; q < ODOCRYPT_MIX_ROTS; q++)
+		f->mix_rot64[q] = f->c.mix_rot[q];
+	for (unsigned r = 0; r < ODOCRYPT_ROUNDS; r++) {
+		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++)
+			f->round_key_bit[r][i] = (f->c.round_key[r] >> i) & 1;
+	}
 }
-
-/*
- * The scan's cipher keeps the ten words in named variables and does the word
- * shuffles of the P-boxes by renaming (§4.5 implementation notes): after s
- * shuffles the word at position k is the one that started at 7^s k mod 10
- * (new w[k] = old w[7k mod 10]), and 7^s mod 10 cycles 1, 7, 9, 3. So the
- * five sub-rounds see the words in the orders 0123456789, 0741852963,
- * 0987654321, 0369258147, 0123456789, and the P-box leaves them in the order
- * 0741852963. ODOCRYPT_PBOX expands to the whole P-box, given SWAP(a, b, mask)
- * and ROT(a, count) for the representation at hand.
- */
-#define ODOCRYPT_SWAPS(SWAP, m, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) \
-	do {                                                           \
-		SWAP(a0, a1, (m)[0]);                                  \
-		SWAP(a2, a3, (m)[1]);                                  \
-		SWAP(a4, a5, (m)[2]);                                  \
-		SWAP(a6, a7, (m)[3]);                                  \
-		SWAP(a8, a9, (m)[4]);                                  \
-	} while (0)
-#define ODOCRYPT_ROTS(ROT, r, a0, a2, a4, a6, a8) \
-	do {                                      \
-		ROT(a0, (r)[0]);                  \
-		ROT(a2, (r)[1]);                  \
-		ROT(a4, (r)[2]);                  \
-		ROT(a6, (r)[3]);                  \
-		ROT(a8, (r)[4]);                  \
-	} while (0)
-#define ODOCRYPT_PBOX(SWAP, ROT, m, r, w0, w1, w2, w3, w4, w5, w6, w7, w8, w9)          \
-	do {                                                                           \
-		ODOCRYPT_SWAPS(SWAP, (m)[0], w0, w1, w2, w3, w4, w5, w6, w7, w8, w9); \
-		ODOCRYPT_ROTS(ROT, (r)[0], w0, w4, w8, w2, w6);                       \
-		ODOCRYPT_SWAPS(SWAP, (m)[1], w0, w7, w4, w1, w8, w5, w2, w9, w6, w3); \
-		ODOCRYPT_ROTS(ROT, (r)[1], w0, w8, w6, w4, w2);                       \
-		ODOCRYPT_SWAPS(SWAP, (m)[2], w0, w9, w8, w7, w6, w5, w4, w3, w2, w1); \
-		ODOCRYPT_ROTS(ROT, (r)[2], w0, w6, w2, w8, w4);                       \
-		ODOCRYPT_SWAPS(SWAP, (m)[3], w0, w3, w6, w9, w2, w5, w8, w1, w4, w7); \
-		ODOCRYPT_ROTS(ROT, (r)[3], w0, w2, w4, w6, w8);                       \
-		ODOCRYPT_SWAPS(SWAP, (m)[4], w0, w1, w2, w3, w4, w5, w6, w7, w8, w9); \
-		ODOCRYPT_ROTS(ROT, (r)[4], w0, w4, w8, w2, w6);                       \
-		ODOCRYPT_SWAPS(SWAP, (m)[5], w0, w7, w4, w1, w8, w5, w2, w9, w6, w3); \
-	} while (0)
 
 #define ODOCRYPT_SWAP64(a, b, mask)                \
 	do {                                       \
@@ -442,6 +413,12 @@ unsigned odocrypt_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint
 }
 
 static const struct algo_impl odocrypt_impls[] = {
+#if HAVE_AVX512
+	{ .name = "avx512",
+	  .cpu_needs = CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_AVX2 | CPU_BMI2,
+	  .lanes = 8,
+	  .scan = odocrypt_scan_avx512 },
+#endif
 	{ .name = "portable", .cpu_needs = 0, .lanes = 1, .scan = odocrypt_scan_portable },
 };
 

@@ -84,15 +84,62 @@ void odocrypt_add_round_key(const struct odocrypt_cipher *c, unsigned r,
 void odocrypt_round(const struct odocrypt_cipher *c, unsigned r, uint64_t w[ODOCRYPT_WORDS]);
 
 /*
- * Scan-ready tables of one key: the key schedule, the large S-boxes shifted
- * into the high 10 bits of a 16-bit field, and the small S-boxes widened to
- * 16 bits (entries of the vector permutes).
+ * Scan-ready tables of one key: the key schedule; the large S-boxes shifted
+ * into the high 10 bits of a 16-bit field; the small S-boxes widened to 16
+ * bits (entries of the vector permutes); rotation counts and round-key bits
+ * as 64-bit words, which vector code broadcasts straight from memory.
  */
 struct odocrypt_fast {
 	struct odocrypt_cipher c;
 	uint16_t sbox_large_hi[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE]; /* S10 << 6 */
+	/* Vector gathers read 4 bytes at an entry: the last large entry reads these. */
 	uint16_t sbox_small16[ODOCRYPT_SMALL_SBOXES][ODOCRYPT_SMALL_SIZE];
+	uint64_t pbox_rot64[2][ODOCRYPT_PBOX_ROTS][ODOCRYPT_PAIRS];
+	uint64_t mix_rot64[ODOCRYPT_MIX_ROTS];
+	uint64_t round_key_bit[ODOCRYPT_ROUNDS][ODOCRYPT_WORDS]; /* bit i of K[r] */
 };
+
+/*
+ * The scan's cipher keeps the ten words in named variables and does the word
+ * shuffles of the P-boxes by renaming (§4.5 implementation notes): after s
+ * shuffles the word at position k is the one that started at 7^s k mod 10
+ * (new w[k] = old w[7k mod 10]), and 7^s mod 10 cycles 1, 7, 9, 3. So the
+ * five sub-rounds see the words in the orders 0123456789, 0741852963,
+ * 0987654321, 0369258147, 0123456789, and the P-box leaves them in the order
+ * 0741852963. ODOCRYPT_PBOX expands to the whole P-box, given SWAP(a, b, mask)
+ * and ROT(a, count) for the representation at hand.
+ */
+#define ODOCRYPT_SWAPS(SWAP, m, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) \
+	do {                                                           \
+		SWAP(a0, a1, (m)[0]);                                  \
+		SWAP(a2, a3, (m)[1]);                                  \
+		SWAP(a4, a5, (m)[2]);                                  \
+		SWAP(a6, a7, (m)[3]);                                  \
+		SWAP(a8, a9, (m)[4]);                                  \
+	} while (0)
+#define ODOCRYPT_ROTS(ROT, r, a0, a2, a4, a6, a8) \
+	do {                                      \
+		ROT(a0, (r)[0]);                  \
+		ROT(a2, (r)[1]);                  \
+		ROT(a4, (r)[2]);                  \
+		ROT(a6, (r)[3]);                  \
+		ROT(a8, (r)[4]);                  \
+	} while (0)
+#define ODOCRYPT_PBOX(SWAP, ROT, m, r, w0, w1, w2, w3, w4, w5, w6, w7, w8, w9)          \
+	do {                                                                           \
+		ODOCRYPT_SWAPS(SWAP, (m)[0], w0, w1, w2, w3, w4, w5, w6, w7, w8, w9); \
+		ODOCRYPT_ROTS(ROT, (r)[0], w0, w4, w8, w2, w6);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[1], w0, w7, w4, w1, w8, w5, w2, w9, w6, w3); \
+		ODOCRYPT_ROTS(ROT, (r)[1], w0, w8, w6, w4, w2);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[2], w0, w9, w8, w7, w6, w5, w4, w3, w2, w1); \
+		ODOCRYPT_ROTS(ROT, (r)[2], w0, w6, w2, w8, w4);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[3], w0, w3, w6, w9, w2, w5, w8, w1, w4, w7); \
+		ODOCRYPT_ROTS(ROT, (r)[3], w0, w2, w4, w6, w8);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[4], w0, w1, w2, w3, w4, w5, w6, w7, w8, w9); \
+		ODOCRYPT_ROTS(ROT, (r)[4], w0, w4, w8, w2, w6);                       \
+		ODOCRYPT_SWAPS(SWAP, (m)[5], w0, w7, w4, w1, w8, w5, w2, w9, w6, w3); \
+	} while (0)
+
 
 /*
  * Per-worker context: two key slots, so a job that alternates between two

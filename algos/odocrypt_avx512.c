@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Odocrypt scan, AVX-512 (F, BW): eight nonces per step, nonce j of the step
+ * in 64-bit lane j of each of the ten word vectors. The P-boxes are bit
+ * selects and variable rotations; the small S-boxes are 16-bit permutes from
+ * two registers, the large ones 32-bit gathers. Keccak-p[800] then runs on
+ * the eight lanes at once, one 32-bit lane per nonce.
+ */
+#include "odocrypt.h"
+
+#include "config.h"
+
+#if HAVE_AVX512
+#include <immintrin.h>
+
+#include "endian.h"
+#include "keccak800.h"
+
+enum { ODO512_LANES = 8 };
+
+/* a, b = bits of b where mask is set, else a; and the other way round (§4.5 masked swap). */
+#define ODO512_SWAP(a, b, mask)                                                     \
+	do {                                                                        \
+		__m512i m_ = _mm512_set1_epi64((long long)(mask));                  \
+		__m512i t_ = _mm512_ternarylogic_epi64(a, b, m_, 0xd8); /* m ? b : a */ \
+		b = _mm512_ternarylogic_epi64(b, a, m_, 0xd8);                      \
+		a = t_;                                                             \
+	} while (0)
+#define ODO512_ROT(a, count) ((a) = _mm512_rolv_epi64((a), _mm512_set1_epi64((long long)(count))))
+
+/* Word i of eight lanes through the S-boxes of §4.5. */
+static inline __m512i odo512_sbox(const struct odocrypt_fast *f, unsigned i, __m512i x)
+{
+	/* S6[4i + f] on field f, lane word e having f = e mod 4; permutes use index bits 0..5. */
+	__m512i small = x;
+	for (unsigned k = 0; k < 4; k++) {
+		const uint16_t *t = f->sbox_small16[4 * i + k];
+		small = _mm512_mask2_permutex2var_epi16(_mm512_loadu_si512(t), small,
+							(__mmask32)(0x11111111u << k),
+							_mm512_loadu_si512(t + 32));
+	}
+	/* S10[i] << 6 by the index bits 6..15 of the even and the odd fields of each dword. */
+	const __m512i lo10 = _mm512_set1_epi32(ODOCRYPT_LARGE_SIZE - 1);
+	__m512i even = _mm512_and_si512(_mm512_srli_epi32(x, ODOCRYPT_SMALL_BITS), lo10);
+	__m512i odd = _mm512_srli_epi32(x, 16 + ODOCRYPT_SMALL_BITS);
+	__m512i ge = _mm512_i32gather_epi32(even, f->sbox_large_hi[i], 2);
+	__m512i go = _mm512_i32gather_epi32(odd, f->sbox_large_hi[i], 2);
+	__m512i u = _mm512_or_si512(small, _mm512_slli_epi32(go, 16));
+	/* (ge & 0xffff) | u */
+	return _mm512_ternarylogic_epi32(ge, _mm512_set1_epi32(0xffff), u, 0xea);
+}
+
+/* next ^ the six rotations of x ^ the round-key bit (§4.5 linear mix, round key). */
+static inline __m512i odo512_mix(const struct odocrypt_fast *f, __m512i next, __m512i x,
+				 const uint64_t *key_bit)
+{
+	const uint64_t *q = f->mix_rot64;
+	__m512i r0 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[0]));
+	__m512i r1 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[1]));
+	__m512i r2 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[2]));
+	__m512i r3 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[3]));
+	__m512i r4 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[4]));
+	__m512i r5 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[5]));
+	__m512i t = _mm512_ternarylogic_epi64(r0, r1, r2, 0x96);
+	__m512i u = _mm512_ternarylogic_epi64(r3, r4, r5, 0x96);
+	__m512i v = _mm512_ternarylogic_epi64(t, u, next, 0x96);
+	return _mm512_xor_si512(v, _mm512_set1_epi64((long long)*key_bit));
+}
+
+/* Encrypts eight blocks: pre-mix and 84 rounds on w[] (one vector per word). */
+static void odo512_encrypt(const struct odocrypt_fast *f, __m512i w[ODOCRYPT_WORDS])
+{
+	const struct odocrypt_cipher *c = &f->c;
+	__m512i w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4];
+	__m512i w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8], w9 = w[9];
+
+	__m512i t = _mm512_ternarylogic_epi64(w0, w1, w2, 0x96);
+	t = _mm512_ternarylogic_epi64(t, w3, w4, 0x96);
+	t = _mm512_ternarylogic_epi64(t, w5, w6, 0x96);
+	t = _mm512_ternarylogic_epi64(t, w7, w8, 0x96);
+	t = _mm512_xor_si512(t, w9);
+	t = _mm512_xor_si512(t, _mm512_srli_epi64(t, 32));
+	w0 = _mm512_xor_si512(w0, t), w1 = _mm512_xor_si512(w1, t);
+	w2 = _mm512_xor_si512(w2, t), w3 = _mm512_xor_si512(w3, t);
+	w4 = _mm512_xor_si512(w4, t), w5 = _mm512_xor_si512(w5, t);
+	w6 = _mm512_xor_si512(w6, t), w7 = _mm512_xor_si512(w7, t);
+	w8 = _mm512_xor_si512(w8, t), w9 = _mm512_xor_si512(w9, t);
+
+	for (unsigned r = 0; r < ODOCRYPT_ROUNDS; r++) {
+		const uint64_t *kb = f->round_key_bit[r];
+
+		ODOCRYPT_PBOX(ODO512_SWAP, ODO512_ROT, c->pbox_mask[0], f->pbox_rot64[0],
+			      w0, w1, w2, w3, w4, w5, w6, w7, w8, w9);
+		__m512i s0 = odo512_sbox(f, 0, w0), s1 = odo512_sbox(f, 1, w7);
+		__m512i s2 = odo512_sbox(f, 2, w4), s3 = odo512_sbox(f, 3, w1);
+		__m512i s4 = odo512_sbox(f, 4, w8), s5 = odo512_sbox(f, 5, w5);
+		__m512i s6 = odo512_sbox(f, 6, w2), s7 = odo512_sbox(f, 7, w9);
+		__m512i s8 = odo512_sbox(f, 8, w6), s9 = odo512_sbox(f, 9, w3);
+		ODOCRYPT_PBOX(ODO512_SWAP, ODO512_ROT, c->pbox_mask[1], f->pbox_rot64[1],
+			      s0, s1, s2, s3, s4, s5, s6, s7, s8, s9);
+		/* Logical order s0 s7 s4 s1 s8 s5 s2 s9 s6 s3. */
+		w0 = odo512_mix(f, s7, s0, kb + 0);
+		w1 = odo512_mix(f, s4, s7, kb + 1);
+		w2 = odo512_mix(f, s1, s4, kb + 2);
+		w3 = odo512_mix(f, s8, s1, kb + 3);
+		w4 = odo512_mix(f, s5, s8, kb + 4);
+		w5 = odo512_mix(f, s2, s5, kb + 5);
+		w6 = odo512_mix(f, s9, s2, kb + 6);
+		w7 = odo512_mix(f, s6, s9, kb + 7);
+		w8 = odo512_mix(f, s3, s6, kb + 8);
+		w9 = odo512_mix(f, s0, s3, kb + 9);
+	}
+	w[0] = w0, w[1] = w1, w[2] = w2, w[3] = w3, w[4] = w4;
+	w[5] = w5, w[6] = w6, w[7] = w7, w[8] = w8, w[9] = w9;
+}
+
+/*
+ * Keccak-p[800] rounds on eight states, lane (x, y) of state j in 32-bit lane
+ * j of a[x + 5y] (digibyte-pow.md §4.6). KECCAK256_ROW is theta's column
+ * parity applied, rho, pi and chi for output row Y from source lanes s0..s4
+ * (as in keccak800.c); the rotations are immediates.
+ */
+#define KECCAK256_ROT(v, n) ((n) ? _mm256_rol_epi32((v), (n)) : (v))
+#define KECCAK256_ROW(Y, s0, s1, s2, s3, s4, r0, r1, r2, r3, r4)                       \
+	do {                                                                           \
+		__m256i b0 = KECCAK256_ROT(_mm256_xor_si256(a[s0], d[(s0) % 5]), r0); \
+		__m256i b1 = KECCAK256_ROT(_mm256_xor_si256(a[s1], d[(s1) % 5]), r1); \
+		__m256i b2 = KECCAK256_ROT(_mm256_xor_si256(a[s2], d[(s2) % 5]), r2); \
+		__m256i b3 = KECCAK256_ROT(_mm256_xor_si256(a[s3], d[(s3) % 5]), r3); \
+		__m256i b4 = KECCAK256_ROT(_mm256_xor_si256(a[s4], d[(s4) % 5]), r4); \
+		/* chi: b0 ^ (~b1 & b2) */                                             \
+		e[5 * (Y) + 0] = _mm256_ternarylogic_epi32(b0, b1, b2, 0xd2);          \
+		e[5 * (Y) + 1] = _mm256_ternarylogic_epi32(b1, b2, b3, 0xd2);          \
+		e[5 * (Y) + 2] = _mm256_ternarylogic_epi32(b2, b3, b4, 0xd2);          \
+		e[5 * (Y) + 3] = _mm256_ternarylogic_epi32(b3, b4, b0, 0xd2);          \
+		e[5 * (Y) + 4] = _mm256_ternarylogic_epi32(b4, b0, b1, 0xd2);          \
+	} while (0)
+
+/* One round a -> e; with is_last only rows 0 and 1 (lanes 0..9: the hash and more). */
+static inline __attribute__((always_inline)) void
+keccak256_round(const __m256i a[KECCAK800_LANES], __m256i e[KECCAK800_LANES], uint32_t rc,
+		int is_last)
+{
+	__m256i c[5], d[5];
+
+	for (unsigned x = 0; x < 5; x++) {
+		c[x] = _mm256_ternarylogic_epi32(a[x], a[x + 5], a[x + 10], 0x96);
+		c[x] = _mm256_ternarylogic_epi32(c[x], a[x + 15], a[x + 20], 0x96);
+	}
+	for (unsigned x = 0; x < 5; x++)
+		d[x] = _mm256_xor_si256(c[(x + 4) % 5], _mm256_rol_epi32(c[(x + 1) % 5], 1));
+	/* Source lanes from keccak800.c; rho offsets from keccak800_rho. */
+	KECCAK256_ROW(0, 0, 6, 12, 18, 24, 0, 12, 11, 21, 14);
+	KECCAK256_ROW(1, 3, 9, 10, 16, 22, 28, 20, 3, 13, 29);
+	if (!is_last) {
+		KECCAK256_ROW(2, 1, 7, 13, 19, 20, 1, 6, 25, 8, 18);
+		KECCAK256_ROW(3, 4, 5, 11, 17, 23, 27, 4, 10, 15, 24);
+		KECCAK256_ROW(4, 2, 8, 14, 15, 21, 30, 23, 7, 9, 2);
+	}
+	e[0] = _mm256_xor_si256(e[0], _mm256_set1_epi32((int)rc));
+}
+
+/* Keccak-p[800, 12] of the eight padded ciphertexts; lanes 0..7 of a are the hashes. */
+static void keccak256_odo(__m256i a[KECCAK800_LANES])
+{
+	__m256i e[KECCAK800_LANES];
+	unsigned r = KECCAK800_ROUNDS - KECCAK800_ODO_ROUNDS;
+
+	for (; r < KECCAK800_ROUNDS - 2; r += 2) {
+		keccak256_round(a, e, keccak800_rc[r], 0);
+		keccak256_round(e, a, keccak800_rc[r + 1], 0);
+	}
+	keccak256_round(a, e, keccak800_rc[r], 0);
+	keccak256_round(e, a, keccak800_rc[r + 1], 1);
+}
+
+unsigned odocrypt_scan_avx512(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
+			      uint32_t last, uint32_t *hits, unsigned max_hits)
+{
+	const struct odocrypt_ctx *ctx = vctx;
+	const struct odocrypt_fast *f = &ctx->slot[ctx->current];
+	uint32_t target_top = le32_load(target + 28);
+	uint64_t base[ODOCRYPT_WORDS];
+	unsigned n = 0;
+
+	odocrypt_load(base, ctx->header);
+	/* The nonce is bytes 76..79: the high half of word 9. */
+	const __m512i low9 = _mm512_set1_epi64((long long)(base[9] & 0xffffffffu));
+	const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+
+	for (uint64_t start = first; start <= last; start += ODO512_LANES) {
+		__m512i w[ODOCRYPT_WORDS];
+
+		for (unsigned i = 0; i < ODOCRYPT_WORDS - 1; i++)
+			w[i] = _mm512_set1_epi64((long long)base[i]);
+		__m512i nonces = _mm512_add_epi64(_mm512_set1_epi64((long long)start), step);
+		w[9] = _mm512_or_si512(low9, _mm512_slli_epi64(nonces, 32));
+		odo512_encrypt(f, w);
+
+		/* §4.2: ciphertext, byte 80 = 0x01, zeros; lanes 2i, 2i + 1 = low, high of w[i]. */
+		__m256i a[KECCAK800_LANES];
+		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {
+			a[2 * i] = _mm512_cvtepi64_epi32(w[i]);
+			a[2 * i + 1] = _mm512_cvtepi64_epi32(_mm512_srli_epi64(w[i], 32));
+		}
+		a[20] = _mm256_set1_epi32(1);
+		a[21] = a[22] = a[23] = a[24] = _mm256_setzero_si256();
+		keccak256_odo(a);
+
+		/* Candidates: the most significant hash word (lane 7) is <= the target's. */
+		unsigned cand = _mm256_cmple_epu32_mask(a[7], _mm256_set1_epi32((int)target_top));
+		uint64_t count = last - start + 1 < ODO512_LANES ? last - start + 1 : ODO512_LANES;
+		cand &= (1u << count) - 1;
+		if (!cand)
+			continue;
+		uint32_t h[HASH_LEN / 4][ODO512_LANES];
+		for (unsigned i = 0; i < HASH_LEN / 4; i++)
+			_mm256_storeu_si256((__m256i *)h[i], a[i]);
+		for (unsigned j = 0; j < count; j++) {
+			uint8_t hash[HASH_LEN];
+			if (!(cand >> j & 1))
+				continue;
+			for (unsigned i = 0; i < HASH_LEN / 4; i++)
+				le32_store(hash + 4 * i, h[i][j]);
+			if (hash_le_target(hash, target) && n < max_hits)
+				hits[n++] = (uint32_t)(start + j);
+		}
+	}
+	return n;
+}
+#endif
