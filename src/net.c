@@ -1,0 +1,533 @@
+/* SPDX-License-Identifier: MIT */
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+struct net_conn {
+	int fd;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	/* Read buffer: bytes [start, end) are unread; [start, scan) hold no '\n'. */
+	char *buf;
+	size_t start, scan, end;
+	size_t consumed;        /* bytes of the line returned last time, consumed on the next call */
+	char peer[300];
+	char err[256];
+};
+
+/* One extra byte for the NUL that terminates a line of exactly NET_LINE_MAX bytes. */
+#define NET_BUF_LEN (NET_LINE_MAX + 1)
+/* Bytes asked of the socket per read. */
+#define NET_READ_CHUNK 16384
+
+unsigned long long net_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)ts.tv_nsec / 1000000ull;
+}
+
+/* Milliseconds left until deadline (0 if passed), as a poll() timeout. */
+static int net_left_ms(unsigned long long deadline)
+{
+	unsigned long long now = net_now_ms();
+
+	if (now >= deadline)
+		return 0;
+	return deadline - now > 0x7fffffffull ? 0x7fffffff : (int)(deadline - now);
+}
+
+static void net_set_err(char *err, size_t err_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void net_set_err(char *err, size_t err_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !err_len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, err_len, fmt, ap);
+	va_end(ap);
+}
+
+/* Appends OpenSSL's queued error text (and clears the queue). */
+static void net_tls_err(char *err, size_t err_len, const char *what)
+{
+	unsigned long e = ERR_get_error();
+	char text[160] = "";
+
+	if (e)
+		ERR_error_string_n(e, text, sizeof(text));
+	ERR_clear_error();
+	net_set_err(err, err_len, "%s%s%s", what, e ? ": " : "", text);
+}
+
+void net_block_sigpipe(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Waits for events on fd (and the waker) until deadline: 1 ready, 0 timeout, 2 woken, <0 error. */
+static int net_poll(int fd, short events, struct net_waker *waker, unsigned long long deadline)
+{
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = events } };
+		nfds_t n = 1;
+		int r;
+
+		if (waker) {
+			p[1].fd = waker->fds[0];
+			p[1].events = POLLIN;
+			n = 2;
+		}
+		r = poll(p, n, net_left_ms(deadline));
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		if (waker && (p[1].revents & POLLIN)) {
+			char drain[64];
+
+			while (read(waker->fds[0], drain, sizeof(drain)) > 0)
+				;
+			return 2;
+		}
+		/* Errors and hang-ups are reported by the read/write that follows. */
+		if (p[0].revents)
+			return 1;
+	}
+}
+
+static int net_tcp_connect(struct net_conn *c, const char *host, const char *port,
+			   unsigned long long deadline, char *err, size_t err_len)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *list = NULL;
+	int rc, last_errno = 0;
+
+	rc = getaddrinfo(host, port, &hints, &list);
+	if (rc) {
+		net_set_err(err, err_len, "cannot resolve %s: %s", host, gai_strerror(rc));
+		return NET_ERR_RESOLVE;
+	}
+	for (struct addrinfo *ai = list; ai; ai = ai->ai_next) {
+		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				ai->ai_protocol);
+		int one = 1, so_err = 0;
+		socklen_t so_len = sizeof(so_err);
+
+		if (fd < 0) {
+			last_errno = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+			if (errno != EINPROGRESS) {
+				last_errno = errno;
+				close(fd);
+				continue;
+			}
+			rc = net_poll(fd, POLLOUT, NULL, deadline);
+			if (rc <= 0) {
+				last_errno = rc == 0 ? ETIMEDOUT : errno;
+				close(fd);
+				continue;
+			}
+			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_err, &so_len) < 0 || so_err) {
+				last_errno = so_err ? so_err : errno;
+				close(fd);
+				continue;
+			}
+		}
+		/* Shares are small and latency matters; keepalive notices a dead pool. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+		c->fd = fd;
+		freeaddrinfo(list);
+		return 0;
+	}
+	freeaddrinfo(list);
+	net_set_err(err, err_len, "cannot connect to %s: %s", c->peer,
+		    strerror(last_errno ? last_errno : ECONNREFUSED));
+	return NET_ERR_CONNECT;
+}
+
+/* Is host an IPv4 or IPv6 literal (checked as an address, not a name)? */
+static int net_is_ip(const char *host)
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1;
+}
+
+static int net_tls_handshake(struct net_conn *c, const char *host, unsigned flags,
+			     unsigned long long deadline, char *err, size_t err_len)
+{
+	int is_verify = !(flags & NET_NO_VERIFY);
+
+	ERR_clear_error();
+	c->ctx = SSL_CTX_new(TLS_client_method());
+	if (!c->ctx) {
+		net_tls_err(err, err_len, "SSL_CTX_new");
+		return NET_ERR_TLS;
+	}
+	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
+	if (is_verify) {
+		if (SSL_CTX_set_default_verify_paths(c->ctx) != 1) {
+			net_tls_err(err, err_len, "loading the trust store");
+			return NET_ERR_TLS;
+		}
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+	} else {
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
+	}
+	c->ssl = SSL_new(c->ctx);
+	if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1) {
+		net_tls_err(err, err_len, "SSL_new");
+		return NET_ERR_TLS;
+	}
+	if (net_is_ip(host)) {
+		/* RFC 6066 §3: no SNI for address literals; match the address instead. */
+		if (is_verify &&
+		    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), host) != 1) {
+			net_tls_err(err, err_len, "setting the expected address");
+			return NET_ERR_TLS;
+		}
+	} else {
+		if (SSL_set_tlsext_host_name(c->ssl, host) != 1 ||
+		    (is_verify && SSL_set1_host(c->ssl, host) != 1)) {
+			net_tls_err(err, err_len, "setting the server name");
+			return NET_ERR_TLS;
+		}
+	}
+	for (;;) {
+		int r = SSL_connect(c->ssl), e, p;
+
+		if (r == 1)
+			return 0;
+		e = SSL_get_error(c->ssl, r);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			p = net_poll(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, NULL,
+				     deadline);
+			if (p <= 0) {
+				net_set_err(err, err_len, "TLS handshake with %s: %s", c->peer,
+					    p == 0 ? "timed out" : strerror(errno));
+				return NET_ERR_TLS;
+			}
+			continue;
+		}
+		if (is_verify && SSL_get_verify_result(c->ssl) != X509_V_OK) {
+			net_set_err(err, err_len, "certificate of %s not trusted: %s (use "
+				    "--no-verify-tls to accept it)", c->peer,
+				    X509_verify_cert_error_string(SSL_get_verify_result(c->ssl)));
+			ERR_clear_error();
+			return NET_ERR_VERIFY;
+		}
+		net_tls_err(err, err_len, "TLS handshake failed");
+		return NET_ERR_TLS;
+	}
+}
+
+int net_connect(struct net_conn **out, const char *host, const char *port, unsigned flags,
+		unsigned timeout_ms, char *err, size_t err_len)
+{
+	unsigned long long deadline = net_now_ms() + timeout_ms;
+	struct net_conn *c;
+	int rc;
+
+	*out = NULL;
+	net_set_err(err, err_len, "%s", "");
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->buf = malloc(NET_BUF_LEN))) {
+		free(c);
+		net_set_err(err, err_len, "out of memory");
+		return NET_ERR_NOMEM;
+	}
+	c->fd = -1;
+	snprintf(c->peer, sizeof(c->peer), strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+	rc = net_tcp_connect(c, host, port, deadline, err, err_len);
+	if (!rc && (flags & NET_USE_TLS))
+		rc = net_tls_handshake(c, host, flags, deadline, err, err_len);
+	if (rc) {
+		net_close(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+void net_close(struct net_conn *c)
+{
+	if (!c)
+		return;
+	if (c->ssl) {
+		/* Best effort, non-blocking: never wait for the peer's close_notify. */
+		SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+	}
+	SSL_CTX_free(c->ctx);
+	ERR_clear_error();
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->buf);
+	free(c);
+}
+
+const char *net_error(const struct net_conn *c)
+{
+	return c->err;
+}
+
+const char *net_peer(const struct net_conn *c)
+{
+	return c->peer;
+}
+
+/* One read into buf: >0 bytes, 0 would block (with *events to wait for), <0 result. */
+static long net_read_some(struct net_conn *c, char *buf, size_t len, short *events)
+{
+	if (c->ssl) {
+		size_t got = 0;
+		int r, e;
+
+		ERR_clear_error();
+		r = SSL_read_ex(c->ssl, buf, len, &got);
+		if (r == 1)
+			return (long)got;
+		e = SSL_get_error(c->ssl, r);
+		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+			*events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+			return 0;
+		}
+		if (e == SSL_ERROR_ZERO_RETURN) {
+			net_set_err(c->err, sizeof(c->err), "connection closed by peer");
+			return NET_ERR_CLOSED;
+		}
+		if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+			/* EOF without close_notify: treat as a plain close. */
+			net_set_err(c->err, sizeof(c->err), "connection closed by peer%s%s",
+				    errno ? ": " : "", errno ? strerror(errno) : "");
+			return NET_ERR_CLOSED;
+		}
+		net_tls_err(c->err, sizeof(c->err), "TLS read");
+		return NET_ERR_TLS;
+	}
+	for (;;) {
+		ssize_t r = recv(c->fd, buf, len, 0);
+
+		if (r > 0)
+			return (long)r;
+		if (r == 0) {
+			net_set_err(c->err, sizeof(c->err), "connection closed by peer");
+			return NET_ERR_CLOSED;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			*events = POLLIN;
+			return 0;
+		}
+		net_set_err(c->err, sizeof(c->err), "read: %s", strerror(errno));
+		return errno == ECONNRESET ? NET_ERR_CLOSED : NET_ERR_IO;
+	}
+}
+
+int net_read_line(struct net_conn *c, struct net_waker *waker, unsigned timeout_ms,
+		  const char **line, size_t *len)
+{
+	unsigned long long deadline = net_now_ms() + timeout_ms;
+
+	*line = NULL;
+	*len = 0;
+	c->start += c->consumed;
+	c->consumed = 0;
+	if (c->scan < c->start)
+		c->scan = c->start;
+	for (;;) {
+		char *nl = memchr(c->buf + c->scan, '\n', c->end - c->scan);
+		short events = POLLIN;
+		long got;
+		int p;
+
+		if (nl) {
+			size_t n = (size_t)(nl - (c->buf + c->start));
+
+			*nl = '\0';
+			c->consumed = n + 1;
+			c->scan = c->start + n + 1;
+			if (n && c->buf[c->start + n - 1] == '\r')
+				c->buf[c->start + --n] = '\0';
+			*line = c->buf + c->start;
+			*len = n;
+			return NET_LINE;
+		}
+		c->scan = c->end;
+		if (c->end - c->start > NET_LINE_MAX) {
+			net_set_err(c->err, sizeof(c->err), "line longer than %u bytes refused",
+				    NET_LINE_MAX);
+			return NET_ERR_TOO_LONG;
+		}
+		if (c->start) {
+			memmove(c->buf, c->buf + c->start, c->end - c->start);
+			c->end -= c->start;
+			c->scan -= c->start;
+			c->start = 0;
+		}
+		{
+			size_t room = NET_BUF_LEN - c->end;
+
+			got = net_read_some(c, c->buf + c->end,
+					    room < NET_READ_CHUNK ? room : NET_READ_CHUNK, &events);
+		}
+		if (got > 0) {
+			c->end += (size_t)got;
+			continue;
+		}
+		if (got < 0)
+			return (int)got;
+		p = net_poll(c->fd, events, waker, deadline);
+		if (p == 2)
+			return NET_WOKEN;
+		if (p == 0)
+			return NET_TIMEOUT;
+		if (p < 0) {
+			net_set_err(c->err, sizeof(c->err), "poll: %s", strerror(errno));
+			return NET_ERR_IO;
+		}
+	}
+}
+
+int net_write_all(struct net_conn *c, const char *buf, size_t len, unsigned timeout_ms)
+{
+	unsigned long long deadline = net_now_ms() + timeout_ms;
+	size_t done = 0;
+
+	while (done < len) {
+		short events = POLLOUT;
+		int p;
+
+		if (c->ssl) {
+			size_t n = 0;
+			int r, e;
+
+			ERR_clear_error();
+			r = SSL_write_ex(c->ssl, buf + done, len - done, &n);
+			if (r == 1) {
+				done += n;
+				continue;
+			}
+			e = SSL_get_error(c->ssl, r);
+			if (e == SSL_ERROR_WANT_READ)
+				events = POLLIN;
+			else if (e != SSL_ERROR_WANT_WRITE) {
+				if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+					net_set_err(c->err, sizeof(c->err), "write: %s",
+						    strerror(errno ? errno : EPIPE));
+					return NET_ERR_CLOSED;
+				}
+				net_tls_err(c->err, sizeof(c->err), "TLS write");
+				return NET_ERR_TLS;
+			}
+		} else {
+			ssize_t n = send(c->fd, buf + done, len - done, MSG_NOSIGNAL);
+
+			if (n > 0) {
+				done += (size_t)n;
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+				net_set_err(c->err, sizeof(c->err), "write: %s", strerror(errno));
+				return errno == EPIPE || errno == ECONNRESET ? NET_ERR_CLOSED
+									     : NET_ERR_IO;
+			}
+		}
+		p = net_poll(c->fd, events, NULL, deadline);
+		if (p <= 0) {
+			net_set_err(c->err, sizeof(c->err), "write: %s",
+				    p == 0 ? "timed out" : strerror(errno));
+			return NET_ERR_IO;
+		}
+	}
+	return 0;
+}
+
+int net_waker_init(struct net_waker *w)
+{
+	if (pipe(w->fds) < 0) {
+		w->fds[0] = w->fds[1] = -1;
+		return NET_ERR_IO;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (fcntl(w->fds[i], F_SETFL, O_NONBLOCK) < 0 ||
+		    fcntl(w->fds[i], F_SETFD, FD_CLOEXEC) < 0) {
+			net_waker_release(w);
+			return NET_ERR_IO;
+		}
+	}
+	return 0;
+}
+
+void net_waker_release(struct net_waker *w)
+{
+	for (int i = 0; i < 2; i++) {
+		if (w->fds[i] >= 0)
+			close(w->fds[i]);
+		w->fds[i] = -1;
+	}
+}
+
+void net_waker_wake(struct net_waker *w)
+{
+	char one = 1;
+
+	/* A full pipe already holds a pending wake: EAGAIN is fine. */
+	if (write(w->fds[1], &one, 1) < 0)
+		return;
+}
+
+int net_waker_wait(struct net_waker *w, unsigned timeout_ms)
+{
+	unsigned long long deadline = net_now_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd p = { .fd = w->fds[0], .events = POLLIN };
+		int r = poll(&p, 1, net_left_ms(deadline));
+		char drain[64];
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return NET_TIMEOUT;
+		while (read(w->fds[0], drain, sizeof(drain)) > 0)
+			;
+		return NET_WOKEN;
+	}
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_NET_H
+#define QM_NET_H
+
+#include <stddef.h>
+
+/*
+ * Line transport over TCP or TLS (OpenSSL) with deadlines: the only socket
+ * and OpenSSL code of the program (style.md §1). It knows nothing of
+ * stratum: it connects, writes whole buffers and reads '\n'-terminated lines
+ * of at most NET_LINE_MAX bytes. Every blocking step is a poll() bounded by
+ * the caller's timeout, so a silent or slow peer can never hang a thread.
+ *
+ * A struct net_conn is used by one thread at a time. A struct net_waker lets
+ * other threads interrupt that thread's wait in net_read_line (e.g. when a
+ * share is queued); net_waker_wake is the only function here that is safe
+ * to call from any thread.
+ */
+
+/*
+ * Longest line accepted, without its '\n'. A stratum notify carries at most
+ * JOB_COINBASE_MAX bytes of coinbase as hex plus 32 branches (~134 KiB), so
+ * 256 KiB leaves room while a hostile 1 MiB line is refused.
+ */
+#define NET_LINE_MAX (256u * 1024u)
+
+/* Results of net_read_line (>= 0) and errors (< 0) of every call here. */
+enum net_result {
+	NET_TIMEOUT = 0,       /* the deadline passed before a whole line arrived */
+	NET_LINE = 1,          /* *line holds one line */
+	NET_WOKEN = 2,         /* the waker fired */
+	NET_ERR_CLOSED = -1,   /* the peer closed the connection (mid-line or not) */
+	NET_ERR_IO = -2,       /* a socket call failed */
+	NET_ERR_TOO_LONG = -3, /* a line exceeded NET_LINE_MAX: drop the connection */
+	NET_ERR_RESOLVE = -4,  /* the host name did not resolve */
+	NET_ERR_CONNECT = -5,  /* no address accepted the connection in time */
+	NET_ERR_TLS = -6,      /* TLS set-up or I/O failed */
+	NET_ERR_VERIFY = -7,   /* the server certificate failed verification */
+	NET_ERR_NOMEM = -8,
+};
+
+enum net_flags {
+	NET_USE_TLS = 1u << 0,   /* TLS over the TCP connection */
+	NET_NO_VERIFY = 1u << 1, /* with TLS: accept any certificate (--no-verify-tls) */
+};
+
+struct net_conn;
+
+/*
+ * Connects to host:port (a name or an address literal, without brackets),
+ * then with NET_USE_TLS performs the TLS handshake, verifying the chain
+ * against the system's trust store (OpenSSL's default paths, which honour
+ * SSL_CERT_FILE / SSL_CERT_DIR) and the name or address unless NET_NO_VERIFY.
+ * The whole set-up, name resolution excepted, is bounded by timeout_ms.
+ * Returns 0 and *out, or a negative enum net_result with a one-line reason
+ * in err (err_len bytes, always NUL-terminated).
+ */
+int net_connect(struct net_conn **out, const char *host, const char *port, unsigned flags,
+		unsigned timeout_ms, char *err, size_t err_len);
+
+/* Closes the connection (TLS close_notify best-effort) and frees it. NULL-safe. */
+void net_close(struct net_conn *c);
+
+/*
+ * Writes len bytes, all of them or fails, within timeout_ms. Returns 0 or a
+ * negative enum net_result (NET_TIMEOUT counts as failure: returned as
+ * NET_ERR_IO with the reason in net_error).
+ */
+int net_write_all(struct net_conn *c, const char *buf, size_t len, unsigned timeout_ms);
+
+struct net_waker;
+
+/*
+ * Waits up to timeout_ms for one complete line. On NET_LINE, *line points
+ * to the line (NUL-terminated, '\n' and a trailing '\r' removed) and *len
+ * is its length; the text stays valid until the next call on c. A line may
+ * contain NUL bytes: use *len. Bytes after the line stay buffered for the
+ * next call. waker (may be NULL) interrupts the wait with NET_WOKEN.
+ * Negative results are final for the connection: close it.
+ */
+int net_read_line(struct net_conn *c, struct net_waker *waker, unsigned timeout_ms,
+		  const char **line, size_t *len);
+
+/* The reason of the last failure on c ("" if none). */
+const char *net_error(const struct net_conn *c);
+
+/* "host:port" the connection went to (for logs). */
+const char *net_peer(const struct net_conn *c);
+
+/* A self-pipe: wakes a thread blocked in net_read_line or net_waker_wait. */
+struct net_waker {
+	int fds[2];
+};
+
+/* Returns 0, or NET_ERR_IO. */
+int net_waker_init(struct net_waker *w);
+void net_waker_release(struct net_waker *w);
+/* Thread-safe and async-signal-safe; never blocks. */
+void net_waker_wake(struct net_waker *w);
+/* Waits up to timeout_ms for a wake; returns NET_WOKEN or NET_TIMEOUT (clears the wake). */
+int net_waker_wait(struct net_waker *w, unsigned timeout_ms);
+
+/*
+ * Blocks SIGPIPE in the calling thread, so that writing to a socket the peer
+ * has closed returns EPIPE instead of killing the process (OpenSSL writes
+ * with write(2), which cannot pass MSG_NOSIGNAL). Call once at the start of
+ * every thread that uses a net_conn.
+ */
+void net_block_sigpipe(void);
+
+/* Milliseconds of a monotonic clock (deadlines). */
+unsigned long long net_now_ms(void);
+
+#endif

@@ -1,0 +1,1699 @@
+/* SPDX-License-Identifier: MIT */
+#include "stratum.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+
+#include <jansson.h>
+
+#include "config.h"
+#include "hex.h"
+#include "log.h"
+#include "net.h"
+#include "queue.h"
+#include "source.h"
+#include "stats.h"
+
+/* ------------------------------------------------------------------------
+ * URLs
+ */
+
+int stratum_url_parse(const char *url, struct stratum_url *out)
+{
+	static const struct {
+		const char *prefix;
+		int is_tls;
+	} schemes[] = {
+		{ "stratum+tcp://", 0 },
+		{ "stratum+ssl://", 1 },
+		{ "stratum+tls://", 1 },
+	};
+	struct stratum_url u = { .is_tls = -1 };
+	const char *p = NULL, *host, *host_end, *port;
+	unsigned long port_val;
+	char *end;
+
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t n = strlen(schemes[i].prefix);
+		if (!strncasecmp(url, schemes[i].prefix, n)) {
+			p = url + n;
+			u.is_tls = schemes[i].is_tls;
+			break;
+		}
+	}
+	if (!p)
+		return -1;
+	if (*p == '[') {
+		/* RFC 3986 §3.2.2: an IPv6 literal in brackets */
+		host = p + 1;
+		host_end = strchr(host, ']');
+		if (!host_end || host_end[1] != ':')
+			return -1;
+		port = host_end + 2;
+	} else {
+		host = p;
+		host_end = strchr(host, ':');
+		if (!host_end)
+			return -1;
+		port = host_end + 1;
+	}
+	if (host_end == host || (size_t)(host_end - host) > STRATUM_HOST_MAX)
+		return -1;
+	for (const char *c = host; c < host_end; c++) {
+		if (!isalnum((unsigned char)*c) && !strchr(".-_:", *c))
+			return -1;
+	}
+	if (!isdigit((unsigned char)*port))
+		return -1;
+	errno = 0;
+	port_val = strtoul(port, &end, 10);
+	/* A trailing '/' (path) is tolerated; anything else is not. */
+	if (errno || port_val < 1 || port_val > 65535 || (*end && strcmp(end, "/")))
+		return -1;
+	memcpy(u.host, host, (size_t)(host_end - host));
+	u.host[host_end - host] = '\0';
+	snprintf(u.port, sizeof(u.port), "%lu", port_val);
+	*out = u;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Parsing helpers: every one checks type and length and writes nothing on failure.
+ */
+
+/* Copies text for logs: printable ASCII only (others become '?'), cut at cap - 1. */
+static void stratum_copy_text(char *dst, size_t cap, const char *src, size_t len)
+{
+	size_t n = len < cap - 1 ? len : cap - 1;
+
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
+	dst[n] = '\0';
+}
+
+static void stratum_why(char *why, size_t why_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void stratum_why(char *why, size_t why_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || !why_len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, why_len, fmt, ap);
+	va_end(ap);
+}
+
+/* Exactly len bytes of hex. */
+static int stratum_json_hex(const json_t *v, uint8_t *out, size_t len)
+{
+	if (!json_is_string(v) || json_string_length(v) != 2 * len)
+		return -1;
+	return hex_decode(json_string_value(v), out, len);
+}
+
+/* An 8-digit big-endian hex number (version, nbits, ntime). */
+static int stratum_json_u32(const json_t *v, uint32_t *out)
+{
+	uint8_t b[4];
+
+	if (stratum_json_hex(v, b, 4))
+		return -1;
+	*out = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	return 0;
+}
+
+/* A string of 1..max printable ASCII characters, copied with its NUL. */
+static int stratum_json_token(const json_t *v, char *out, size_t max)
+{
+	const char *s;
+	size_t n;
+
+	if (!json_is_string(v))
+		return -1;
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n < 1 || n > max)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < 0x20 || s[i] >= 0x7f)
+			return -1;
+	}
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
+/* A JSON integer in [lo, hi]. */
+static int stratum_json_int(const json_t *v, long long lo, long long hi, long long *out)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+		return -1;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* Variable-length hex into a new buffer (*out, *len); empty hex is allowed. */
+static int stratum_json_hex_alloc(const json_t *v, size_t max, uint8_t **out, size_t *len)
+{
+	size_t n;
+	uint8_t *buf;
+
+	if (!json_is_string(v))
+		return -1;
+	n = json_string_length(v);
+	if (n % 2 || n / 2 > max)
+		return -1;
+	buf = malloc(n / 2 + 1);
+	if (!buf)
+		return -1;
+	if (hex_decode(json_string_value(v), buf, n / 2)) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	*len = n / 2;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Messages from the pool
+ */
+
+/*
+ * mining.notify [job_id, prevhash, coinb1, coinb2, merkle_branch[], version,
+ * nbits, ntime, clean_jobs] (stratum-and-gbt.md §1). Extra trailing
+ * parameters are ignored.
+ */
+static int stratum_parse_notify(const json_t *params, struct stratum_msg *msg, char *why,
+				size_t why_len)
+{
+	const json_t *branches;
+	struct job *job = NULL;
+	uint8_t *coinb1 = NULL, *coinb2 = NULL, prevhash[HASH_LEN];
+	size_t len1 = 0, len2 = 0;
+	int rc = STRATUM_ERR_PARAMS;
+
+	if (json_array_size(params) < 9) {
+		stratum_why(why, why_len, "notify: %zu parameters, 9 expected",
+			    json_array_size(params));
+		return STRATUM_ERR_PARAMS;
+	}
+	job = job_new();
+	if (!job)
+		return STRATUM_ERR_NOMEM;
+	if (stratum_json_token(json_array_get(params, 0), job->id, JOB_ID_MAX)) {
+		stratum_why(why, why_len, "notify: job id is not a string of 1..%d characters",
+			    JOB_ID_MAX);
+		goto fail;
+	}
+	if (stratum_json_hex(json_array_get(params, 1), prevhash, HASH_LEN)) {
+		stratum_why(why, why_len, "notify: prevhash is not 64 hex digits");
+		goto fail;
+	}
+	/* §1 step 3: each 4-byte word of the notify prevhash is byte-reversed. */
+	for (unsigned w = 0; w < HASH_LEN / 4; w++) {
+		for (unsigned b = 0; b < 4; b++)
+			job->prevhash[4 * w + b] = prevhash[4 * w + 3 - b];
+	}
+	if (stratum_json_hex_alloc(json_array_get(params, 2), JOB_COINBASE_MAX, &coinb1, &len1) ||
+	    stratum_json_hex_alloc(json_array_get(params, 3), JOB_COINBASE_MAX, &coinb2, &len2) ||
+	    len1 + len2 > JOB_COINBASE_MAX) {
+		stratum_why(why, why_len, "notify: coinb1/coinb2 not hex or over %d bytes",
+			    JOB_COINBASE_MAX);
+		goto fail;
+	}
+	branches = json_array_get(params, 4);
+	if (!json_is_array(branches) || json_array_size(branches) > JOB_MERKLE_MAX) {
+		stratum_why(why, why_len, "notify: merkle branch is not an array of at most %d",
+			    JOB_MERKLE_MAX);
+		goto fail;
+	}
+	for (size_t i = 0; i < json_array_size(branches); i++) {
+		/* §1 step 2: branches arrive in internal order and are used as they are. */
+		if (stratum_json_hex(json_array_get(branches, i), job->merkle[i], HASH_LEN)) {
+			stratum_why(why, why_len, "notify: merkle branch %zu is not 64 hex digits", i);
+			goto fail;
+		}
+	}
+	job->merkle_count = (unsigned)json_array_size(branches);
+	if (stratum_json_u32(json_array_get(params, 5), &job->version) ||
+	    stratum_json_u32(json_array_get(params, 6), &job->nbits) ||
+	    stratum_json_u32(json_array_get(params, 7), &job->ntime)) {
+		stratum_why(why, why_len, "notify: version/nbits/ntime not 8 hex digits");
+		goto fail;
+	}
+	if (!json_is_boolean(json_array_get(params, 8))) {
+		stratum_why(why, why_len, "notify: clean_jobs is not a boolean");
+		goto fail;
+	}
+	job->is_clean = json_is_true(json_array_get(params, 8));
+	job->ntime_max = job->ntime; /* stratum v1 grants no ntime range */
+	/* A target nbits cannot express makes no share a block; it is not a reason to refuse. */
+	if (bits_to_target(job->nbits, job->block_target))
+		memset(job->block_target, 0, HASH_LEN);
+	if (job_set_coinbase(job, coinb1, len1, coinb2, len2)) {
+		rc = STRATUM_ERR_NOMEM;
+		goto fail;
+	}
+	free(coinb1);
+	free(coinb2);
+	msg->job = job;
+	return STRATUM_OK;
+fail:
+	free(coinb1);
+	free(coinb2);
+	job_unref(job);
+	return rc;
+}
+
+static int stratum_parse_set_difficulty(const json_t *params, struct stratum_msg *msg,
+					char *why, size_t why_len)
+{
+	const json_t *v = json_array_get(params, 0);
+
+	if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) <= 0) {
+		stratum_why(why, why_len, "set_difficulty: not a positive number");
+		return STRATUM_ERR_PARAMS;
+	}
+	msg->diff = json_number_value(v);
+	return STRATUM_OK;
+}
+
+static int stratum_parse_set_extranonce(const json_t *params, struct stratum_msg *msg,
+					char *why, size_t why_len)
+{
+	const json_t *en1 = json_array_get(params, 0);
+	uint8_t buf[JOB_EXTRANONCE1_MAX];
+	long long en2_len;
+
+	if (!json_is_string(en1) || json_string_length(en1) % 2 ||
+	    json_string_length(en1) / 2 > JOB_EXTRANONCE1_MAX ||
+	    hex_decode(json_string_value(en1), buf, json_string_length(en1) / 2) ||
+	    stratum_json_int(json_array_get(params, 1), 0, JOB_EXTRANONCE2_MAX, &en2_len)) {
+		stratum_why(why, why_len, "set_extranonce: want [hex of at most %d bytes, 0..%d]",
+			    JOB_EXTRANONCE1_MAX, JOB_EXTRANONCE2_MAX);
+		return STRATUM_ERR_PARAMS;
+	}
+	memcpy(msg->extranonce1, buf, json_string_length(en1) / 2);
+	msg->extranonce1_len = json_string_length(en1) / 2;
+	msg->extranonce2_len = (size_t)en2_len;
+	return STRATUM_OK;
+}
+
+/* client.reconnect [host, port, wait_seconds], each optional (null or absent: the same). */
+static int stratum_parse_reconnect(const json_t *params, struct stratum_msg *msg, char *why,
+				   size_t why_len)
+{
+	const json_t *host = json_array_get(params, 0), *port = json_array_get(params, 1);
+	const json_t *wait = json_array_get(params, 2);
+	char host_buf[STRATUM_HOST_MAX + 1] = "", port_buf[6] = "";
+	long long port_val = 0, wait_val = 0;
+
+	if (host && !json_is_null(host) &&
+	    !(json_is_string(host) && json_string_length(host) == 0)) {
+		if (stratum_json_token(host, host_buf, STRATUM_HOST_MAX))
+			goto fail;
+		for (const char *c = host_buf; *c; c++) {
+			if (!isalnum((unsigned char)*c) && !strchr(".-_:", *c))
+				goto fail;
+		}
+	}
+	if (json_is_string(port) && json_string_length(port) > 0) {
+		char digits[6];
+		char *end;
+
+		if (stratum_json_token(port, digits, 5))
+			goto fail;
+		port_val = strtol(digits, &end, 10);
+		if (*end || !isdigit((unsigned char)digits[0]))
+			goto fail;
+	} else if (json_is_integer(port)) {
+		port_val = json_integer_value(port);
+	} else if (port && !json_is_null(port) && !json_is_string(port)) {
+		goto fail;
+	}
+	if (port_val) {
+		if (port_val < 1 || port_val > 65535)
+			goto fail;
+		snprintf(port_buf, sizeof(port_buf), "%lld", port_val);
+	}
+	if (wait && !json_is_null(wait)) {
+		if (stratum_json_int(wait, 0, 1LL << 40, &wait_val))
+			goto fail;
+		if (wait_val > STRATUM_RECONNECT_WAIT_MAX)
+			wait_val = STRATUM_RECONNECT_WAIT_MAX;
+	}
+	memcpy(msg->host, host_buf, sizeof(host_buf));
+	memcpy(msg->port, port_buf, sizeof(port_buf));
+	msg->wait_s = (unsigned)wait_val;
+	return STRATUM_OK;
+fail:
+	stratum_why(why, why_len, "reconnect: want [host, port 1..65535, wait seconds]");
+	return STRATUM_ERR_PARAMS;
+}
+
+/* The "error" member: [code, "text", data], a bare string, or {"code", "message"}. */
+static void stratum_parse_error_member(const json_t *err, struct stratum_msg *msg)
+{
+	const json_t *code = NULL, *text = NULL;
+
+	if (!err || json_is_null(err))
+		return;
+	msg->is_error = 1;
+	if (json_is_array(err)) {
+		code = json_array_get(err, 0);
+		text = json_array_get(err, 1);
+	} else if (json_is_object(err)) {
+		code = json_object_get(err, "code");
+		text = json_object_get(err, "message");
+	} else {
+		text = err;
+	}
+	if (json_is_integer(code) && json_integer_value(code) >= -1000000 &&
+	    json_integer_value(code) <= 1000000)
+		msg->error_code = (int)json_integer_value(code);
+	if (json_is_string(text)) {
+		stratum_copy_text(msg->error_text, sizeof(msg->error_text), json_string_value(text),
+				  json_string_length(text));
+	} else {
+		char buf[STRATUM_TEXT_MAX + 1];
+		size_t n = json_dumpb(text ? text : err, buf, sizeof(buf) - 1,
+				      JSON_COMPACT | JSON_ENCODE_ANY);
+
+		if (n > sizeof(buf) - 1)
+			n = sizeof(buf) - 1;
+		stratum_copy_text(msg->error_text, sizeof(msg->error_text), buf, n);
+	}
+}
+
+static int stratum_parse_method(const json_t *root, const char *method, struct stratum_msg *msg,
+				char *why, size_t why_len)
+{
+	const json_t *params = json_object_get(root, "params");
+	const json_t *id = json_object_get(root, "id");
+	json_t *empty = NULL;
+	int rc = STRATUM_OK;
+
+	if (id && !json_is_null(id)) {
+		size_t n;
+
+		if (!json_is_integer(id) && !json_is_string(id)) {
+			stratum_why(why, why_len, "request id is neither a number nor a string");
+			return STRATUM_ERR_SHAPE;
+		}
+		n = json_dumpb(id, msg->id_text, sizeof(msg->id_text) - 1,
+			       JSON_COMPACT | JSON_ENCODE_ANY);
+		if (n == 0 || n > sizeof(msg->id_text) - 1) {
+			stratum_why(why, why_len, "request id longer than %d characters",
+				    STRATUM_ID_TEXT_MAX);
+			memset(msg->id_text, 0, sizeof(msg->id_text));
+			return STRATUM_ERR_SHAPE;
+		}
+		msg->id_text[n] = '\0';
+	}
+	if (!params || json_is_null(params)) {
+		params = empty = json_array();
+		if (!empty)
+			return STRATUM_ERR_NOMEM;
+	}
+	if (!json_is_array(params)) {
+		stratum_why(why, why_len, "%s: params is not an array", msg->method);
+		return STRATUM_ERR_PARAMS;
+	}
+	if (!strcmp(method, "mining.notify")) {
+		msg->kind = STRATUM_MSG_NOTIFY;
+		rc = stratum_parse_notify(params, msg, why, why_len);
+	} else if (!strcmp(method, "mining.set_difficulty")) {
+		msg->kind = STRATUM_MSG_SET_DIFFICULTY;
+		rc = stratum_parse_set_difficulty(params, msg, why, why_len);
+	} else if (!strcmp(method, "mining.set_extranonce")) {
+		msg->kind = STRATUM_MSG_SET_EXTRANONCE;
+		rc = stratum_parse_set_extranonce(params, msg, why, why_len);
+	} else if (!strcmp(method, "client.reconnect")) {
+		msg->kind = STRATUM_MSG_RECONNECT;
+		rc = stratum_parse_reconnect(params, msg, why, why_len);
+	} else if (!strcmp(method, "client.get_version")) {
+		msg->kind = STRATUM_MSG_GET_VERSION;
+	} else if (!strcmp(method, "client.show_message")) {
+		const json_t *text = json_array_get(params, 0);
+
+		msg->kind = STRATUM_MSG_SHOW_MESSAGE;
+		if (!json_is_string(text)) {
+			stratum_why(why, why_len, "show_message: not a string");
+			rc = STRATUM_ERR_PARAMS;
+		} else {
+			stratum_copy_text(msg->text, sizeof(msg->text), json_string_value(text),
+					  json_string_length(text));
+		}
+	} else {
+		msg->kind = STRATUM_MSG_UNKNOWN_METHOD;
+	}
+	json_decref(empty);
+	return rc;
+}
+
+int stratum_parse(const char *line, size_t len, struct stratum_msg *msg, char *why,
+		  size_t why_len)
+{
+	struct stratum_msg m;
+	json_error_t jerr;
+	json_t *root;
+	const json_t *method, *id;
+	int rc;
+
+	memset(msg, 0, sizeof(*msg));
+	memset(&m, 0, sizeof(m));
+	stratum_why(why, why_len, "%s", "");
+	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		stratum_why(why, why_len, "not JSON: %s", jerr.text);
+		return STRATUM_ERR_JSON;
+	}
+	if (!json_is_object(root)) {
+		stratum_why(why, why_len, "not a JSON object");
+		rc = STRATUM_ERR_JSON;
+		goto out;
+	}
+	method = json_object_get(root, "method");
+	id = json_object_get(root, "id");
+	if (json_is_string(method)) {
+		stratum_copy_text(m.method, sizeof(m.method), json_string_value(method),
+				  json_string_length(method));
+		rc = stratum_parse_method(root, json_string_value(method), &m, why, why_len);
+	} else if (!method || json_is_null(method)) {
+		if (!id || json_is_null(id) ||
+		    (!json_object_get(root, "result") && !json_object_get(root, "error"))) {
+			stratum_why(why, why_len, "neither a response nor a method call");
+			rc = STRATUM_ERR_SHAPE;
+			goto out;
+		}
+		m.kind = STRATUM_MSG_RESPONSE;
+		/* Our ids are positive integers; any other id cannot answer us. */
+		if (json_is_integer(id) && json_integer_value(id) > 0) {
+			m.has_id = 1;
+			m.id = (uint64_t)json_integer_value(id);
+		}
+		{
+			const json_t *result = json_object_get(root, "result");
+
+			m.result = json_is_true(result)                 ? STRATUM_RESULT_TRUE
+				   : json_is_false(result)              ? STRATUM_RESULT_FALSE
+				   : !result || json_is_null(result)    ? STRATUM_RESULT_NULL
+									: STRATUM_RESULT_OTHER;
+		}
+		stratum_parse_error_member(json_object_get(root, "error"), &m);
+		rc = STRATUM_OK;
+	} else {
+		stratum_why(why, why_len, "method is not a string");
+		rc = STRATUM_ERR_SHAPE;
+	}
+out:
+	json_decref(root);
+	if (rc) {
+		job_unref(m.job);
+		return rc;
+	}
+	*msg = m;
+	return STRATUM_OK;
+}
+
+void stratum_msg_release(struct stratum_msg *msg)
+{
+	if (!msg)
+		return;
+	job_unref(msg->job);
+	memset(msg, 0, sizeof(*msg));
+}
+
+/* Finds ["mining.notify", "id"] in the subscriptions element, nested once or not at all. */
+static const json_t *stratum_find_subscription(const json_t *subs)
+{
+	const json_t *first = json_array_get(subs, 0);
+
+	if (json_is_string(first)) {
+		if (!strcmp(json_string_value(first), "mining.notify") &&
+		    json_is_string(json_array_get(subs, 1)))
+			return json_array_get(subs, 1);
+		return NULL;
+	}
+	for (size_t i = 0; i < json_array_size(subs) && i < 16; i++) {
+		const json_t *pair = json_array_get(subs, i);
+		const json_t *name = json_array_get(pair, 0);
+
+		if (json_is_string(name) && !strcmp(json_string_value(name), "mining.notify") &&
+		    json_is_string(json_array_get(pair, 1)))
+			return json_array_get(pair, 1);
+	}
+	return NULL;
+}
+
+int stratum_parse_subscribe(const char *line, size_t len, struct stratum_subscribe *out)
+{
+	struct stratum_subscribe sub;
+	const json_t *result, *en1, *session;
+	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+	long long en2_len;
+	int rc = -1;
+
+	memset(&sub, 0, sizeof(sub));
+	if (!json_is_object(root))
+		goto out;
+	result = json_object_get(root, "result");
+	if (!json_is_array(result) || json_array_size(result) < 3)
+		goto out;
+	en1 = json_array_get(result, 1);
+	if (!json_is_string(en1) || json_string_length(en1) % 2 ||
+	    json_string_length(en1) / 2 > JOB_EXTRANONCE1_MAX ||
+	    hex_decode(json_string_value(en1), sub.extranonce1, json_string_length(en1) / 2))
+		goto out;
+	sub.extranonce1_len = json_string_length(en1) / 2;
+	if (stratum_json_int(json_array_get(result, 2), 0, JOB_EXTRANONCE2_MAX, &en2_len))
+		goto out;
+	sub.extranonce2_len = (size_t)en2_len;
+	/* A session id we cannot store or echo back is simply not used for resuming. */
+	session = stratum_find_subscription(json_array_get(result, 0));
+	if (session &&
+	    stratum_json_token(session, sub.session_id, STRATUM_SESSION_ID_MAX))
+		sub.session_id[0] = '\0';
+	*out = sub;
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+/* Bitcoin's CompactSize (only the forms a coinbase can use here). */
+static int stratum_read_varint(const uint8_t *p, size_t len, size_t *pos, uint64_t *v)
+{
+	if (*pos >= len)
+		return -1;
+	if (p[*pos] < 0xfd) {
+		*v = p[(*pos)++];
+		return 0;
+	}
+	if (p[*pos] == 0xfd && *pos + 3 <= len) {
+		*v = p[*pos + 1] | (uint64_t)p[*pos + 2] << 8;
+		*pos += 3;
+		return 0;
+	}
+	return -1;
+}
+
+int stratum_coinbase_height(const uint8_t *coinb1, size_t len, uint32_t *height)
+{
+	static const uint8_t null_prevout_index[4] = { 0xff, 0xff, 0xff, 0xff };
+	size_t pos = 4; /* nVersion */
+	uint64_t inputs, script_len;
+	uint8_t op;
+
+	if (len < pos + 2)
+		return -1;
+	if (coinb1[pos] == 0x00 && coinb1[pos + 1] == 0x01)
+		pos += 2; /* BIP144 marker and flag, should a pool include them */
+	if (stratum_read_varint(coinb1, len, &pos, &inputs) || inputs != 1)
+		return -1;
+	if (pos + 36 > len)
+		return -1;
+	for (size_t i = 0; i < 32; i++) {
+		if (coinb1[pos + i])
+			return -1;
+	}
+	if (memcmp(coinb1 + pos + 32, null_prevout_index, 4))
+		return -1;
+	pos += 36;
+	if (stratum_read_varint(coinb1, len, &pos, &script_len) || script_len < 1 || pos >= len)
+		return -1;
+	/* BIP34: the scriptSig starts with the height as a minimal script number. */
+	op = coinb1[pos++];
+	if (op >= 0x51 && op <= 0x60) {
+		*height = op - 0x50u; /* OP_1..OP_16 */
+		return 0;
+	}
+	if (op == 0x00) {
+		*height = 0;
+		return 0;
+	}
+	if (op > 4 || op + 1u > script_len || pos + op > len)
+		return -1;
+	if (coinb1[pos + op - 1] & 0x80)
+		return -1; /* negative: not a height */
+	*height = 0;
+	for (unsigned i = 0; i < op; i++)
+		*height |= (uint32_t)coinb1[pos + i] << (8 * i);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Formatting
+ */
+
+/* Dumps obj (consumed) as one compact line with '\n' into buf. */
+static long stratum_dump_line(json_t *obj, char *buf, size_t cap)
+{
+	size_t n;
+
+	if (!obj)
+		return -1;
+	n = cap >= 2 ? json_dumpb(obj, buf, cap - 2, JSON_COMPACT) : 0;
+	json_decref(obj);
+	if (n == 0 || n > cap - 2)
+		return -1;
+	buf[n++] = '\n';
+	buf[n] = '\0';
+	return (long)n;
+}
+
+long stratum_format_subscribe(char *buf, size_t cap, uint64_t id, const char *agent,
+			      const char *session_id)
+{
+	if (session_id && session_id[0])
+		return stratum_dump_line(json_pack("{s:I, s:s, s:[s, s]}", "id", (json_int_t)id,
+						   "method", "mining.subscribe", "params", agent,
+						   session_id),
+					 buf, cap);
+	return stratum_dump_line(json_pack("{s:I, s:s, s:[s]}", "id", (json_int_t)id, "method",
+					   "mining.subscribe", "params", agent),
+				 buf, cap);
+}
+
+long stratum_format_authorize(char *buf, size_t cap, uint64_t id, const char *user,
+			      const char *pass)
+{
+	return stratum_dump_line(json_pack("{s:I, s:s, s:[s, s]}", "id", (json_int_t)id, "method",
+					   "mining.authorize", "params", user, pass),
+				 buf, cap);
+}
+
+long stratum_format_extranonce_subscribe(char *buf, size_t cap, uint64_t id)
+{
+	return stratum_dump_line(json_pack("{s:I, s:s, s:[]}", "id", (json_int_t)id, "method",
+					   "mining.extranonce.subscribe", "params"),
+				 buf, cap);
+}
+
+long stratum_format_suggest_difficulty(char *buf, size_t cap, uint64_t id, double diff)
+{
+	return stratum_dump_line(json_pack("{s:I, s:s, s:[f]}", "id", (json_int_t)id, "method",
+					   "mining.suggest_difficulty", "params", diff),
+				 buf, cap);
+}
+
+long stratum_format_submit(char *buf, size_t cap, uint64_t id, const char *user,
+			   const struct share *share)
+{
+	const struct job *job = share->job;
+	uint8_t en2[JOB_EXTRANONCE2_MAX];
+	char en2_hex[2 * JOB_EXTRANONCE2_MAX + 1], ntime_hex[9], nonce_hex[9];
+
+	/* §1: extranonce2 as its big-endian bytes; ntime and nonce as %08x of the value. */
+	work_extranonce2_bytes(job, share->extranonce2, en2);
+	hex_encode(en2, job->extranonce2_len, en2_hex);
+	snprintf(ntime_hex, sizeof(ntime_hex), "%08x", (unsigned)share->ntime);
+	snprintf(nonce_hex, sizeof(nonce_hex), "%08x", (unsigned)share->nonce);
+	return stratum_dump_line(json_pack("{s:I, s:s, s:[s, s, s, s, s]}", "id", (json_int_t)id,
+					   "method", "mining.submit", "params", user, job->id,
+					   en2_hex, ntime_hex, nonce_hex),
+				 buf, cap);
+}
+
+long stratum_format_result(char *buf, size_t cap, const char *id_text, const char *result)
+{
+	json_t *id = json_loads(id_text, JSON_DECODE_ANY, NULL);
+
+	if (!id)
+		return -1;
+	return stratum_dump_line(json_pack("{s:o, s:s, s:n}", "id", id, "result", result,
+					   "error"),
+				 buf, cap);
+}
+
+long stratum_format_error(char *buf, size_t cap, const char *id_text, int code, const char *text)
+{
+	json_t *id = json_loads(id_text, JSON_DECODE_ANY, NULL);
+
+	if (!id)
+		return -1;
+	return stratum_dump_line(json_pack("{s:o, s:n, s:[i, s, n]}", "id", id, "result",
+					   "error", code, text),
+				 buf, cap);
+}
+
+/* ------------------------------------------------------------------------
+ * Session state
+ */
+
+void stratum_session_init(struct stratum_session *s, const struct algo *algo,
+			  const struct algo_params *params, double diff_factor)
+{
+	memset(s, 0, sizeof(*s));
+	s->algo = algo;
+	s->params = *params;
+	s->diff_factor = diff_factor > 0 ? diff_factor : 1.0;
+	s->diff = 1.0;
+	s->next_id = 1;
+}
+
+void stratum_session_release(struct stratum_session *s)
+{
+	for (unsigned i = 0; i < STRATUM_REQUESTS_MAX; i++) {
+		share_free(s->requests[i].share);
+		s->requests[i].share = NULL;
+		s->requests[i].id = 0;
+	}
+}
+
+static void stratum_session_forget_jobs(struct stratum_session *s)
+{
+	memset(s->valid, 0, sizeof(s->valid));
+	s->valid_next = 0;
+}
+
+void stratum_session_connecting(struct stratum_session *s, unsigned pool)
+{
+	if (pool != s->pool) {
+		/* Another pool: nothing of the old one carries over. */
+		s->pool = pool;
+		s->session_id[0] = '\0';
+		s->extranonce1_len = s->extranonce2_len = 0;
+		s->diff = 1.0;
+		s->epoch++;
+		stratum_session_forget_jobs(s);
+		memset(s->last_prevhash, 0, HASH_LEN);
+	}
+	s->is_subscribed = s->is_authorized = 0;
+}
+
+int stratum_session_subscribed(struct stratum_session *s, const struct stratum_subscribe *sub)
+{
+	int is_resumed;
+
+	if (sub->extranonce2_len > JOB_EXTRANONCE2_MAX ||
+	    sub->extranonce1_len > JOB_EXTRANONCE1_MAX)
+		return -1;
+	is_resumed = s->session_id[0] && s->extranonce1_len == sub->extranonce1_len &&
+		     s->extranonce2_len == sub->extranonce2_len &&
+		     !memcmp(s->extranonce1, sub->extranonce1, sub->extranonce1_len);
+	if (!is_resumed) {
+		s->epoch++;
+		stratum_session_forget_jobs(s);
+	}
+	memcpy(s->session_id, sub->session_id, sizeof(s->session_id));
+	memcpy(s->extranonce1, sub->extranonce1, sub->extranonce1_len);
+	s->extranonce1_len = sub->extranonce1_len;
+	s->extranonce2_len = sub->extranonce2_len;
+	s->is_subscribed = 1;
+	return is_resumed;
+}
+
+int stratum_session_set_difficulty(struct stratum_session *s, double diff)
+{
+	if (!isfinite(diff) || diff <= 0)
+		return -1;
+	s->diff = diff;
+	return 0;
+}
+
+int stratum_session_set_extranonce(struct stratum_session *s, const uint8_t *extranonce1,
+				   size_t extranonce1_len, size_t extranonce2_len)
+{
+	if (!s->is_subscribed || extranonce1_len > JOB_EXTRANONCE1_MAX ||
+	    extranonce2_len > JOB_EXTRANONCE2_MAX)
+		return -1;
+	memcpy(s->extranonce1, extranonce1, extranonce1_len);
+	s->extranonce1_len = extranonce1_len;
+	s->extranonce2_len = extranonce2_len;
+	return 0;
+}
+
+int stratum_session_bind_job(struct stratum_session *s, struct job *job, int *is_new_block)
+{
+	if (!s->is_subscribed)
+		return -1;
+	job->algo = s->algo;
+	job->params = s->params;
+	memcpy(job->extranonce1, s->extranonce1, s->extranonce1_len);
+	job->extranonce1_len = s->extranonce1_len;
+	job->extranonce2_len = s->extranonce2_len;
+	job->diff = s->diff;
+	work_diff_to_target(s->diff, s->diff_factor, job->share_target);
+	job->source_tag = s->epoch;
+	job->source_seq = s->pool;
+	if (job->is_clean)
+		stratum_session_forget_jobs(s);
+	memcpy(s->valid[s->valid_next], job->id, sizeof(job->id));
+	s->valid_next = (s->valid_next + 1) % STRATUM_VALID_JOBS;
+	*is_new_block = memcmp(s->last_prevhash, job->prevhash, HASH_LEN) != 0;
+	memcpy(s->last_prevhash, job->prevhash, HASH_LEN);
+	return 0;
+}
+
+int stratum_session_job_is_valid(const struct stratum_session *s, const struct job *job)
+{
+	if (job->source_tag != s->epoch || job->source_seq != s->pool)
+		return 0;
+	for (unsigned i = 0; i < STRATUM_VALID_JOBS; i++) {
+		if (s->valid[i][0] && !strcmp(s->valid[i], job->id))
+			return 1;
+	}
+	return 0;
+}
+
+uint64_t stratum_session_add_request(struct stratum_session *s, enum stratum_req_kind kind,
+				     struct share *share, unsigned long long now_ms)
+{
+	for (unsigned i = 0; i < STRATUM_REQUESTS_MAX; i++) {
+		struct stratum_request *r = &s->requests[i];
+
+		if (r->id)
+			continue;
+		/* Ids stay positive and below 2^53 (exact in any JSON parser). */
+		if (s->next_id == 0 || s->next_id >= (1ull << 53))
+			s->next_id = 1;
+		r->id = s->next_id++;
+		r->kind = kind;
+		r->share = share;
+		r->sent_ms = now_ms;
+		return r->id;
+	}
+	return 0;
+}
+
+enum stratum_req_kind stratum_session_take_request(struct stratum_session *s, uint64_t id,
+						   struct share **share)
+{
+	*share = NULL;
+	if (!id)
+		return STRATUM_REQ_NONE;
+	for (unsigned i = 0; i < STRATUM_REQUESTS_MAX; i++) {
+		struct stratum_request *r = &s->requests[i];
+		enum stratum_req_kind kind = r->kind;
+
+		if (r->id != id)
+			continue;
+		*share = r->share;
+		memset(r, 0, sizeof(*r));
+		return kind;
+	}
+	return STRATUM_REQ_NONE;
+}
+
+int stratum_session_take_expired(struct stratum_session *s, enum stratum_req_kind kind,
+				 unsigned long long now_ms, unsigned long long max_age_ms,
+				 struct stratum_request *req)
+{
+	for (unsigned i = 0; i < STRATUM_REQUESTS_MAX; i++) {
+		struct stratum_request *r = &s->requests[i];
+
+		if (!r->id || (kind != STRATUM_REQ_NONE && r->kind != kind))
+			continue;
+		if (max_age_ms && now_ms - r->sent_ms < max_age_ms)
+			continue;
+		*req = *r;
+		memset(r, 0, sizeof(*r));
+		return 1;
+	}
+	return 0;
+}
+
+unsigned stratum_session_outstanding(const struct stratum_session *s, enum stratum_req_kind kind)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < STRATUM_REQUESTS_MAX; i++) {
+		if (s->requests[i].id && (kind == STRATUM_REQ_NONE || s->requests[i].kind == kind))
+			n++;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------------
+ * The source: one thread owns the connection and everything below.
+ */
+
+#define STRATUM_AGENT "quintminer/" QM_VERSION
+#define STRATUM_CONNECT_TIMEOUT_MS 10000
+#define STRATUM_PROBE_TIMEOUT_MS 3000     /* connecting to the first pool while on another */
+#define STRATUM_WRITE_TIMEOUT_MS 10000
+#define STRATUM_HANDSHAKE_TIMEOUT_MS 15000 /* subscribe and authorize answers */
+#define STRATUM_SUBMIT_TIMEOUT_MS 60000
+#define STRATUM_OTHER_TIMEOUT_MS 30000
+#define STRATUM_IDLE_TIMEOUT_MS 300000    /* a pool silent this long is taken for dead */
+#define STRATUM_DRAIN_MS 3000             /* waiting for submit answers before leaving a pool */
+#define STRATUM_LONG_SESSION_MS 30000     /* a connection this old was not a flapping one */
+#define STRATUM_BACKOFF_MAX_S 60
+#define STRATUM_QUEUE_LEN 1024            /* shares between workers and the thread */
+#define STRATUM_PENDING_MAX 256           /* shares waiting for a connection */
+#define STRATUM_OUT_MAX 4096              /* one request line */
+#define STRATUM_WAKE_MS 1000              /* longest wait without looking at the clock */
+
+enum stratum_end {
+	STRATUM_END_NONE = -1,
+	STRATUM_END_STOP,      /* shutting down */
+	STRATUM_END_FAILED,    /* never became usable (or was refused): next pool */
+	STRATUM_END_LOST,      /* was mining, connection lost: the same pool first */
+	STRATUM_END_RECONNECT, /* client.reconnect: st->redirect after st->redirect_wait_s */
+	STRATUM_END_PRIMARY,   /* the first pool answers again: st->probe is connected to it */
+};
+
+struct stratum {
+	struct source src;
+	const struct algo *algo;
+	struct job_board *board;
+	struct stats *stats;
+	struct stratum_url urls[CONFIG_MAX_URLS];
+	unsigned url_count;
+	const char *user, *pass;
+	unsigned retry_pause_s;
+	double suggest_diff;
+	unsigned net_flags;
+	struct queue shares;          /* workers -> thread; lock is a leaf */
+	struct net_waker waker;
+	pthread_t thread;
+	int has_thread;
+	atomic_int is_stopping;
+	/* Below: owned by the stratum thread (or by free() after the join). */
+	struct stratum_session session;
+	struct net_conn *conn;
+	struct net_conn *probe;
+	const char *peer;             /* "host:port" of conn, for logs */
+	struct share *pending[STRATUM_PENDING_MAX];
+	unsigned pending_count;
+	struct job *held_job;
+	int sent_session_id;
+	struct stratum_url redirect;
+	int has_redirect;
+	unsigned redirect_wait_s;
+	unsigned quick_losses;
+	enum stratum_end end;         /* a decided end, waiting for submit answers */
+	unsigned long long end_at_ms;
+	unsigned long long last_rx_ms;
+	unsigned long long connected_ms;
+};
+
+static int stratum_is_stopping(struct stratum *st)
+{
+	return atomic_load_explicit(&st->is_stopping, memory_order_acquire);
+}
+
+static void stratum_stale(struct stratum *st, struct share *share, const char *why)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), "job %s, nonce %08x: %s", share->job->id,
+		 (unsigned)share->nonce, why);
+	stats_share_stale(st->stats, text);
+	share_free(share);
+}
+
+/* Keeps a share until it can be submitted; counts it stale when there is no room. */
+static void stratum_pend(struct stratum *st, struct share *share)
+{
+	if (st->pending_count == STRATUM_PENDING_MAX) {
+		stratum_stale(st, share, "too many shares waiting for the pool");
+		return;
+	}
+	st->pending[st->pending_count++] = share;
+}
+
+static int stratum_send(struct stratum *st, const char *line, long len)
+{
+	int rc;
+
+	if (len < 0) {
+		log_warn("%s: request too long to send", st->peer);
+		return 0; /* our formatting limit, not the connection's fault */
+	}
+	log_debug("%s <- %.*s", st->peer, (int)(len > 0 ? len - 1 : 0), line);
+	rc = net_write_all(st->conn, line, (size_t)len, STRATUM_WRITE_TIMEOUT_MS);
+	if (rc) {
+		log_warn("%s: %s", st->peer, net_error(st->conn));
+		return -1;
+	}
+	return 0;
+}
+
+/* Sends a request of kind; returns 0, 1 if the request table is full, -1 if the send failed. */
+static int stratum_request(struct stratum *st, enum stratum_req_kind kind, struct share *share)
+{
+	char line[STRATUM_OUT_MAX];
+	uint64_t id = stratum_session_add_request(&st->session, kind, share, net_now_ms());
+	long len = -1;
+
+	if (!id)
+		return 1;
+	switch (kind) {
+	case STRATUM_REQ_SUBSCRIBE:
+		st->sent_session_id = st->session.session_id[0] != '\0';
+		len = stratum_format_subscribe(line, sizeof(line), id, STRATUM_AGENT,
+					       st->session.session_id);
+		break;
+	case STRATUM_REQ_AUTHORIZE:
+		len = stratum_format_authorize(line, sizeof(line), id, st->user, st->pass);
+		break;
+	case STRATUM_REQ_EXTRANONCE_SUBSCRIBE:
+		len = stratum_format_extranonce_subscribe(line, sizeof(line), id);
+		break;
+	case STRATUM_REQ_SUGGEST_DIFFICULTY:
+		len = stratum_format_suggest_difficulty(line, sizeof(line), id, st->suggest_diff);
+		break;
+	case STRATUM_REQ_SUBMIT:
+		len = stratum_format_submit(line, sizeof(line), id, st->user, share);
+		break;
+	case STRATUM_REQ_NONE:
+		break;
+	}
+	if (len < 0) {
+		struct share *none;
+
+		stratum_session_take_request(&st->session, id, &none);
+		if (share)
+			stratum_stale(st, share, "submit line too long");
+		log_warn("%s: request too long to send", st->peer);
+		return 0;
+	}
+	/* On a failed send the request stays outstanding; the disconnect takes it back. */
+	return stratum_send(st, line, len);
+}
+
+/*
+ * Submits a share if its job is still valid on this connection, keeps it if
+ * it cannot be sent yet, or counts it stale. Returns -1 if the connection broke.
+ */
+static int stratum_offer(struct stratum *st, struct share *share)
+{
+	int rc;
+
+	if (!st->conn || !st->session.is_authorized) {
+		stratum_pend(st, share);
+		return 0;
+	}
+	if (!stratum_session_job_is_valid(&st->session, share->job)) {
+		stratum_stale(st, share, share->job->source_seq != st->session.pool
+				 ? "job from another pool"
+				 : "job no longer valid on this connection");
+		return 0;
+	}
+	log_debug("%s: submitting job %s nonce %08x from thread %u", st->peer, share->job->id,
+		  (unsigned)share->nonce, share->thread);
+	rc = stratum_request(st, STRATUM_REQ_SUBMIT, share);
+	if (rc == 1)
+		stratum_pend(st, share);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Offers the shares that waited for a connection. Returns -1 if the connection broke. */
+static int stratum_flush_pending(struct stratum *st)
+{
+	struct share *list[STRATUM_PENDING_MAX];
+	unsigned n = st->pending_count;
+	int rc = 0;
+
+	if (!n || !st->conn || !st->session.is_authorized)
+		return 0;
+	memcpy(list, st->pending, n * sizeof(list[0]));
+	st->pending_count = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (rc < 0)
+			stratum_pend(st, list[i]);
+		else
+			rc = stratum_offer(st, list[i]);
+	}
+	return rc;
+}
+
+/* Takes the shares workers queued. Returns -1 if the connection broke. */
+static int stratum_take_shares(struct stratum *st)
+{
+	struct share *share;
+	int rc = 0;
+
+	while ((share = queue_pop(&st->shares, 0))) {
+		if (rc < 0)
+			stratum_pend(st, share);
+		else
+			rc = stratum_offer(st, share);
+	}
+	return rc;
+}
+
+/* Waits up to ms for stop, keeping queued shares for later. */
+static void stratum_pause(struct stratum *st, unsigned long long ms)
+{
+	unsigned long long until = net_now_ms() + ms;
+
+	while (!stratum_is_stopping(st)) {
+		unsigned long long now = net_now_ms();
+
+		if (now >= until)
+			break;
+		net_waker_wait(&st->waker, (unsigned)(until - now < STRATUM_WAKE_MS ? until - now
+										: STRATUM_WAKE_MS));
+		stratum_take_shares(st);
+	}
+}
+
+static void stratum_publish(struct stratum *st, struct job *job)
+{
+	int is_new_block = 0;
+	uint32_t height;
+
+	if (stratum_session_bind_job(&st->session, job, &is_new_block)) {
+		job_unref(job);
+		return;
+	}
+	if (is_new_block) {
+		if (!stratum_coinbase_height(job->coinb1, job->coinb1_len, &height))
+			log_info("%s: new block %u, job %s, difficulty %g", st->peer, height,
+				 job->id, job->diff);
+		else
+			log_info("%s: new block, job %s, difficulty %g", st->peer, job->id,
+				 job->diff);
+	} else {
+		log_debug("%s: job %s%s, difficulty %g", st->peer, job->id,
+			  job->is_clean ? " (clean)" : "", job->diff);
+	}
+	job_board_publish(st->board, job);
+}
+
+static void stratum_reply_error_text(const struct stratum_msg *msg, char *buf, size_t len)
+{
+	if (msg->error_code && msg->error_text[0])
+		snprintf(buf, len, "%d: %s", msg->error_code, msg->error_text);
+	else if (msg->error_text[0])
+		snprintf(buf, len, "%s", msg->error_text);
+	else if (msg->error_code)
+		snprintf(buf, len, "error %d", msg->error_code);
+	else
+		snprintf(buf, len, "%s", msg->is_error ? "error" : "false");
+}
+
+/* The answer to mining.subscribe; returns an end or STRATUM_END_NONE. */
+static enum stratum_end stratum_on_subscribed(struct stratum *st, const struct stratum_msg *msg,
+					      const char *line, size_t len)
+{
+	struct stratum_subscribe sub;
+	char en1[2 * JOB_EXTRANONCE1_MAX + 1], why[STRATUM_TEXT_MAX + 16];
+	int is_resumed;
+
+	if (msg->is_error || stratum_parse_subscribe(line, len, &sub)) {
+		stratum_reply_error_text(msg, why, sizeof(why));
+		if (st->sent_session_id) {
+			/* Some pools refuse the resume form: subscribe afresh on this connection. */
+			log_info("%s: pool did not resume the session (%s); subscribing anew",
+				 st->peer, why);
+			st->session.session_id[0] = '\0';
+			return stratum_request(st, STRATUM_REQ_SUBSCRIBE, NULL) < 0
+				       ? STRATUM_END_FAILED
+				       : STRATUM_END_NONE;
+		}
+		log_warn("%s: subscribe refused or malformed (%s)", st->peer, why);
+		return STRATUM_END_FAILED;
+	}
+	is_resumed = stratum_session_subscribed(&st->session, &sub);
+	if (is_resumed < 0)
+		return STRATUM_END_FAILED;
+	hex_encode(sub.extranonce1, sub.extranonce1_len, en1);
+	log_info("%s: subscribed, extranonce1 %s, extranonce2 size %zu%s", st->peer, en1,
+		 sub.extranonce2_len, is_resumed ? ", session resumed" : "");
+	if ((st->suggest_diff > 0 &&
+	     stratum_request(st, STRATUM_REQ_SUGGEST_DIFFICULTY, NULL) < 0) ||
+	    stratum_request(st, STRATUM_REQ_AUTHORIZE, NULL) < 0 ||
+	    stratum_request(st, STRATUM_REQ_EXTRANONCE_SUBSCRIBE, NULL) < 0)
+		return STRATUM_END_FAILED;
+	if (st->held_job) {
+		struct job *job = st->held_job;
+
+		st->held_job = NULL;
+		stratum_publish(st, job);
+	}
+	return STRATUM_END_NONE;
+}
+
+static enum stratum_end stratum_on_response(struct stratum *st, struct stratum_msg *msg,
+					    const char *line, size_t len)
+{
+	struct share *share = NULL;
+	enum stratum_req_kind kind = msg->has_id
+					     ? stratum_session_take_request(&st->session, msg->id,
+									    &share)
+					     : STRATUM_REQ_NONE;
+	int is_ok = msg->result == STRATUM_RESULT_TRUE && !msg->is_error;
+	char why[STRATUM_TEXT_MAX + 16];
+
+	stratum_reply_error_text(msg, why, sizeof(why));
+	switch (kind) {
+	case STRATUM_REQ_NONE:
+		log_debug("%s: answer to no request of ours (id %llu) ignored", st->peer,
+			  (unsigned long long)msg->id);
+		return STRATUM_END_NONE;
+	case STRATUM_REQ_SUBSCRIBE:
+		return stratum_on_subscribed(st, msg, line, len);
+	case STRATUM_REQ_AUTHORIZE:
+		if (!is_ok) {
+			log_err("%s: worker %s not authorized (%s)", st->peer, st->user, why);
+			return STRATUM_END_FAILED;
+		}
+		st->session.is_authorized = 1;
+		log_info("%s: authorized as %s", st->peer, st->user);
+		return stratum_flush_pending(st) < 0 ? STRATUM_END_LOST : STRATUM_END_NONE;
+	case STRATUM_REQ_EXTRANONCE_SUBSCRIBE:
+		log_debug("%s: extranonce.subscribe %s", st->peer, is_ok ? "accepted" : why);
+		return STRATUM_END_NONE;
+	case STRATUM_REQ_SUGGEST_DIFFICULTY:
+		log_debug("%s: suggest_difficulty %s", st->peer, is_ok ? "accepted" : why);
+		return STRATUM_END_NONE;
+	case STRATUM_REQ_SUBMIT:
+		if (is_ok && share->is_block) {
+			atomic_fetch_add(&st->stats->blocks, 1);
+			log_info("%s: block found by thread %u (job %s)", st->peer, share->thread,
+				 share->job->id);
+		}
+		stats_share_result(st->stats, is_ok, is_ok ? NULL : why);
+		share_free(share);
+		/* A freed request slot lets shares that waited for one go. */
+		return stratum_flush_pending(st) < 0 ? STRATUM_END_LOST : STRATUM_END_NONE;
+	}
+	return STRATUM_END_NONE;
+}
+
+/* Handles one line from the pool; returns an end or STRATUM_END_NONE. */
+static enum stratum_end stratum_on_line(struct stratum *st, const char *line, size_t len)
+{
+	struct stratum_msg msg;
+	char why[160], out[STRATUM_OUT_MAX], excerpt[81];
+	enum stratum_end end = STRATUM_END_NONE;
+	int rc = stratum_parse(line, len, &msg, why, sizeof(why));
+
+	if (rc) {
+		stratum_copy_text(excerpt, sizeof(excerpt), line, len);
+		log_warn("%s: malformed message ignored (%s): %s%s", st->peer, why, excerpt,
+			 len >= sizeof(excerpt) ? "..." : "");
+		return STRATUM_END_NONE;
+	}
+	log_debug("%s -> %.*s", st->peer, (int)(len < 2000 ? len : 2000), line);
+	switch (msg.kind) {
+	case STRATUM_MSG_RESPONSE:
+		end = stratum_on_response(st, &msg, line, len);
+		break;
+	case STRATUM_MSG_NOTIFY:
+		if (!st->session.is_subscribed) {
+			/* Out of order: keep the newest until the subscribe answer. */
+			job_unref(st->held_job);
+			st->held_job = msg.job;
+		} else {
+			stratum_publish(st, msg.job);
+		}
+		msg.job = NULL;
+		break;
+	case STRATUM_MSG_SET_DIFFICULTY:
+		if (msg.diff != st->session.diff)
+			log_info("%s: difficulty %g (from the next job)", st->peer, msg.diff);
+		stratum_session_set_difficulty(&st->session, msg.diff);
+		break;
+	case STRATUM_MSG_SET_EXTRANONCE:
+		if (stratum_session_set_extranonce(&st->session, msg.extranonce1,
+						   msg.extranonce1_len, msg.extranonce2_len)) {
+			log_warn("%s: set_extranonce before subscribe ignored", st->peer);
+		} else {
+			char en1[2 * JOB_EXTRANONCE1_MAX + 1];
+
+			hex_encode(msg.extranonce1, msg.extranonce1_len, en1);
+			log_info("%s: extranonce1 %s, extranonce2 size %zu (from the next job)",
+				 st->peer, en1, msg.extranonce2_len);
+		}
+		break;
+	case STRATUM_MSG_RECONNECT: {
+		const struct stratum_url *cur = st->has_redirect ? &st->redirect
+								 : &st->urls[st->session.pool];
+
+		st->redirect = *cur;
+		if (msg.host[0])
+			snprintf(st->redirect.host, sizeof(st->redirect.host), "%s", msg.host);
+		if (msg.port[0])
+			snprintf(st->redirect.port, sizeof(st->redirect.port), "%s", msg.port);
+		st->has_redirect = 1;
+		st->redirect_wait_s = msg.wait_s;
+		log_info("%s: pool asks to reconnect to %s:%s in %u s", st->peer, st->redirect.host,
+			 st->redirect.port, msg.wait_s);
+		end = STRATUM_END_RECONNECT;
+		break;
+	}
+	case STRATUM_MSG_GET_VERSION:
+		if (msg.id_text[0] &&
+		    stratum_send(st, out, stratum_format_result(out, sizeof(out), msg.id_text,
+								STRATUM_AGENT)) < 0)
+			end = STRATUM_END_LOST;
+		break;
+	case STRATUM_MSG_SHOW_MESSAGE:
+		log_info("%s: message from the pool: %s", st->peer, msg.text);
+		break;
+	case STRATUM_MSG_UNKNOWN_METHOD:
+		log_warn("%s: unknown method %s ignored", st->peer, msg.method);
+		if (msg.id_text[0] &&
+		    stratum_send(st, out, stratum_format_error(out, sizeof(out), msg.id_text, 20,
+							       "unknown method")) < 0)
+			end = STRATUM_END_LOST;
+		break;
+	}
+	stratum_msg_release(&msg);
+	return end;
+}
+
+/* Times out requests; returns an end or STRATUM_END_NONE. */
+static enum stratum_end stratum_expire(struct stratum *st, unsigned long long now)
+{
+	struct stratum_request req;
+
+	if (stratum_session_take_expired(&st->session, STRATUM_REQ_SUBSCRIBE, now,
+					 STRATUM_HANDSHAKE_TIMEOUT_MS, &req) ||
+	    stratum_session_take_expired(&st->session, STRATUM_REQ_AUTHORIZE, now,
+					 STRATUM_HANDSHAKE_TIMEOUT_MS, &req)) {
+		log_warn("%s: no answer to %s in %u s", st->peer,
+			 req.kind == STRATUM_REQ_SUBSCRIBE ? "mining.subscribe" : "mining.authorize",
+			 STRATUM_HANDSHAKE_TIMEOUT_MS / 1000);
+		return STRATUM_END_FAILED;
+	}
+	while (stratum_session_take_expired(&st->session, STRATUM_REQ_SUBMIT, now,
+					    STRATUM_SUBMIT_TIMEOUT_MS, &req)) {
+		stats_share_result(st->stats, 0, "no answer from the pool");
+		share_free(req.share);
+	}
+	while (stratum_session_take_expired(&st->session, STRATUM_REQ_EXTRANONCE_SUBSCRIBE, now,
+					    STRATUM_OTHER_TIMEOUT_MS, &req) ||
+	       stratum_session_take_expired(&st->session, STRATUM_REQ_SUGGEST_DIFFICULTY, now,
+					    STRATUM_OTHER_TIMEOUT_MS, &req))
+		;
+	if (now - st->last_rx_ms >= STRATUM_IDLE_TIMEOUT_MS) {
+		log_warn("%s: nothing from the pool for %u s", st->peer,
+			 STRATUM_IDLE_TIMEOUT_MS / 1000);
+		return st->session.is_authorized ? STRATUM_END_LOST : STRATUM_END_FAILED;
+	}
+	return STRATUM_END_NONE;
+}
+
+/* Decides to leave the connection once the outstanding submits are answered (or not). */
+static void stratum_end_soon(struct stratum *st, enum stratum_end end)
+{
+	if (st->end != STRATUM_END_NONE)
+		return;
+	st->end = end;
+	st->end_at_ms = net_now_ms() + STRATUM_DRAIN_MS;
+}
+
+/* Runs one connection to pool `pool` until it ends; st->conn is open. */
+static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
+{
+	unsigned long long probe_every_ms = 1000ull * st->retry_pause_s;
+	unsigned long long next_probe_ms = net_now_ms() + probe_every_ms;
+
+	st->end = STRATUM_END_NONE;
+	st->last_rx_ms = st->connected_ms = net_now_ms();
+	stratum_session_connecting(&st->session, pool);
+	if (stratum_request(st, STRATUM_REQ_SUBSCRIBE, NULL) < 0)
+		return STRATUM_END_FAILED;
+	for (;;) {
+		unsigned long long now = net_now_ms();
+		enum stratum_end end;
+		const char *line;
+		size_t len;
+		int rc;
+
+		if (stratum_is_stopping(st))
+			stratum_end_soon(st, STRATUM_END_STOP);
+		if (stratum_take_shares(st) < 0)
+			return st->end == STRATUM_END_STOP ? STRATUM_END_STOP : STRATUM_END_LOST;
+		if (st->end != STRATUM_END_NONE &&
+		    (!stratum_session_outstanding(&st->session, STRATUM_REQ_SUBMIT) ||
+		     now >= st->end_at_ms || !st->session.is_authorized))
+			return st->end;
+		end = stratum_expire(st, now);
+		if (end != STRATUM_END_NONE)
+			return st->end == STRATUM_END_STOP ? STRATUM_END_STOP : end;
+		if (pool > 0 && st->end == STRATUM_END_NONE && now >= next_probe_ms) {
+			const struct stratum_url *u = &st->urls[0];
+			char err[256];
+
+			/* Return to the first pool as soon as it accepts connections again. */
+			if (!net_connect(&st->probe, u->host, u->port,
+					 st->net_flags | (u->is_tls ? NET_USE_TLS : 0),
+					 STRATUM_PROBE_TIMEOUT_MS, err, sizeof(err))) {
+				log_info("%s:%s is back; leaving %s", u->host, u->port, st->peer);
+				stratum_end_soon(st, STRATUM_END_PRIMARY);
+			} else {
+				log_debug("first pool still down: %s", err);
+				probe_every_ms = probe_every_ms * 2 > 1000ull * STRATUM_BACKOFF_MAX_S
+							 ? 1000ull * STRATUM_BACKOFF_MAX_S
+							 : probe_every_ms * 2;
+				next_probe_ms = net_now_ms() + probe_every_ms;
+			}
+		}
+		rc = net_read_line(st->conn, &st->waker, STRATUM_WAKE_MS, &line, &len);
+		if (rc == NET_LINE) {
+			st->last_rx_ms = net_now_ms();
+			end = stratum_on_line(st, line, len);
+			if (end == STRATUM_END_RECONNECT)
+				stratum_end_soon(st, end);
+			else if (end != STRATUM_END_NONE)
+				return st->end == STRATUM_END_STOP ? STRATUM_END_STOP : end;
+		} else if (rc < 0) {
+			log_warn("%s: disconnected: %s", st->peer, net_error(st->conn));
+			if (st->end != STRATUM_END_NONE)
+				return st->end;
+			return st->session.is_authorized ? STRATUM_END_LOST : STRATUM_END_FAILED;
+		}
+	}
+}
+
+/* After a connection: in-flight shares wait for the next one; workers stop on old work. */
+static void stratum_disconnect(struct stratum *st)
+{
+	struct stratum_request req;
+
+	while (stratum_session_take_expired(&st->session, STRATUM_REQ_NONE, 0, 0, &req)) {
+		if (req.share)
+			stratum_pend(st, req.share);
+	}
+	net_close(st->conn);
+	st->conn = NULL;
+	job_unref(st->held_job);
+	st->held_job = NULL;
+	st->session.is_subscribed = st->session.is_authorized = 0;
+	job_board_publish(st->board, NULL);
+}
+
+static struct net_conn *stratum_open(struct stratum *st, unsigned pool)
+{
+	const struct stratum_url *u = st->has_redirect ? &st->redirect : &st->urls[pool];
+	struct net_conn *conn = NULL;
+	char err[256];
+
+	if (net_connect(&conn, u->host, u->port, st->net_flags | (u->is_tls ? NET_USE_TLS : 0),
+			STRATUM_CONNECT_TIMEOUT_MS, err, sizeof(err))) {
+		log_warn("pool %u: %s", pool + 1, err);
+		return NULL;
+	}
+	return conn;
+}
+
+static void *stratum_main(void *arg)
+{
+	struct stratum *st = arg;
+	unsigned pool = 0;
+	unsigned long long backoff_ms = 1000ull * st->retry_pause_s;
+
+	prctl(PR_SET_NAME, "qm-stratum", 0, 0, 0);
+	net_block_sigpipe();
+	while (!stratum_is_stopping(st)) {
+		enum stratum_end end = STRATUM_END_FAILED;
+
+		if (st->probe) {
+			pool = 0;
+			st->conn = st->probe;
+			st->probe = NULL;
+		} else {
+			st->conn = stratum_open(st, pool);
+		}
+		if (st->conn) {
+			st->peer = net_peer(st->conn);
+			log_info("pool %u: connected to %s%s", pool + 1, st->peer,
+				 (st->has_redirect ? st->redirect : st->urls[pool]).is_tls
+					 ? " (TLS)" : "");
+			end = stratum_run(st, pool);
+			if (st->session.is_authorized)
+				backoff_ms = 1000ull * st->retry_pause_s;
+			if (end == STRATUM_END_LOST &&
+			    net_now_ms() - st->connected_ms < STRATUM_LONG_SESSION_MS)
+				st->quick_losses++;
+			else if (end == STRATUM_END_LOST)
+				st->quick_losses = 0;
+			stratum_disconnect(st);
+			st->peer = "(none)";
+		}
+		switch (end) {
+		case STRATUM_END_NONE:
+		case STRATUM_END_STOP:
+		case STRATUM_END_PRIMARY:
+			st->has_redirect = 0;
+			break;
+		case STRATUM_END_RECONNECT:
+			stratum_pause(st, 1000ull * st->redirect_wait_s);
+			break;
+		case STRATUM_END_LOST:
+			/* Back to the same pool at once, unless it keeps dropping us. */
+			if (st->quick_losses > 1) {
+				unsigned shift = st->quick_losses - 2 < 6 ? st->quick_losses - 2 : 6;
+				unsigned long long ms = (1000ull * st->retry_pause_s) << shift;
+
+				stratum_pause(st, ms < 1000ull * STRATUM_BACKOFF_MAX_S
+							  ? ms : 1000ull * STRATUM_BACKOFF_MAX_S);
+			}
+			break;
+		case STRATUM_END_FAILED:
+			if (st->has_redirect) {
+				/* The place client.reconnect named failed: back to the -o URL. */
+				st->has_redirect = 0;
+				break;
+			}
+			pool = (pool + 1) % st->url_count;
+			if (pool == 0 && !stratum_is_stopping(st)) {
+				log_info("no pool reachable; retrying in %llu s", backoff_ms / 1000);
+				stratum_pause(st, backoff_ms);
+				backoff_ms = backoff_ms * 2 > 1000ull * STRATUM_BACKOFF_MAX_S
+						     ? 1000ull * STRATUM_BACKOFF_MAX_S
+						     : backoff_ms * 2;
+			}
+			break;
+		}
+	}
+	net_close(st->probe);
+	st->probe = NULL;
+	return NULL;
+}
+
+static int stratum_start(struct source *src)
+{
+	struct stratum *st = src->priv;
+	int rc = pthread_create(&st->thread, NULL, stratum_main, st);
+
+	if (rc) {
+		log_err("cannot start the stratum thread: %s", strerror(rc));
+		return -1;
+	}
+	st->has_thread = 1;
+	return 0;
+}
+
+static void stratum_submit(struct source *src, struct share *share)
+{
+	struct stratum *st = src->priv;
+
+	if (queue_push(&st->shares, share)) {
+		stats_share_stale(st->stats, "share queue full or closed");
+		share_free(share);
+		return;
+	}
+	net_waker_wake(&st->waker);
+}
+
+static void stratum_free(struct source *src)
+{
+	struct stratum *st;
+	struct share *share;
+
+	if (!src)
+		return;
+	st = src->priv;
+	atomic_store_explicit(&st->is_stopping, 1, memory_order_release);
+	net_waker_wake(&st->waker);
+	if (st->has_thread)
+		pthread_join(st->thread, NULL);
+	queue_close(&st->shares);
+	while ((share = queue_pop(&st->shares, 0)))
+		stratum_pend(st, share);
+	for (unsigned i = 0; i < st->pending_count; i++)
+		stratum_stale(st, st->pending[i], "not submitted before exit");
+	{
+		unsigned n = stratum_session_outstanding(&st->session, STRATUM_REQ_SUBMIT);
+
+		if (n)
+			log_warn("%u share%s submitted without an answer before exit", n,
+				 n == 1 ? "" : "s");
+	}
+	stratum_session_release(&st->session);
+	queue_release(&st->shares);
+	net_waker_release(&st->waker);
+	free(st);
+}
+
+static const struct source_ops stratum_ops = {
+	.name = "stratum",
+	.start = stratum_start,
+	.submit = stratum_submit,
+	.free = stratum_free,
+};
+
+int stratum_source_new(struct source **out, const struct source_env *env)
+{
+	const struct config *cfg = env->cfg;
+	struct stratum *st;
+	double factor;
+
+	*out = NULL;
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		log_err("out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < cfg->url_count; i++) {
+		if (stratum_url_parse(cfg->urls[i], &st->urls[i])) {
+			log_err("-o %s: not a stratum URL (stratum+tcp://HOST:PORT, stratum+ssl://, "
+				"stratum+tls://)", cfg->urls[i]);
+			free(st);
+			return -1;
+		}
+	}
+	st->url_count = cfg->url_count;
+	if (!st->url_count) {
+		log_err("no pool given (-o)");
+		free(st);
+		return -1;
+	}
+	if (queue_init(&st->shares, STRATUM_QUEUE_LEN)) {
+		log_err("out of memory");
+		free(st);
+		return -1;
+	}
+	if (net_waker_init(&st->waker)) {
+		log_err("cannot create the stratum wake-up pipe: %s", strerror(errno));
+		queue_release(&st->shares);
+		free(st);
+		return -1;
+	}
+	st->algo = env->algo;
+	st->board = env->board;
+	st->stats = env->stats;
+	st->user = cfg->user ? cfg->user : "";
+	st->pass = cfg->pass ? cfg->pass : "x";
+	st->retry_pause_s = cfg->retry_pause_s ? cfg->retry_pause_s : 1;
+	st->suggest_diff = cfg->suggest_diff;
+	st->net_flags = cfg->no_verify_tls ? NET_NO_VERIFY : 0;
+	st->peer = "(none)";
+	st->end = STRATUM_END_NONE;
+	atomic_init(&st->is_stopping, 0);
+	factor = cfg->diff_factor > 0 ? cfg->diff_factor : env->algo->share_scale;
+	stratum_session_init(&st->session, env->algo, &cfg->params, factor);
+	st->src.ops = &stratum_ops;
+	st->src.env = *env;
+	st->src.priv = st;
+	*out = &st->src;
+	return 0;
+}
