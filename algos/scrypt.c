@@ -212,6 +212,38 @@ unsigned scrypt_lanes_out(const struct scrypt_hmac *hmac, const uint32_t *x, uns
 	return n;
 }
 
+/* Word of a 32-word block at diagonal row r (0..7), slot s. */
+static inline unsigned scrypt_diag_word(unsigned r, unsigned s)
+{
+	return (r / 4) * 16 + (4 * (r % 4) + 5 * s) % 16;
+}
+
+void scrypt_diag_pack(uint32_t *diag, const uint32_t *x, unsigned lane_stride,
+		      unsigned word_stride, unsigned lanes, unsigned per_vec)
+{
+	for (unsigned lane = 0; lane < lanes; lane++) {
+		unsigned g = lane / per_vec, h = lane % per_vec;
+		for (unsigned r = 0; r < 8; r++) {
+			for (unsigned s = 0; s < 4; s++)
+				diag[((g * 8 + r) * per_vec + h) * 4 + s] =
+					x[lane * lane_stride + scrypt_diag_word(r, s) * word_stride];
+		}
+	}
+}
+
+void scrypt_diag_unpack(uint32_t *x, const uint32_t *diag, unsigned lane_stride,
+			unsigned word_stride, unsigned lanes, unsigned per_vec)
+{
+	for (unsigned lane = 0; lane < lanes; lane++) {
+		unsigned g = lane / per_vec, h = lane % per_vec;
+		for (unsigned r = 0; r < 8; r++) {
+			for (unsigned s = 0; s < 4; s++)
+				x[lane * lane_stride + scrypt_diag_word(r, s) * word_stride] =
+					diag[((g * 8 + r) * per_vec + h) * 4 + s];
+		}
+	}
+}
+
 unsigned scrypt_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
 			      uint32_t last, uint32_t *hits, unsigned max_hits)
 {
@@ -233,6 +265,18 @@ unsigned scrypt_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint32
 }
 
 static const struct algo_impl scrypt_impls[] = {
+#if HAVE_AVX512
+	{ .name = "avx512",
+	  .cpu_needs = CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_AVX2 | CPU_BMI2,
+	  .lanes = 16,
+	  .scan = scrypt_scan_avx512 },
+#endif
+#if HAVE_AVX2
+	{ .name = "avx2", .cpu_needs = CPU_AVX2 | CPU_BMI2, .lanes = 8, .scan = scrypt_scan_avx2 },
+#endif
+#if HAVE_SSE41
+	{ .name = "sse41", .cpu_needs = CPU_SSE41, .lanes = 4, .scan = scrypt_scan_sse41 },
+#endif
 	{ .name = "portable", .cpu_needs = 0, .lanes = 1, .scan = scrypt_scan_portable },
 };
 

@@ -82,6 +82,22 @@ unsigned scrypt_lanes_out(const struct scrypt_hmac *hmac, const uint32_t *x, uns
 			  uint32_t first, const uint8_t target[HASH_LEN], uint32_t *hits,
 			  unsigned n, unsigned max_hits);
 
+/*
+ * The SIMD scans keep a block in "diagonal" rows: row R (0..3) of a 64-byte
+ * half holds its words (4R + 5s) mod 16 for s = 0..3, so a Salsa20 column is
+ * one lane of four rows and a row round needs only lane rotations. A vector
+ * holds that row for per_vec hashes, one per 128-bit lane. diag is
+ * lanes / per_vec groups of 8 such rows (the first half's four, then the
+ * second's): word s of row r of lane h of group g is at
+ * diag[((g * 8 + r) * per_vec + h) * 4 + s]. Word w of lane k of the other
+ * side, x, is at x[k * lane_stride + w * word_stride]: lane after lane
+ * (stride SCRYPT_BLOCK_WORDS, 1) or word-sliced for SIMD SHA-256 (1, lanes).
+ */
+void scrypt_diag_pack(uint32_t *diag, const uint32_t *x, unsigned lane_stride,
+		      unsigned word_stride, unsigned lanes, unsigned per_vec);
+void scrypt_diag_unpack(uint32_t *x, const uint32_t *diag, unsigned lane_stride,
+			unsigned word_stride, unsigned lanes, unsigned per_vec);
+
 /* Scan implementations, one per ISA file. */
 algo_scan_fn scrypt_scan_portable;
 algo_scan_fn scrypt_scan_sse41;
