@@ -28,40 +28,68 @@ const uint32_t cubehash512_iv[32] = {
 };
 
 /*
- * One round (spec "The round function"), ten steps:
+ * The state as eight vectors of four words (GNU C generic vectors: SSE2 on
+ * x86-64, plain scalar code elsewhere): a[q] = x_0jklm and b[q] = x_1jklm for
+ * jk = q, lm = the lane.
+ */
+typedef uint32_t cubehash_v4 __attribute__((vector_size(16)));
+
+static inline cubehash_v4 cubehash_rotl(cubehash_v4 v, unsigned n)
+{
+	return (v << n) | (v >> (32 - n));
+}
+
+/* Lane permutations: swap the lanes whose l (swap2) or m (swap1) bit differs. */
+static inline cubehash_v4 cubehash_swap2(cubehash_v4 v)
+{
+	return (cubehash_v4){ v[2], v[3], v[0], v[1] };
+}
+
+static inline cubehash_v4 cubehash_swap1(cubehash_v4 v)
+{
+	return (cubehash_v4){ v[1], v[0], v[3], v[2] };
+}
+
+/*
+ * The round function (spec "The round function"), ten steps:
  *  1. x_1jklm += x_0jklm      2. x_0jklm <<<= 7         3. swap x_00klm, x_01klm
  *  4. x_0jklm ^= x_1jklm      5. swap x_1jk0m, x_1jk1m  6. x_1jklm += x_0jklm
  *  7. x_0jklm <<<= 11         8. swap x_0j0lm, x_0j1lm  9. x_0jklm ^= x_1jklm
  * 10. swap x_1jkl0, x_1jkl1
- * Steps 2-3 and 7-8 are fused: a rotation written to the swapped position.
+ * Swaps on j and k exchange whole vectors; swaps on l and m permute lanes.
  */
-static inline void cubehash_round(uint32_t x[32])
-{
-	uint32_t t[16];
-
-	for (int i = 0; i < 16; i++)
-		x[16 + i] += x[i];
-	for (int i = 0; i < 16; i++)
-		t[i] = rotl32(x[i ^ 8], 7);
-	for (int i = 0; i < 16; i++)
-		x[i] = t[i] ^ x[16 + i];
-	for (int i = 0; i < 16; i++)
-		t[i] = x[16 + (i ^ 2)];
-	for (int i = 0; i < 16; i++)
-		x[16 + i] = t[i] + x[i];
-	for (int i = 0; i < 16; i++)
-		t[i] = rotl32(x[i ^ 4], 11);
-	for (int i = 0; i < 16; i++)
-		x[i] = t[i] ^ x[16 + i];
-	for (int i = 0; i < 16; i++)
-		t[i] = x[16 + (i ^ 1)];
-	memcpy(x + 16, t, sizeof(t));
-}
-
 void cubehash_rounds(uint32_t x[32], unsigned rounds)
 {
-	for (unsigned n = 0; n < rounds; n++)
-		cubehash_round(x);
+	cubehash_v4 a[4], b[4], t;
+
+	memcpy(a, x, sizeof(a));
+	memcpy(b, x + 16, sizeof(b));
+	for (unsigned n = 0; n < rounds; n++) {
+		for (int q = 0; q < 4; q++)
+			b[q] += a[q];
+		t = cubehash_rotl(a[0], 7);
+		a[0] = cubehash_rotl(a[2], 7);
+		a[2] = t;
+		t = cubehash_rotl(a[1], 7);
+		a[1] = cubehash_rotl(a[3], 7);
+		a[3] = t;
+		for (int q = 0; q < 4; q++) {
+			a[q] ^= b[q];
+			b[q] = cubehash_swap2(b[q]) + a[q];
+		}
+		t = cubehash_rotl(a[0], 11);
+		a[0] = cubehash_rotl(a[1], 11);
+		a[1] = t;
+		t = cubehash_rotl(a[2], 11);
+		a[2] = cubehash_rotl(a[3], 11);
+		a[3] = t;
+		for (int q = 0; q < 4; q++) {
+			a[q] ^= b[q];
+			b[q] = cubehash_swap1(b[q]);
+		}
+	}
+	memcpy(x, a, sizeof(a));
+	memcpy(x + 16, b, sizeof(b));
 }
 
 static void cubehash_block(uint32_t x[32], const uint8_t block[CUBEHASH_B])

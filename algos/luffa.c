@@ -27,30 +27,27 @@ static const uint32_t luffa_iv[5][8] = {
 
 /*
  * Step constants of Q_j (spec §4.4 AddConstant, values as tabulated in
- * Appendix B for w = 5): luffa_rc[j][0][r] = C_{j,r,0} is added to a_0 and
- * luffa_rc[j][1][r] = C_{j,r,4} to a_4 in step r.
+ * Appendix B for w = 5), transposed for the lane layout below:
+ * luffa_rc[r][0][j] = C_{j,r,0} is added to a_0 and luffa_rc[r][1][j] =
+ * C_{j,r,4} to a_4 of chain j in step r. Lanes 5..7 stay zero.
  */
-static const uint32_t luffa_rc[5][2][8] = {
-	{ { 0x303994a6, 0xc0e65299, 0x6cc33a12, 0xdc56983e,
-	    0x1e00108f, 0x7800423d, 0x8f5b7882, 0x96e1db12 },
-	  { 0xe0337818, 0x441ba90d, 0x7f34d442, 0x9389217f,
-	    0xe5a8bce6, 0x5274baf4, 0x26889ba7, 0x9a226e9d } },
-	{ { 0xb6de10ed, 0x70f47aae, 0x0707a3d4, 0x1c1e8f51,
-	    0x707a3d45, 0xaeb28562, 0xbaca1589, 0x40a46f3e },
-	  { 0x01685f3d, 0x05a17cf4, 0xbd09caca, 0xf4272b28,
-	    0x144ae5cc, 0xfaa7ae2b, 0x2e48f1c1, 0xb923c704 } },
-	{ { 0xfc20d9d2, 0x34552e25, 0x7ad8818f, 0x8438764a,
-	    0xbb6de032, 0xedb780c8, 0xd9847356, 0xa2c78434 },
-	  { 0xe25e72c1, 0xe623bb72, 0x5c58a4a4, 0x1e38e2e7,
-	    0x78e38b9d, 0x27586719, 0x36eda57f, 0x703aace7 } },
-	{ { 0xb213afa5, 0xc84ebe95, 0x4e608a22, 0x56d858fe,
-	    0x343b138f, 0xd0ec4e3d, 0x2ceb4882, 0xb3ad2208 },
-	  { 0xe028c9bf, 0x44756f91, 0x7e8fce32, 0x956548be,
-	    0xfe191be2, 0x3cb226e5, 0x5944a28e, 0xa1c4c355 } },
-	{ { 0xf0d2e9e3, 0xac11d7fa, 0x1bcb66f2, 0x6f2d9bc9,
-	    0x78602649, 0x8edae952, 0x3b6ba548, 0xedae9520 },
-	  { 0x5090d577, 0x2d1925ab, 0xb46496ac, 0xd1925ab0,
-	    0x29131ab6, 0x0fc053c3, 0x3f014f0c, 0xfc053c31 } },
+static const uint32_t luffa_rc[8][2][8] = {
+	{ { 0x303994a6, 0xb6de10ed, 0xfc20d9d2, 0xb213afa5, 0xf0d2e9e3 },
+	  { 0xe0337818, 0x01685f3d, 0xe25e72c1, 0xe028c9bf, 0x5090d577 } },
+	{ { 0xc0e65299, 0x70f47aae, 0x34552e25, 0xc84ebe95, 0xac11d7fa },
+	  { 0x441ba90d, 0x05a17cf4, 0xe623bb72, 0x44756f91, 0x2d1925ab } },
+	{ { 0x6cc33a12, 0x0707a3d4, 0x7ad8818f, 0x4e608a22, 0x1bcb66f2 },
+	  { 0x7f34d442, 0xbd09caca, 0x5c58a4a4, 0x7e8fce32, 0xb46496ac } },
+	{ { 0xdc56983e, 0x1c1e8f51, 0x8438764a, 0x56d858fe, 0x6f2d9bc9 },
+	  { 0x9389217f, 0xf4272b28, 0x1e38e2e7, 0x956548be, 0xd1925ab0 } },
+	{ { 0x1e00108f, 0x707a3d45, 0xbb6de032, 0x343b138f, 0x78602649 },
+	  { 0xe5a8bce6, 0x144ae5cc, 0x78e38b9d, 0xfe191be2, 0x29131ab6 } },
+	{ { 0x7800423d, 0xaeb28562, 0xedb780c8, 0xd0ec4e3d, 0x8edae952 },
+	  { 0x5274baf4, 0xfaa7ae2b, 0x27586719, 0x3cb226e5, 0x0fc053c3 } },
+	{ { 0x8f5b7882, 0xbaca1589, 0xd9847356, 0x2ceb4882, 0x3b6ba548 },
+	  { 0x26889ba7, 0x2e48f1c1, 0x36eda57f, 0x5944a28e, 0x3f014f0c } },
+	{ { 0x96e1db12, 0x40a46f3e, 0xa2c78434, 0xb3ad2208, 0xedae9520 },
+	  { 0x9a226e9d, 0xb923c704, 0x703aace7, 0xa1c4c355, 0xfc053c31 } },
 };
 
 /*
@@ -79,18 +76,25 @@ static inline void luffa_xor(uint32_t d[8], const uint32_t s[8])
 }
 
 /*
+ * Q_0..Q_4 run side by side: lane j of vector a[i] is word a_i of chain j
+ * (GNU C generic vectors of eight lanes, lanes 5..7 unused; SSE2 on x86-64,
+ * scalar code elsewhere).
+ */
+typedef uint32_t luffa_v8 __attribute__((vector_size(32)));
+
+/*
  * SubCrumb (spec §4.2): the 4-bit S-box S = {13, 14, 0, 1, 5, 10, 7, 6, 11, 3,
  * 9, 12, 15, 8, 2, 4} applied to the 32 columns (b0, b1, b2, b3) of four
  * words, b0 being the least significant bit of the S-box input and output.
  * Bitsliced: each output bit is its algebraic normal form over the inputs,
  * factored (tests/test_qubit_primitives.c holds the vectors that check it).
  */
-static inline void luffa_sub_crumb(uint32_t *p0, uint32_t *p1, uint32_t *p2, uint32_t *p3)
+static inline void luffa_sub_crumb(luffa_v8 *p0, luffa_v8 *p1, luffa_v8 *p2, luffa_v8 *p3)
 {
-	uint32_t a0 = *p0, a1 = *p1, a2 = *p2, a3 = *p3;
-	uint32_t o01 = a0 | a1;
-	uint32_t c = (a1 & a2) ^ (a3 & (o01 ^ (a0 & a2)));
-	uint32_t y2 = ~(a1 ^ a3 ^ (a2 & o01) ^ (a3 & a1 & ~a0) ^ (a2 & a3));
+	luffa_v8 a0 = *p0, a1 = *p1, a2 = *p2, a3 = *p3;
+	luffa_v8 o01 = a0 | a1;
+	luffa_v8 c = (a1 & a2) ^ (a3 & (o01 ^ (a0 & a2)));
+	luffa_v8 y2 = ~(a1 ^ a3 ^ (a2 & o01) ^ (a3 & a1 & ~a0) ^ (a2 & a3));
 
 	*p0 = ~(a0 ^ a1 ^ c);
 	*p1 = a0 ^ a3 ^ (a0 & a1) ^ c;
@@ -98,37 +102,50 @@ static inline void luffa_sub_crumb(uint32_t *p0, uint32_t *p1, uint32_t *p2, uin
 	*p3 = y2 ^ a2 ^ a3 ^ (a0 & a3);
 }
 
+/* A macro, not a function: 32-byte vectors by value would change the ABI. */
+#define LUFFA_ROTL(v, n) (((v) << (n)) | ((v) >> (32 - (n))))
+
 /* MixWord (spec §4.3) with sigma_1..4 = 2, 14, 10, 1. */
-static inline void luffa_mix_word(uint32_t *u, uint32_t *v)
+static inline void luffa_mix_word(luffa_v8 *u, luffa_v8 *v)
 {
-	uint32_t l = *u, r = *v;
+	luffa_v8 l = *u, r = *v;
 
 	r ^= l;
-	l = rotl32(l, 2) ^ r;
-	r = rotl32(r, 14) ^ l;
-	l = rotl32(l, 10) ^ r;
-	r = rotl32(r, 1);
+	l = LUFFA_ROTL(l, 2) ^ r;
+	r = LUFFA_ROTL(r, 14) ^ l;
+	l = LUFFA_ROTL(l, 10) ^ r;
+	r = LUFFA_ROTL(r, 1);
 	*u = l;
 	*v = r;
 }
 
 /*
- * Q_j (spec §4.1): the tweak rotates a_4..a_7 left by j bits (§4.5), then 8
- * steps of SubCrumb on (a_0, a_1, a_2, a_3) and on (a_5, a_6, a_7, a_4),
- * MixWord on (a_k, a_{k+4}) and AddConstant.
+ * Q_j on every chain j (spec §4.1): the tweak rotates a_4..a_7 of chain j left
+ * by j bits (§4.5), then 8 steps of SubCrumb on (a_0, a_1, a_2, a_3) and on
+ * (a_5, a_6, a_7, a_4), MixWord on (a_k, a_{k+4}) and AddConstant.
  */
-static void luffa_q(unsigned j, uint32_t a[8])
+static void luffa_q(uint32_t v[5][8])
 {
+	static const luffa_v8 tweak = { 0, 1, 2, 3, 4, 0, 0, 0 };
+	luffa_v8 a[8], rc;
+
+	for (int i = 0; i < 8; i++)
+		a[i] = (luffa_v8){ v[0][i], v[1][i], v[2][i], v[3][i], v[4][i], 0, 0, 0 };
 	for (int i = 4; i < 8; i++)
-		a[i] = rotl32(a[i], j);
+		a[i] = (a[i] << tweak) | (a[i] >> ((32 - tweak) & 31));
 	for (int r = 0; r < 8; r++) {
 		luffa_sub_crumb(&a[0], &a[1], &a[2], &a[3]);
 		luffa_sub_crumb(&a[5], &a[6], &a[7], &a[4]);
 		for (int k = 0; k < 4; k++)
 			luffa_mix_word(&a[k], &a[k + 4]);
-		a[0] ^= luffa_rc[j][0][r];
-		a[4] ^= luffa_rc[j][1][r];
+		memcpy(&rc, luffa_rc[r][0], sizeof(rc));
+		a[0] ^= rc;
+		memcpy(&rc, luffa_rc[r][1], sizeof(rc));
+		a[4] ^= rc;
 	}
+	for (int i = 0; i < 8; i++)
+		for (int j = 0; j < 5; j++)
+			v[j][i] = a[i][j];
 }
 
 /*
@@ -161,8 +178,7 @@ static void luffa_round(uint32_t v[5][8], const uint8_t block[LUFFA512_BLOCK_LEN
 		luffa_xor(v[j], m);
 		luffa_mul2(m);
 	}
-	for (unsigned j = 0; j < 5; j++)
-		luffa_q(j, v[j]);
+	luffa_q(v);
 }
 
 void luffa512_init(struct luffa512 *s)
