@@ -225,6 +225,11 @@ void odocrypt_hash(const struct odocrypt_cipher *c, const uint8_t header[HEADER_
 
 /* --- Scan path ------------------------------------------------------------ */
 
+static struct odocrypt_shift odocrypt_shift(unsigned left)
+{
+	return (struct odocrypt_shift){ .left = left, .right = 64 - left };
+}
+
 void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key)
 {
 	odocrypt_cipher_init(&f->c, key);
@@ -240,11 +245,11 @@ void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key)
 	for (unsigned p = 0; p < 2; p++) {
 		for (unsigned j = 0; j < ODOCRYPT_PBOX_ROTS; j++) {
 			for (unsigned k = 0; k < ODOCRYPT_PAIRS; k++)
-				f->pbox_rot64[p][j][k] = f->c.pbox_rot[p][j][k];
+				f->pbox_shift[p][j][k] = odocrypt_shift(f->c.pbox_rot[p][j][k]);
 		}
 	}
 	for (unsigned q = 0; q < ODOCRYPT_MIX_ROTS; q++)
-		f->mix_rot64[q] = f->c.mix_rot[q];
+		f->mix_shift[q] = odocrypt_shift(f->c.mix_rot[q]);
 	for (unsigned r = 0; r < ODOCRYPT_ROUNDS; r++) {
 		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++)
 			f->round_key_bit[r][i] = (f->c.round_key[r] >> i) & 1;
@@ -418,6 +423,10 @@ static const struct algo_impl odocrypt_impls[] = {
 	  .cpu_needs = CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_AVX2 | CPU_BMI2,
 	  .lanes = 8,
 	  .scan = odocrypt_scan_avx512 },
+#endif
+#if HAVE_AVX2
+	{ .name = "avx2", .cpu_needs = CPU_AVX2 | CPU_BMI2, .lanes = 4,
+	  .scan = odocrypt_scan_avx2 },
 #endif
 	{ .name = "portable", .cpu_needs = 0, .lanes = 1, .scan = odocrypt_scan_portable },
 };

@@ -83,6 +83,11 @@ void odocrypt_add_round_key(const struct odocrypt_cipher *c, unsigned r,
 			    uint64_t w[ODOCRYPT_WORDS]);
 void odocrypt_round(const struct odocrypt_cipher *c, unsigned r, uint64_t w[ODOCRYPT_WORDS]);
 
+/* A rotation left by `left` as two shifts: x << left | x >> right, right = 64 - left. */
+struct odocrypt_shift {
+	uint64_t left, right;
+};
+
 /*
  * Scan-ready tables of one key: the key schedule; the large S-boxes shifted
  * into the high 10 bits of a 16-bit field; the small S-boxes widened to 16
@@ -94,8 +99,8 @@ struct odocrypt_fast {
 	uint16_t sbox_large_hi[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE]; /* S10 << 6 */
 	/* Vector gathers read 4 bytes at an entry: the last large entry reads these. */
 	uint16_t sbox_small16[ODOCRYPT_SMALL_SBOXES][ODOCRYPT_SMALL_SIZE];
-	uint64_t pbox_rot64[2][ODOCRYPT_PBOX_ROTS][ODOCRYPT_PAIRS];
-	uint64_t mix_rot64[ODOCRYPT_MIX_ROTS];
+	struct odocrypt_shift pbox_shift[2][ODOCRYPT_PBOX_ROTS][ODOCRYPT_PAIRS];
+	struct odocrypt_shift mix_shift[ODOCRYPT_MIX_ROTS];
 	uint64_t round_key_bit[ODOCRYPT_ROUNDS][ODOCRYPT_WORDS]; /* bit i of K[r] */
 };
 

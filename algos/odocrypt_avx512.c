@@ -26,7 +26,8 @@ enum { ODO512_LANES = 8 };
 		b = _mm512_ternarylogic_epi64(b, a, m_, 0xd8);                      \
 		a = t_;                                                             \
 	} while (0)
-#define ODO512_ROT(a, count) ((a) = _mm512_rolv_epi64((a), _mm512_set1_epi64((long long)(count))))
+#define ODO512_ROT(a, shift) \
+	((a) = _mm512_rolv_epi64((a), _mm512_set1_epi64((long long)(shift).left)))
 
 /* Word i of eight lanes through the S-boxes of §4.5. */
 static inline __m512i odo512_sbox(const struct odocrypt_fast *f, unsigned i, __m512i x)
@@ -54,13 +55,13 @@ static inline __m512i odo512_sbox(const struct odocrypt_fast *f, unsigned i, __m
 static inline __m512i odo512_mix(const struct odocrypt_fast *f, __m512i next, __m512i x,
 				 const uint64_t *key_bit)
 {
-	const uint64_t *q = f->mix_rot64;
-	__m512i r0 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[0]));
-	__m512i r1 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[1]));
-	__m512i r2 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[2]));
-	__m512i r3 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[3]));
-	__m512i r4 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[4]));
-	__m512i r5 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[5]));
+	const struct odocrypt_shift *q = f->mix_shift;
+	__m512i r0 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[0].left));
+	__m512i r1 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[1].left));
+	__m512i r2 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[2].left));
+	__m512i r3 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[3].left));
+	__m512i r4 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[4].left));
+	__m512i r5 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[5].left));
 	__m512i t = _mm512_ternarylogic_epi64(r0, r1, r2, 0x96);
 	__m512i u = _mm512_ternarylogic_epi64(r3, r4, r5, 0x96);
 	__m512i v = _mm512_ternarylogic_epi64(t, u, next, 0x96);
@@ -89,14 +90,14 @@ static void odo512_encrypt(const struct odocrypt_fast *f, __m512i w[ODOCRYPT_WOR
 	for (unsigned r = 0; r < ODOCRYPT_ROUNDS; r++) {
 		const uint64_t *kb = f->round_key_bit[r];
 
-		ODOCRYPT_PBOX(ODO512_SWAP, ODO512_ROT, c->pbox_mask[0], f->pbox_rot64[0],
+		ODOCRYPT_PBOX(ODO512_SWAP, ODO512_ROT, c->pbox_mask[0], f->pbox_shift[0],
 			      w0, w1, w2, w3, w4, w5, w6, w7, w8, w9);
 		__m512i s0 = odo512_sbox(f, 0, w0), s1 = odo512_sbox(f, 1, w7);
 		__m512i s2 = odo512_sbox(f, 2, w4), s3 = odo512_sbox(f, 3, w1);
 		__m512i s4 = odo512_sbox(f, 4, w8), s5 = odo512_sbox(f, 5, w5);
 		__m512i s6 = odo512_sbox(f, 6, w2), s7 = odo512_sbox(f, 7, w9);
 		__m512i s8 = odo512_sbox(f, 8, w6), s9 = odo512_sbox(f, 9, w3);
-		ODOCRYPT_PBOX(ODO512_SWAP, ODO512_ROT, c->pbox_mask[1], f->pbox_rot64[1],
+		ODOCRYPT_PBOX(ODO512_SWAP, ODO512_ROT, c->pbox_mask[1], f->pbox_shift[1],
 			      s0, s1, s2, s3, s4, s5, s6, s7, s8, s9);
 		/* Logical order s0 s7 s4 s1 s8 s5 s2 s9 s6 s3. */
 		w0 = odo512_mix(f, s7, s0, kb + 0);
