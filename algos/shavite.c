@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "aes_round.h"
+#include "config.h"
+#include "cpu.h"
 #include "endian.h"
 
 /*
@@ -16,7 +18,6 @@
  * published test files differ from it (digibyte-pow.md §3.4) and do not apply.
  */
 
-#define SHAVITE_BLOCK_LEN 128
 #define SHAVITE_ROUNDS 14
 #define SHAVITE_RK_WORDS (SHAVITE_ROUNDS * 32)
 /* HAIFA padding: 0x80, zeros, 128-bit bit count, 16-bit digest size. */
@@ -51,16 +52,7 @@ static inline void shavite_f4(uint32_t out[4], const uint32_t in[4], const uint3
 	memcpy(out, x, sizeof(x));
 }
 
-/*
- * Where the counter enters the message expansion of C_512: at word i of rk,
- * rk[i + n] ^= cnt[which[n]], the last of the four complemented (tweak).
- */
-struct shavite_inject {
-	unsigned word;
-	unsigned which[4];
-};
-
-static const struct shavite_inject shavite_injects[4] = {
+const struct shavite512_inject shavite512_injects[SHAVITE512_INJECTS] = {
 	{ 32, { 0, 1, 2, 3 } },
 	{ 164, { 3, 2, 1, 0 } },
 	{ 316, { 2, 3, 0, 1 } },
@@ -75,8 +67,8 @@ static const struct shavite_inject shavite_injects[4] = {
  * (the salt, zero here, would be added before the AES round); linear:
  *   rk[i] = rk[i-32] ^ rk[i-7].
  */
-static void shavite_expand(uint32_t rk[SHAVITE_RK_WORDS], const uint8_t block[SHAVITE_BLOCK_LEN],
-			   const uint32_t cnt[4])
+static void shavite_expand(uint32_t rk[SHAVITE_RK_WORDS],
+			   const uint8_t block[SHAVITE512_BLOCK_LEN], const uint32_t cnt[4])
 {
 	unsigned inj = 0;
 
@@ -94,9 +86,9 @@ static void shavite_expand(uint32_t rk[SHAVITE_RK_WORDS], const uint8_t block[SH
 			aes_round_nokey(t);
 			for (int n = 0; n < 4; n++)
 				rk[k + n] = t[n] ^ rk[k - 4 + n];
-			if (inj < 4 && shavite_injects[inj].word == k) {
+			if (inj < SHAVITE512_INJECTS && shavite512_injects[inj].word == k) {
 				for (int n = 0; n < 4; n++)
-					rk[k + n] ^= cnt[shavite_injects[inj].which[n]];
+					rk[k + n] ^= cnt[shavite512_injects[inj].which[n]];
 				rk[k + 3] = ~rk[k + 3];
 				inj++;
 			}
@@ -109,8 +101,8 @@ static void shavite_expand(uint32_t rk[SHAVITE_RK_WORDS], const uint8_t block[SH
  * (i = 0..13) does P0 ^= F'(P1, rk[32i..32i+15]), P2 ^= F'(P3, rk[32i+16..
  * 32i+31]), then (P0, P1, P2, P3) = (P3, P0, P1, P2). Feed-forward: h ^= P.
  */
-static void shavite_compress(uint32_t h[16], const uint8_t block[SHAVITE_BLOCK_LEN],
-			     const uint32_t cnt[4])
+void shavite512_compress_portable(uint32_t h[16], const uint8_t block[SHAVITE512_BLOCK_LEN],
+				  const uint32_t cnt[4])
 {
 	uint32_t rk[SHAVITE_RK_WORDS], p[4][4], f[4];
 
@@ -149,25 +141,26 @@ static void shavite_count(uint32_t cnt[4], uint64_t bits)
  * the end of the last block (an extra block when the message leaves fewer than
  * the 19 bytes these need).
  */
-void shavite512(const void *in, size_t len, uint8_t out[SHAVITE512_OUT_LEN])
+void shavite512_haifa(shavite512_compress_fn *compress, const void *in, size_t len,
+		      uint8_t out[SHAVITE512_OUT_LEN])
 {
 	const uint8_t *p = in;
 	uint64_t bits = 0, total_bits = (uint64_t)len * 8;
-	uint8_t last[SHAVITE_BLOCK_LEN];
+	uint8_t last[SHAVITE512_BLOCK_LEN];
 	uint32_t h[16], cnt[4];
 
 	memcpy(h, shavite512_iv, sizeof(h));
-	for (; len >= SHAVITE_BLOCK_LEN; p += SHAVITE_BLOCK_LEN, len -= SHAVITE_BLOCK_LEN) {
-		bits += SHAVITE_BLOCK_LEN * 8;
+	for (; len >= SHAVITE512_BLOCK_LEN; p += SHAVITE512_BLOCK_LEN, len -= SHAVITE512_BLOCK_LEN) {
+		bits += SHAVITE512_BLOCK_LEN * 8;
 		shavite_count(cnt, bits);
-		shavite_compress(h, p, cnt);
+		compress(h, p, cnt);
 	}
 	memset(last, 0, sizeof(last));
 	memcpy(last, p, len);
 	last[len] = 0x80;
 	if (len >= SHAVITE_COUNT_OFFSET) {
 		shavite_count(cnt, total_bits);
-		shavite_compress(h, last, cnt);
+		compress(h, last, cnt);
 		memset(last, 0, sizeof(last));
 		len = 0;
 	}
@@ -175,7 +168,21 @@ void shavite512(const void *in, size_t len, uint8_t out[SHAVITE512_OUT_LEN])
 	last[SHAVITE_SIZE_OFFSET] = SHAVITE_DIGEST_BITS & 0xff;
 	last[SHAVITE_SIZE_OFFSET + 1] = SHAVITE_DIGEST_BITS >> 8;
 	shavite_count(cnt, len ? total_bits : 0);
-	shavite_compress(h, last, cnt);
+	compress(h, last, cnt);
 	for (int i = 0; i < 16; i++)
 		le32_store(out + 4 * i, h[i]);
 }
+
+void shavite512(const void *in, size_t len, uint8_t out[SHAVITE512_OUT_LEN])
+{
+	shavite512_haifa(shavite512_compress_portable, in, len, out);
+}
+
+const struct shavite512_impl shavite512_impls[] = {
+#if HAVE_AESNI
+	{ .name = "aesni", .cpu_needs = CPU_AES | CPU_SSE41,
+	  .compress = shavite512_compress_aesni },
+#endif
+	{ .name = "portable", .cpu_needs = 0, .compress = shavite512_compress_portable },
+};
+const unsigned shavite512_n_impls = sizeof(shavite512_impls) / sizeof(shavite512_impls[0]);

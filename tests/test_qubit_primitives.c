@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aes_round.h"
+#include "cpu.h"
 #include "cubehash.h"
 #include "endian.h"
 #include "luffa.h"
@@ -94,6 +95,31 @@ static void test_primitive(json_t *v, const char *prim, primitive_fn *fn)
 	}
 }
 
+/* Every C_512 implementation this build and CPU have, on every shavite512 vector. */
+static void test_shavite_impls(json_t *v)
+{
+	unsigned cpu = cpu_features();
+
+	for (unsigned n = 0; n < shavite512_n_impls; n++) {
+		const struct shavite512_impl *impl = &shavite512_impls[n];
+		size_t i = 0, len;
+		json_t *o;
+
+		if ((cpu & impl->cpu_needs) != impl->cpu_needs) {
+			tap_skip("shavite512 %s: CPU lacks it", impl->name);
+			continue;
+		}
+		while ((o = tvec_next_primitive(v, "shavite512", &i))) {
+			uint8_t *in = tvec_hex_alloc(o, "input", &len), want[64], got[64];
+
+			tvec_hex(o, "output", want, 64);
+			shavite512_haifa(impl->compress, in, len, got);
+			tap_ok(!memcmp(got, want, 64), "%s (%s)", tvec_str(o, "id"), impl->name);
+			free(in);
+		}
+	}
+}
+
 /* The streaming Luffa API: byte by byte, and forked after the first 64 bytes. */
 static void test_luffa_streaming(json_t *v)
 {
@@ -159,6 +185,7 @@ int main(void)
 	test_luffa_streaming(v);
 	test_primitive(v, "cubehash512", cubehash512);
 	test_primitive(v, "shavite512", shavite512);
+	test_shavite_impls(v);
 	test_chain(v);
 	json_decref(v);
 	return tap_done();
