@@ -15,6 +15,7 @@ const struct algo *const algo_table[] = {
 	&algo_sha256d,
 	&algo_scrypt,
 	&algo_skein,
+	&algo_qubit,
 	&algo_odocrypt,
 };
 const unsigned algo_count = sizeof(algo_table) / sizeof(algo_table[0]);

@@ -20,16 +20,10 @@
  *   first keyed with the counter k (128-bit little-endian; it starts at the
  *   block's counter and is incremented after each word, across rounds), the
  *   second with the salt (zero here).
- * - Padding: 0x80, zeros, then the digest size in bits (16 bits LE) and the
- *   message length in bits (128 bits LE) in the last 18 bytes of the last
- *   block; a block with no message bits is compressed with counter 0.
- * - Digest: the first 512 bits of the final chaining value.
+ * - Padding and digest: see echo512_with() in echo.h.
  */
 
 #define ECHO512_ROUNDS 10
-#define ECHO512_DIGEST_BITS 512
-/* 0x80 byte + 16-bit digest size + 128-bit length. */
-#define ECHO_PAD_MIN 19
 
 /* xtime on four packed bytes: multiplication by x in GF(2^8) (FIPS-197 §4.2.1). */
 static inline uint32_t echo_xtime4(uint32_t x)
@@ -90,35 +84,5 @@ void echo512_compress(uint32_t v[8][4], const uint8_t block[ECHO512_BLOCK_LEN],
 
 void echo512(const void *in, size_t len, uint8_t out[64])
 {
-	const uint8_t *p = in;
-	uint32_t v[8][4];
-	uint8_t block[ECHO512_BLOCK_LEN];
-	size_t off = 0;
-
-	for (unsigned i = 0; i < 8; i++) {
-		v[i][0] = ECHO512_DIGEST_BITS;
-		v[i][1] = v[i][2] = v[i][3] = 0;
-	}
-	for (; len - off >= ECHO512_BLOCK_LEN; off += ECHO512_BLOCK_LEN)
-		echo512_compress(v, p + off, (uint64_t)(off + ECHO512_BLOCK_LEN) * 8);
-
-	size_t rest = len - off;
-	uint64_t counter = rest ? (uint64_t)len * 8 : 0;
-	memset(block, 0, sizeof(block));
-	memcpy(block, p + off, rest);
-	block[rest] = 0x80;
-	if (rest + ECHO_PAD_MIN > ECHO512_BLOCK_LEN) {
-		/* The length does not fit: this block holds data, the next only padding. */
-		echo512_compress(v, block, counter);
-		memset(block, 0, sizeof(block));
-		counter = 0;
-	}
-	block[ECHO512_BLOCK_LEN - 18] = (uint8_t)ECHO512_DIGEST_BITS;
-	block[ECHO512_BLOCK_LEN - 17] = (uint8_t)(ECHO512_DIGEST_BITS >> 8);
-	le64_store(block + ECHO512_BLOCK_LEN - 16, (uint64_t)len * 8);
-	echo512_compress(v, block, counter);
-	for (unsigned i = 0; i < 4; i++) {
-		for (unsigned c = 0; c < 4; c++)
-			le32_store(out + 16 * i + 4 * c, v[i][c]);
-	}
+	echo512_with(echo512_compress, in, len, out);
 }

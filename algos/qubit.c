@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+#include "qubit.h"
+
+#include <string.h>
+
+#include "config.h"
+#include "cpu.h"
+#include "echo.h"
+
+/* The Qubit chain (digibyte-pow.md §3.4); the PoW hash is ECHO's first 32 bytes. */
+static void qubit_hash(const struct algo_params *params, const uint8_t header[HEADER_LEN],
+		       uint8_t out[HASH_LEN])
+{
+	uint8_t a[64], b[64];
+
+	luffa512(header, HEADER_LEN, a);
+	cubehash512(a, sizeof(a), b);
+	shavite512(b, sizeof(b), a);
+	simd512(a, sizeof(a), b);
+	echo512(b, sizeof(b), a);
+	memcpy(out, a, HASH_LEN);
+}
+
+static int qubit_prepare(void *vctx, const struct algo_params *params,
+			 const uint8_t header[HEADER_LEN])
+{
+	struct qubit_ctx *ctx = vctx;
+
+	luffa512_init(&ctx->luffa);
+	luffa512_update(&ctx->luffa, header, 64);
+	memcpy(ctx->tail, header + 64, sizeof(ctx->tail));
+	simd512_len_block(64, ctx->simd_len_block);
+	simd512_expand(ctx->simd_len_block, 1, ctx->simd_len_w);
+	return 0;
+}
+
+unsigned qubit_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
+			     uint32_t last, uint32_t *hits, unsigned max_hits)
+{
+	return qubit_scan_chain(vctx, target, first, last, hits, max_hits, echo512);
+}
+
+static const struct algo_impl qubit_impls[] = {
+	{ .name = "portable", .cpu_needs = 0, .lanes = 1, .scan = qubit_scan_portable },
+};
+
+const struct algo algo_qubit = {
+	.name = "qubit",
+	.node_name = "qubit",
+	.version_bits = 0x800,
+	.hash = qubit_hash,
+	.ctx_size = sizeof(struct qubit_ctx),
+	.prepare = qubit_prepare,
+	.impls = qubit_impls,
+	.n_impls = sizeof(qubit_impls) / sizeof(qubit_impls[0]),
+	.share_scale = 1.0,
+	.kernel = "qubit.cl",
+};

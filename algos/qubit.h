@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_QUBIT_H
+#define QM_QUBIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "algo.h"
+#include "cubehash.h"
+#include "endian.h"
+#include "luffa.h"
+#include "shavite.h"
+#include "simd.h"
+
+/*
+ * DigiByte's Qubit PoW (digibyte-pow.md §3.4): Luffa-512, CubeHash-512,
+ * SHAvite-3-512, SIMD-512, ECHO-512, each over the previous 64-byte output
+ * (Luffa over the 80-byte header); the PoW hash is the first 32 bytes of the
+ * ECHO-512 output.
+ *
+ * Header bytes 0..63 are two whole Luffa blocks and hold no nonce: prepare()
+ * absorbs them once per job; a scan forks that state per nonce and absorbs
+ * only bytes 64..79.
+ */
+
+/* Per-job context shared by the qubit scan implementations; filled by prepare. */
+struct qubit_ctx {
+	struct luffa512 luffa;         /* after absorbing header bytes 0..63 */
+	uint8_t tail[HEADER_LEN - 64]; /* header bytes 64..79, nonce last */
+	/* SIMD-512's final block for a 64-byte message and its message expansion,
+	 * the same for every nonce (and every job). */
+	uint8_t simd_len_block[SIMD512_BLOCK_LEN];
+	uint32_t simd_len_w[SIMD512_STEPS][8];
+};
+
+/* SIMD-512 of the 64-byte in, with the final block's expansion from ctx. */
+static inline void qubit_simd512(const struct qubit_ctx *ctx, const uint8_t in[64],
+				 uint8_t out[64])
+{
+	uint32_t h[SIMD512_STATE_WORDS];
+	uint8_t block[SIMD512_BLOCK_LEN] = { 0 };
+
+	memcpy(h, simd512_iv, sizeof(h));
+	memcpy(block, in, 64);
+	simd512_compress(h, block, 0);
+	simd512_compress_expanded(h, ctx->simd_len_block, ctx->simd_len_w);
+	for (unsigned i = 0; i < 16; i++)
+		le32_store(out + 4 * i, h[i]);
+}
+
+/* A 512-bit hash of a 64-byte input: the last Qubit stage, per implementation. */
+typedef void qubit_echo_fn(const void *in, size_t len, uint8_t out[64]);
+
+/*
+ * The scan loop shared by the implementations, which differ in the ECHO-512
+ * they pass: per nonce, the prepared Luffa state is forked and finished over
+ * header bytes 64..79, then the four other stages run; the most significant
+ * word of the PoW hash (bytes 28..31) is compared first.
+ */
+static inline unsigned qubit_scan_chain(const struct qubit_ctx *ctx,
+					const uint8_t target[HASH_LEN], uint32_t first,
+					uint32_t last, uint32_t *hits, unsigned max_hits,
+					qubit_echo_fn *echo)
+{
+	uint32_t target_top = le32_load(target + 28);
+	uint8_t tail[sizeof(ctx->tail)];
+	unsigned n = 0;
+
+	memcpy(tail, ctx->tail, sizeof(tail));
+	for (uint32_t nonce = first;; nonce++) {
+		struct luffa512 luffa = ctx->luffa;
+		uint8_t a[64], b[64];
+
+		le32_store(tail + NONCE_OFFSET - 64, nonce);
+		luffa512_update(&luffa, tail, sizeof(tail));
+		luffa512_final(&luffa, a);
+		cubehash512(a, sizeof(a), b);
+		shavite512(b, sizeof(b), a);
+		qubit_simd512(ctx, a, b);
+		echo(b, sizeof(b), a);
+		if (le32_load(a + 28) <= target_top && hash_le_target(a, target) && n < max_hits)
+			hits[n++] = nonce;
+		if (nonce == last)
+			break;
+	}
+	return n;
+}
+
+/* Scan implementations, one per ISA file. */
+algo_scan_fn qubit_scan_portable;
+algo_scan_fn qubit_scan_aesni;
+
+#endif
