@@ -112,7 +112,8 @@ struct odocrypt_fast {
  * five sub-rounds see the words in the orders 0123456789, 0741852963,
  * 0987654321, 0369258147, 0123456789, and the P-box leaves them in the order
  * 0741852963. ODOCRYPT_PBOX expands to the whole P-box, given SWAP(a, b, mask)
- * and ROT(a, count) for the representation at hand.
+ * and ROT(a, rotation) for the representation at hand; m and r are the mask
+ * and rotation tables of the P-box (rows of 5 entries).
  */
 #define ODOCRYPT_SWAPS(SWAP, m, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) \
 	do {                                                           \
@@ -144,7 +145,6 @@ struct odocrypt_fast {
 		ODOCRYPT_ROTS(ROT, (r)[4], w0, w4, w8, w2, w6);                       \
 		ODOCRYPT_SWAPS(SWAP, (m)[5], w0, w7, w4, w1, w8, w5, w2, w9, w6, w3); \
 	} while (0)
-
 
 /*
  * Per-worker context: two key slots, so a job that alternates between two
