@@ -32,6 +32,8 @@ void echo512(const void *in, size_t len, uint8_t out[64]);
 typedef void echo512_compress_fn(uint32_t v[8][4], const uint8_t block[ECHO512_BLOCK_LEN],
 				 uint64_t counter_bits);
 echo512_compress_fn echo512_compress;
+/* AES-NI (algos/echo_aesni.c): built only with HAVE_AESNI, run only where the CPU has AES. */
+echo512_compress_fn echo512_compress_aesni;
 
 #define ECHO512_DIGEST_BITS 512
 /* Padding takes at least 0x80, the 16-bit digest size and the 128-bit length. */

@@ -5,7 +5,6 @@
 
 #include "config.h"
 #include "cpu.h"
-#include "echo.h"
 
 /* The Qubit chain (digibyte-pow.md §3.4); the PoW hash is ECHO's first 32 bytes. */
 static void qubit_hash(const struct algo_params *params, const uint8_t header[HEADER_LEN],
@@ -37,10 +36,14 @@ static int qubit_prepare(void *vctx, const struct algo_params *params,
 unsigned qubit_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
 			     uint32_t last, uint32_t *hits, unsigned max_hits)
 {
-	return qubit_scan_chain(vctx, target, first, last, hits, max_hits, echo512);
+	return qubit_scan_chain(vctx, target, first, last, hits, max_hits,
+				shavite512_compress_portable, echo512_compress);
 }
 
 static const struct algo_impl qubit_impls[] = {
+#if HAVE_AESNI
+	{ .name = "aesni", .cpu_needs = CPU_AES | CPU_SSE41, .lanes = 1, .scan = qubit_scan_aesni },
+#endif
 	{ .name = "portable", .cpu_needs = 0, .lanes = 1, .scan = qubit_scan_portable },
 };
 

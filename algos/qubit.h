@@ -8,6 +8,7 @@
 
 #include "algo.h"
 #include "cubehash.h"
+#include "echo.h"
 #include "endian.h"
 #include "luffa.h"
 #include "shavite.h"
@@ -49,19 +50,18 @@ static inline void qubit_simd512(const struct qubit_ctx *ctx, const uint8_t in[6
 		le32_store(out + 4 * i, h[i]);
 }
 
-/* A 512-bit hash of a 64-byte input: the last Qubit stage, per implementation. */
-typedef void qubit_echo_fn(const void *in, size_t len, uint8_t out[64]);
-
 /*
- * The scan loop shared by the implementations, which differ in the ECHO-512
- * they pass: per nonce, the prepared Luffa state is forked and finished over
- * header bytes 64..79, then the four other stages run; the most significant
- * word of the PoW hash (bytes 28..31) is compared first.
+ * The scan loop shared by the implementations, which differ in the SHAvite-3
+ * and ECHO compression functions they pass: per nonce, the prepared Luffa
+ * state is forked and finished over header bytes 64..79, then the four other
+ * stages run; the most significant word of the PoW hash (bytes 28..31) is
+ * compared first.
  */
 static inline unsigned qubit_scan_chain(const struct qubit_ctx *ctx,
 					const uint8_t target[HASH_LEN], uint32_t first,
 					uint32_t last, uint32_t *hits, unsigned max_hits,
-					qubit_echo_fn *echo)
+					shavite512_compress_fn *shavite,
+					echo512_compress_fn *echo)
 {
 	uint32_t target_top = le32_load(target + 28);
 	uint8_t tail[sizeof(ctx->tail)];
@@ -76,9 +76,9 @@ static inline unsigned qubit_scan_chain(const struct qubit_ctx *ctx,
 		luffa512_update(&luffa, tail, sizeof(tail));
 		luffa512_final(&luffa, a);
 		cubehash512(a, sizeof(a), b);
-		shavite512(b, sizeof(b), a);
+		shavite512_haifa(shavite, b, sizeof(b), a);
 		qubit_simd512(ctx, a, b);
-		echo(b, sizeof(b), a);
+		echo512_with(echo, b, sizeof(b), a);
 		if (le32_load(a + 28) <= target_top && hash_le_target(a, target) && n < max_hits)
 			hits[n++] = nonce;
 		if (nonce == last)
