@@ -10,7 +10,8 @@
  * Bernstein, "CubeHash specification (2.B.1)", 2009, and the round-2 tweak
  * note): r = 16 rounds per b = 32-byte block, h = 512 output bits, 10r
  * initialization and 10r finalization rounds. The second stage of the Qubit
- * chain (digibyte-pow.md §3.4). Portable C; thread-safe; cannot fail.
+ * chain (digibyte-pow.md §3.4). Portable GNU C (generic vectors, SSE2 on
+ * x86-64); thread-safe; cannot fail.
  */
 
 #define CUBEHASH512_OUT_LEN 64
