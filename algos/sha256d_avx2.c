@@ -254,7 +254,7 @@ static inline unsigned sha256d_avx2_lanes(const struct sha256d_ctx *ctx, uint32_
 				       sha256d_avx2_ch(v0, v1, v2), sha256d_avx2_bsig1(v0));
 	__m256i h7 = sha256d_avx2_add3(v7, t1, sha256d_avx2_set1(sha256_iv[7]));
 
-	/* The hash stores word 7 big-endian in bytes 28..31, its top (§1). */
+	/* Word 7 is stored big-endian in hash bytes 28..31, the top (digibyte-pow.md §1). */
 	__m256i top = sha256d_avx2_bswap(h7);
 	__m256i le = _mm256_cmpeq_epi32(_mm256_min_epu32(top, sha256d_avx2_set1(target_top)), top);
 

@@ -250,7 +250,7 @@ static inline unsigned sha256d_avx512_lanes(const struct sha256d_ctx *ctx, uint3
 				       sha256d_avx512_ch(v0, v1, v2), sha256d_avx512_bsig1(v0));
 	__m512i h7 = sha256d_avx512_add3(v7, t1, sha256d_avx512_set1(sha256_iv[7]));
 
-	/* The hash stores word 7 big-endian in bytes 28..31, its top (§1). */
+	/* Word 7 is stored big-endian in hash bytes 28..31, the top (digibyte-pow.md §1). */
 	__m512i top = sha256d_avx512_bswap(h7);
 
 	return _mm512_cmple_epu32_mask(top, sha256d_avx512_set1(target_top));

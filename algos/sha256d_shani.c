@@ -185,7 +185,10 @@ static inline unsigned sha256d_shani_ways(const struct sha256d_shani_pre *p, uin
 		SHA256D_SHANI_EACH(SHA256D_SHANI_RNDS_A, 0)
 	}
 	for (int j = 0; j < SHA256D_SHANI_WAYS; j++) {
-		/* F (word 0 of ABEF, now in cdgh) plus IV word 7; stored big-endian (§1). */
+		/*
+		 * F (word 0 of ABEF, now in cdgh) + IV word 7, stored big-endian
+		 * in hash bytes 28..31, the top (digibyte-pow.md §1).
+		 */
 		uint32_t h7 = (uint32_t)_mm_cvtsi128_si32(cdgh[j]) + sha256_iv[7];
 
 		mask |= (unsigned)(__builtin_bswap32(h7) <= target_top) << j;
