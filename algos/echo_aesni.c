@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ECHO-512 compression with AES-NI (digibyte-pow.md §3.4). Same algorithm as echo.c: AESENC is exactly one AES
- * round (SubBytes, ShiftRows, MixColumns, AddRoundKey), so BIG.SubWords is two
- * AESENCs per word; BIG.ShiftRows is register renaming and BIG.MixColumns is
- * AES MixColumns across four registers, sixteen bytes at a time.
+ * ECHO-512 compression with AES-NI (digibyte-pow.md §3.4), the same algorithm
+ * as echo.c: AESENC is exactly one AES round (SubBytes, ShiftRows, MixColumns,
+ * AddRoundKey), so BIG.SubWords is two AESENCs per word; BIG.ShiftRows is
+ * register renaming and BIG.MixColumns is AES MixColumns across four
+ * registers, sixteen bytes at a time.
  */
 #include "echo.h"
 

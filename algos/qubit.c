@@ -36,11 +36,23 @@ static int qubit_prepare(void *vctx, const struct algo_params *params,
 unsigned qubit_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
 			     uint32_t last, uint32_t *hits, unsigned max_hits)
 {
-	return qubit_scan_chain(vctx, target, first, last, hits, max_hits,
-				shavite512_compress_portable, echo512_compress);
+	static const struct qubit_stages stages = {
+		.shavite = shavite512_compress_portable,
+		.simd_expand = simd512_expand,
+		.simd_compress = simd512_compress_expanded,
+		.echo = echo512_compress,
+	};
+
+	return qubit_scan_chain(vctx, target, first, last, hits, max_hits, &stages);
 }
 
 static const struct algo_impl qubit_impls[] = {
+#if HAVE_AVX2 && HAVE_AESNI
+	{ .name = "avx2",
+	  .cpu_needs = CPU_AVX2 | CPU_AES | CPU_SSE41,
+	  .lanes = 1,
+	  .scan = qubit_scan_avx2 },
+#endif
 #if HAVE_AESNI
 	{ .name = "aesni", .cpu_needs = CPU_AES | CPU_SSE41, .lanes = 1, .scan = qubit_scan_aesni },
 #endif

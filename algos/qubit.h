@@ -35,33 +35,40 @@ struct qubit_ctx {
 	uint32_t simd_len_w[SIMD512_STEPS][8];
 };
 
+/* The compression functions an implementation runs the chain with. */
+struct qubit_stages {
+	shavite512_compress_fn *shavite;
+	simd512_expand_fn *simd_expand;
+	simd512_compress_expanded_fn *simd_compress;
+	echo512_compress_fn *echo;
+};
+
 /* SIMD-512 of the 64-byte in, with the final block's expansion from ctx. */
-static inline void qubit_simd512(const struct qubit_ctx *ctx, const uint8_t in[64],
-				 uint8_t out[64])
+static inline void qubit_simd512(const struct qubit_ctx *ctx, const struct qubit_stages *st,
+				 const uint8_t in[64], uint8_t out[64])
 {
-	uint32_t h[SIMD512_STATE_WORDS];
+	uint32_t h[SIMD512_STATE_WORDS], w[SIMD512_STEPS][8];
 	uint8_t block[SIMD512_BLOCK_LEN] = { 0 };
 
 	memcpy(h, simd512_iv, sizeof(h));
 	memcpy(block, in, 64);
-	simd512_compress(h, block, 0);
-	simd512_compress_expanded(h, ctx->simd_len_block, ctx->simd_len_w);
+	st->simd_expand(block, 0, w);
+	st->simd_compress(h, block, (const uint32_t(*)[8])w);
+	st->simd_compress(h, ctx->simd_len_block, ctx->simd_len_w);
 	for (unsigned i = 0; i < 16; i++)
 		le32_store(out + 4 * i, h[i]);
 }
 
 /*
- * The scan loop shared by the implementations, which differ in the SHAvite-3
- * and ECHO compression functions they pass: per nonce, the prepared Luffa
- * state is forked and finished over header bytes 64..79, then the four other
- * stages run; the most significant word of the PoW hash (bytes 28..31) is
- * compared first.
+ * The scan loop shared by the implementations, which differ in the stages
+ * they pass: per nonce, the prepared Luffa state is forked and finished over
+ * header bytes 64..79, then the four other stages run; the most significant
+ * word of the PoW hash (bytes 28..31) is compared first.
  */
 static inline unsigned qubit_scan_chain(const struct qubit_ctx *ctx,
 					const uint8_t target[HASH_LEN], uint32_t first,
 					uint32_t last, uint32_t *hits, unsigned max_hits,
-					shavite512_compress_fn *shavite,
-					echo512_compress_fn *echo)
+					const struct qubit_stages *st)
 {
 	uint32_t target_top = le32_load(target + 28);
 	uint8_t tail[sizeof(ctx->tail)];
@@ -76,9 +83,9 @@ static inline unsigned qubit_scan_chain(const struct qubit_ctx *ctx,
 		luffa512_update(&luffa, tail, sizeof(tail));
 		luffa512_final(&luffa, a);
 		cubehash512(a, sizeof(a), b);
-		shavite512_haifa(shavite, b, sizeof(b), a);
-		qubit_simd512(ctx, a, b);
-		echo512_with(echo, b, sizeof(b), a);
+		shavite512_haifa(st->shavite, b, sizeof(b), a);
+		qubit_simd512(ctx, st, a, b);
+		echo512_with(st->echo, b, sizeof(b), a);
 		if (le32_load(a + 28) <= target_top && hash_le_target(a, target) && n < max_hits)
 			hits[n++] = nonce;
 		if (nonce == last)
@@ -90,5 +97,6 @@ static inline unsigned qubit_scan_chain(const struct qubit_ctx *ctx,
 /* Scan implementations, one per ISA file. */
 algo_scan_fn qubit_scan_portable;
 algo_scan_fn qubit_scan_aesni;
+algo_scan_fn qubit_scan_avx2;
 
 #endif

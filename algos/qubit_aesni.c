@@ -10,6 +10,12 @@
 unsigned qubit_scan_aesni(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
 			  uint32_t last, uint32_t *hits, unsigned max_hits)
 {
-	return qubit_scan_chain(vctx, target, first, last, hits, max_hits,
-				shavite512_compress_aesni, echo512_compress_aesni);
+	static const struct qubit_stages stages = {
+		.shavite = shavite512_compress_aesni,
+		.simd_expand = simd512_expand,
+		.simd_compress = simd512_compress_expanded,
+		.echo = echo512_compress_aesni,
+	};
+
+	return qubit_scan_chain(vctx, target, first, last, hits, max_hits, &stages);
 }

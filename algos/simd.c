@@ -39,30 +39,6 @@ const uint32_t simd512_iv[SIMD512_STATE_WORDS] = {
 	0x8fa14956, 0x21bf9bd3, 0xb94d0943, 0x6ffddc22,
 };
 
-/*
- * Rotation constants of the four rounds (spec v1.1, tweaked values): step k of
- * round r uses r1 = pi[r][k mod 4] and r2 = pi[r][(k + 1) mod 4]. The four
- * final steps use the constants of the last round.
- */
-static const uint8_t simd_pi[4][4] = {
-	{ 3, 23, 17, 27 },
-	{ 28, 19, 22, 7 },
-	{ 29, 9, 15, 5 },
-	{ 4, 13, 10, 25 },
-};
-
-/*
- * The permutations between the Feistel ladders (spec v1.1): step i uses
- * p(j) = j xor simd_perm_xor[i mod 7], for all 36 steps.
- */
-static const uint8_t simd_perm_xor[7] = { 1, 6, 2, 3, 5, 7, 4 };
-
-/* Which inner-code word group Z feeds step i (spec v1.1, the permutation of W). */
-static const uint8_t simd_w_order[32] = {
-	4,  6,  0,  2,  7,  5,  3,  1,  15, 11, 12, 8,  9,  13, 10, 14,
-	17, 18, 23, 20, 22, 21, 16, 19, 30, 24, 25, 31, 27, 29, 28, 26,
-};
-
 /* SIMD_POW(k) = alpha^k mod 257 (k < 256), computed by the compiler by square-and-multiply. */
 enum {
 	SIMD_A1 = SIMD_NTT_ALPHA,
@@ -79,11 +55,11 @@ enum {
 	SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(1, k, 1, SIMD_A1), k, 2, \
 	SIMD_A2), k, 4, SIMD_A4), k, 8, SIMD_A8), k, 16, SIMD_A16), k, 32, SIMD_A32), k, 64,     \
 	SIMD_A64), k, 128, SIMD_A128)
-/* simd_twiddle[i][j] = alpha^(i j), for the 16 x 16 decomposition of the NTT. */
+/* simd512_twiddle[i][j] = alpha^(i j), for the 16 x 16 decomposition of the NTT. */
 #define SIMD_TW4(i, j) SIMD_POW((i) * (j)), SIMD_POW((i) * ((j) + 1)), SIMD_POW((i) * ((j) + 2)), \
 	SIMD_POW((i) * ((j) + 3))
 #define SIMD_TW_ROW(i) { SIMD_TW4(i, 0), SIMD_TW4(i, 4), SIMD_TW4(i, 8), SIMD_TW4(i, 12) }
-static const int simd_twiddle[16][16] = {
+const int32_t simd512_twiddle[16][16] = {
 	SIMD_TW_ROW(0),	 SIMD_TW_ROW(1),  SIMD_TW_ROW(2),  SIMD_TW_ROW(3),
 	SIMD_TW_ROW(4),	 SIMD_TW_ROW(5),  SIMD_TW_ROW(6),  SIMD_TW_ROW(7),
 	SIMD_TW_ROW(8),	 SIMD_TW_ROW(9),  SIMD_TW_ROW(10), SIMD_TW_ROW(11),
@@ -159,7 +135,7 @@ static void simd_ntt(const uint8_t block[SIMD512_BLOCK_LEN], int is_final, int y
 	/* m[i1][j1] *= alpha^(i1 j1), then t[rev4(j1)][i1] = m[i1][j1] */
 	for (unsigned i1 = 0; i1 < 16; i1++) {
 		for (unsigned j1 = 0; j1 < 16; j1++)
-			m[i1][j1] = simd_red(simd_red(m[i1][j1] * simd_twiddle[i1][j1]));
+			m[i1][j1] = simd_red(simd_red(m[i1][j1] * simd512_twiddle[i1][j1]));
 	}
 	for (unsigned i1 = 0; i1 < 16; i1++) {
 		for (unsigned j1 = 0; j1 < 16; j1++)
@@ -185,7 +161,7 @@ static inline uint32_t simd_inner(int lo, int hi, int mul)
  *   i < 16:       (y[16i + 2j],       y[16i + 2j + 1])   times 185
  *   16 <= i < 24: (y[16i + 2j - 256], y[16i + 2j - 128]) times 233
  *   24 <= i:      (y[16i + 2j - 383], y[16i + 2j - 255]) times 233
- * and step i takes the group Z[simd_w_order[i]].
+ * and step i takes the group Z[simd512_w_order[i]].
  */
 void simd512_expand(const uint8_t block[SIMD512_BLOCK_LEN], int is_final,
 		    uint32_t w[SIMD512_STEPS][8])
@@ -196,7 +172,7 @@ void simd512_expand(const uint8_t block[SIMD512_BLOCK_LEN], int is_final,
 	for (unsigned i = 0; i < 32; i++) {
 		uint32_t *z = w[i];
 		for (unsigned j = 0; j < 8; j++) {
-			unsigned g = simd_w_order[i], a;
+			unsigned g = simd512_w_order[i], a;
 			if (g < 16) {
 				a = 16 * g + 2 * j;
 				z[j] = simd_inner(y[a], y[a + 1], 185);
@@ -250,14 +226,14 @@ static inline void simd_step(uint32_t *a, const uint32_t *b, const uint32_t *c, 
 static inline __attribute__((always_inline)) void
 simd_round(uint32_t s[4][8], const uint32_t w[8][8], const uint8_t pi[4], unsigned first)
 {
-	simd_step(s[0], s[1], s[2], s[3], w[0], 0, pi[0], pi[1], simd_perm_xor[(first + 0) % 7]);
-	simd_step(s[3], s[0], s[1], s[2], w[1], 0, pi[1], pi[2], simd_perm_xor[(first + 1) % 7]);
-	simd_step(s[2], s[3], s[0], s[1], w[2], 0, pi[2], pi[3], simd_perm_xor[(first + 2) % 7]);
-	simd_step(s[1], s[2], s[3], s[0], w[3], 0, pi[3], pi[0], simd_perm_xor[(first + 3) % 7]);
-	simd_step(s[0], s[1], s[2], s[3], w[4], 1, pi[0], pi[1], simd_perm_xor[(first + 4) % 7]);
-	simd_step(s[3], s[0], s[1], s[2], w[5], 1, pi[1], pi[2], simd_perm_xor[(first + 5) % 7]);
-	simd_step(s[2], s[3], s[0], s[1], w[6], 1, pi[2], pi[3], simd_perm_xor[(first + 6) % 7]);
-	simd_step(s[1], s[2], s[3], s[0], w[7], 1, pi[3], pi[0], simd_perm_xor[(first + 7) % 7]);
+	simd_step(s[0], s[1], s[2], s[3], w[0], 0, pi[0], pi[1], simd512_perm_xor[(first + 0) % 7]);
+	simd_step(s[3], s[0], s[1], s[2], w[1], 0, pi[1], pi[2], simd512_perm_xor[(first + 1) % 7]);
+	simd_step(s[2], s[3], s[0], s[1], w[2], 0, pi[2], pi[3], simd512_perm_xor[(first + 2) % 7]);
+	simd_step(s[1], s[2], s[3], s[0], w[3], 0, pi[3], pi[0], simd512_perm_xor[(first + 3) % 7]);
+	simd_step(s[0], s[1], s[2], s[3], w[4], 1, pi[0], pi[1], simd512_perm_xor[(first + 4) % 7]);
+	simd_step(s[3], s[0], s[1], s[2], w[5], 1, pi[1], pi[2], simd512_perm_xor[(first + 5) % 7]);
+	simd_step(s[2], s[3], s[0], s[1], w[6], 1, pi[2], pi[3], simd512_perm_xor[(first + 6) % 7]);
+	simd_step(s[1], s[2], s[3], s[0], w[7], 1, pi[3], pi[0], simd512_perm_xor[(first + 7) % 7]);
 }
 
 void simd512_compress_expanded(uint32_t h[SIMD512_STATE_WORDS],
@@ -265,21 +241,21 @@ void simd512_compress_expanded(uint32_t h[SIMD512_STATE_WORDS],
 			       const uint32_t w[SIMD512_STEPS][8])
 {
 	uint32_t s[4][8];
-	const uint8_t *pi = simd_pi[3];
+	const uint8_t *pi = simd512_pi[3];
 
 	/* The state is the chaining value xor the message block (32 words LE). */
 	for (unsigned i = 0; i < SIMD512_STATE_WORDS; i++)
 		s[i / 8][i % 8] = h[i] ^ le32_load(block + 4 * i);
 
-	simd_round(s, w + 0, simd_pi[0], 0);
-	simd_round(s, w + 8, simd_pi[1], 8);
-	simd_round(s, w + 16, simd_pi[2], 16);
-	simd_round(s, w + 24, simd_pi[3], 24);
+	simd_round(s, w + 0, simd512_pi[0], 0);
+	simd_round(s, w + 8, simd512_pi[1], 8);
+	simd_round(s, w + 16, simd512_pi[2], 16);
+	simd_round(s, w + 24, simd512_pi[3], 24);
 	/* Feed-forward: four IF steps whose message words are the chaining value. */
-	simd_step(s[0], s[1], s[2], s[3], h + 0, 0, pi[0], pi[1], simd_perm_xor[32 % 7]);
-	simd_step(s[3], s[0], s[1], s[2], h + 8, 0, pi[1], pi[2], simd_perm_xor[33 % 7]);
-	simd_step(s[2], s[3], s[0], s[1], h + 16, 0, pi[2], pi[3], simd_perm_xor[34 % 7]);
-	simd_step(s[1], s[2], s[3], s[0], h + 24, 0, pi[3], pi[0], simd_perm_xor[35 % 7]);
+	simd_step(s[0], s[1], s[2], s[3], h + 0, 0, pi[0], pi[1], simd512_perm_xor[32 % 7]);
+	simd_step(s[3], s[0], s[1], s[2], h + 8, 0, pi[1], pi[2], simd512_perm_xor[33 % 7]);
+	simd_step(s[2], s[3], s[0], s[1], h + 16, 0, pi[2], pi[3], simd512_perm_xor[34 % 7]);
+	simd_step(s[1], s[2], s[3], s[0], h + 24, 0, pi[3], pi[0], simd512_perm_xor[35 % 7]);
 	memcpy(h, s, sizeof(s));
 }
 
