@@ -191,28 +191,14 @@ void scrypt_lane_out(const struct scrypt_hmac *hmac, const uint32_t x[SCRYPT_BLO
 	scrypt_hmac_outer(hmac->outer, state);
 }
 
-unsigned scrypt_lanes_out(const struct scrypt_hmac *hmac, const uint32_t *x, unsigned count,
-			  uint32_t first, const uint8_t target[HASH_LEN], uint32_t *hits,
-			  unsigned n, unsigned max_hits)
+/* Where word s of diagonal row r (0..7) of lane h of group g lies in diag (scrypt.h). */
+static inline unsigned scrypt_diag_index(unsigned g, unsigned h, unsigned r, unsigned s,
+					 unsigned per_vec)
 {
-	uint32_t target_top = le32_load(target + 28);
-
-	for (unsigned k = 0; k < count; k++) {
-		uint32_t st[8];
-		uint8_t hash[HASH_LEN];
-
-		scrypt_lane_out(&hmac[k], x + k * SCRYPT_BLOCK_WORDS, st);
-		/* Most significant word of the little-endian hash first. */
-		if (__builtin_bswap32(st[7]) > target_top)
-			continue;
-		sha256_state_store(st, hash);
-		if (hash_le_target(hash, target) && n < max_hits)
-			hits[n++] = first + k;
-	}
-	return n;
+	return ((g * 8 + r) * per_vec + h) * 4 + s;
 }
 
-/* Word of a 32-word block at diagonal row r (0..7), slot s. */
+/* The block word at diagonal row r, slot s. */
 static inline unsigned scrypt_diag_word(unsigned r, unsigned s)
 {
 	return (r / 4) * 16 + (4 * (r % 4) + 5 * s) % 16;
@@ -222,11 +208,13 @@ void scrypt_diag_pack(uint32_t *diag, const uint32_t *x, unsigned lane_stride,
 		      unsigned word_stride, unsigned lanes, unsigned per_vec)
 {
 	for (unsigned lane = 0; lane < lanes; lane++) {
-		unsigned g = lane / per_vec, h = lane % per_vec;
 		for (unsigned r = 0; r < 8; r++) {
-			for (unsigned s = 0; s < 4; s++)
-				diag[((g * 8 + r) * per_vec + h) * 4 + s] =
-					x[lane * lane_stride + scrypt_diag_word(r, s) * word_stride];
+			for (unsigned s = 0; s < 4; s++) {
+				unsigned d = scrypt_diag_index(lane / per_vec, lane % per_vec, r, s,
+							       per_vec);
+				unsigned w = scrypt_diag_word(r, s);
+				diag[d] = x[lane * lane_stride + w * word_stride];
+			}
 		}
 	}
 }
@@ -235,11 +223,13 @@ void scrypt_diag_unpack(uint32_t *x, const uint32_t *diag, unsigned lane_stride,
 			unsigned word_stride, unsigned lanes, unsigned per_vec)
 {
 	for (unsigned lane = 0; lane < lanes; lane++) {
-		unsigned g = lane / per_vec, h = lane % per_vec;
 		for (unsigned r = 0; r < 8; r++) {
-			for (unsigned s = 0; s < 4; s++)
-				x[lane * lane_stride + scrypt_diag_word(r, s) * word_stride] =
-					diag[((g * 8 + r) * per_vec + h) * 4 + s];
+			for (unsigned s = 0; s < 4; s++) {
+				unsigned d = scrypt_diag_index(lane / per_vec, lane % per_vec, r, s,
+							       per_vec);
+				unsigned w = scrypt_diag_word(r, s);
+				x[lane * lane_stride + w * word_stride] = diag[d];
+			}
 		}
 	}
 }
@@ -248,16 +238,24 @@ unsigned scrypt_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint32
 			      uint32_t last, uint32_t *hits, unsigned max_hits)
 {
 	struct scrypt_ctx *ctx = vctx;
+	uint32_t target_top = le32_load(target + 28);
 	unsigned n = 0;
 
 	for (uint32_t nonce = first;; nonce++) {
 		struct scrypt_hmac hmac;
-		uint32_t x[SCRYPT_BLOCK_WORDS];
+		uint32_t x[SCRYPT_BLOCK_WORDS], st[8];
 
 		scrypt_lane_in(ctx, nonce, &hmac, x);
 		scrypt_romix_fill(x, ctx->pad);
 		scrypt_romix_mix(x, ctx->pad);
-		n = scrypt_lanes_out(&hmac, x, 1, nonce, target, hits, n, max_hits);
+		scrypt_lane_out(&hmac, x, st);
+		/* Most significant word of the little-endian hash first. */
+		if (__builtin_bswap32(st[7]) <= target_top) {
+			uint8_t hash[HASH_LEN];
+			sha256_state_store(st, hash);
+			if (hash_le_target(hash, target) && n < max_hits)
+				hits[n++] = nonce;
+		}
 		if (nonce == last)
 			break;
 	}
@@ -272,10 +270,16 @@ static const struct algo_impl scrypt_impls[] = {
 	  .scan = scrypt_scan_avx512 },
 #endif
 #if HAVE_AVX2
-	{ .name = "avx2", .cpu_needs = CPU_AVX2 | CPU_BMI2, .lanes = 8, .scan = scrypt_scan_avx2 },
+	{ .name = "avx2",
+	  .cpu_needs = CPU_AVX2 | CPU_BMI2,
+	  .lanes = 8,
+	  .scan = scrypt_scan_avx2 },
 #endif
 #if HAVE_SSE41
-	{ .name = "sse41", .cpu_needs = CPU_SSE41, .lanes = 4, .scan = scrypt_scan_sse41 },
+	{ .name = "sse41",
+	  .cpu_needs = CPU_SSSE3 | CPU_SSE41,
+	  .lanes = 4,
+	  .scan = scrypt_scan_sse41 },
 #endif
 	{ .name = "portable", .cpu_needs = 0, .lanes = 1, .scan = scrypt_scan_portable },
 };
@@ -289,7 +293,7 @@ const struct algo algo_scrypt = {
 	.prepare = scrypt_prepare,
 	.impls = scrypt_impls,
 	.n_impls = sizeof(scrypt_impls) / sizeof(scrypt_impls[0]),
-	/* Pool difficulty 1 is 2^16 times easier than for SHA-256d (stratum-and-gbt.md §1). */
+	/* Pool difficulty 1 is 2^16 times SHA-256d's target (stratum-and-gbt.md §1). */
 	.share_scale = 65536.0,
 	.kernel = "scrypt.cl",
 };

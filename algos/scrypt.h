@@ -73,16 +73,6 @@ void scrypt_lane_out(const struct scrypt_hmac *hmac, const uint32_t x[SCRYPT_BLO
 		     uint32_t state[8]);
 
 /*
- * Finishes lanes 0..count-1 of a multi-lane step whose lane k hashed nonce
- * first + k with HMAC states hmac[k] and block x + k * SCRYPT_BLOCK_WORDS:
- * step 4, the target test, and the hits appended to hits[n..max_hits).
- * Returns the new number of hits.
- */
-unsigned scrypt_lanes_out(const struct scrypt_hmac *hmac, const uint32_t *x, unsigned count,
-			  uint32_t first, const uint8_t target[HASH_LEN], uint32_t *hits,
-			  unsigned n, unsigned max_hits);
-
-/*
  * The SIMD scans keep a block in "diagonal" rows: row R (0..3) of a 64-byte
  * half holds its words (4R + 5s) mod 16 for s = 0..3, so a Salsa20 column is
  * one lane of four rows and a row round needs only lane rotations. A vector

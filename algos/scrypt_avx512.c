@@ -26,7 +26,8 @@ enum {
 /* b ^ rotl(p + q, r): one step of a Salsa20 quarter-round, on every lane. */
 static inline __m512i scrypt_avx512_step(__m512i b, __m512i p, __m512i q, int r)
 {
-	return _mm512_xor_si512(b, _mm512_rol_epi32(_mm512_add_epi32(p, q), r));
+	/* The variable-count rotate: as fast, and r need not fold to a constant. */
+	return _mm512_xor_si512(b, _mm512_rolv_epi32(_mm512_add_epi32(p, q), _mm512_set1_epi32(r)));
 }
 
 /* For every group: rows out..out+3 = Salsa20/8(rows out.. ^ rows in..). */
@@ -57,12 +58,12 @@ static inline void scrypt_avx512_salsa(__m512i x[SCRYPT_AVX512_GROUPS][8], int o
 #pragma GCC unroll 4
 		for (int g = 0; g < SCRYPT_AVX512_GROUPS; g++) {
 			a[g] = scrypt_avx512_step(a[g], d[g], c[g], 18);
-			/* Rotate lanes so the rows line up as (a, d, c, b). */
+			/* Rotate lanes: rows a, d, c, b now hold the Salsa20 rows as lanes. */
 			b[g] = _mm512_shuffle_epi32(b[g], _MM_SHUFFLE(2, 1, 0, 3));
 			c[g] = _mm512_shuffle_epi32(c[g], _MM_SHUFFLE(1, 0, 3, 2));
 			d[g] = _mm512_shuffle_epi32(d[g], _MM_SHUFFLE(0, 3, 2, 1));
 		}
-		/* Row round. */
+		/* Row round, then the lanes rotated back. */
 #pragma GCC unroll 4
 		for (int g = 0; g < SCRYPT_AVX512_GROUPS; g++)
 			d[g] = scrypt_avx512_step(d[g], a[g], b[g], 7);
@@ -99,7 +100,8 @@ static void scrypt_avx512_romix(uint32_t *diag, uint32_t *pad)
 
 	for (int g = 0; g < SCRYPT_AVX512_GROUPS; g++) {
 		for (int r = 0; r < 8; r++)
-			x[g][r] = _mm512_load_si512((const __m512i *)(diag + (g * 8 + r) * ROW_WORDS));
+			x[g][r] = _mm512_load_si512(
+				(const __m512i *)(diag + (g * 8 + r) * ROW_WORDS));
 	}
 	for (uint32_t i = 0; i < SCRYPT_N; i++) {
 #pragma GCC unroll 4
@@ -114,13 +116,21 @@ static void scrypt_avx512_romix(uint32_t *diag, uint32_t *pad)
 	for (uint32_t i = 0; i < SCRYPT_N; i++) {
 #pragma GCC unroll 4
 		for (int g = 0; g < SCRYPT_AVX512_GROUPS; g++) {
-			/* Integerify: word 16 is slot 0 of row 4, in each 128-bit lane. */
+			/*
+			 * Integerify: word 16 is slot 0 of row 4, in each 128-bit
+			 * lane; row r of V[j] of hash h is lane h of v[(g * N + j) * 8 + r].
+			 */
+			const __m512i x4 = x[g][4];
+			const uint32_t j[SCRYPT_AVX512_PER_VEC] = {
+				(uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(x4)),
+				(uint32_t)_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(x4, 1)),
+				(uint32_t)_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(x4, 2)),
+				(uint32_t)_mm_cvtsi128_si32(_mm512_extracti32x4_epi32(x4, 3)),
+			};
 			const __m128i *vj[SCRYPT_AVX512_PER_VEC];
-#pragma GCC unroll 4
 			for (int h = 0; h < SCRYPT_AVX512_PER_VEC; h++) {
-				__m128i row = _mm512_extracti32x4_epi32(x[g][4], h);
-				uint32_t j = (uint32_t)_mm_cvtsi128_si32(row) & (SCRYPT_N - 1);
-				vj[h] = (const __m128i *)(v + (g * SCRYPT_N + j) * 8) + h;
+				uint32_t jh = j[h] & (SCRYPT_N - 1);
+				vj[h] = (const __m128i *)(v + (g * SCRYPT_N + jh) * 8) + h;
 			}
 #pragma GCC unroll 8
 			for (int r = 0; r < 8; r++) {
@@ -146,16 +156,21 @@ static inline __m512i scrypt_avx512_xor3(__m512i a, __m512i b, __m512i c)
 	return _mm512_ternarylogic_epi32(a, b, c, 0x96);
 }
 
+static inline __m512i scrypt_avx512_ror(__m512i x, int r)
+{
+	return _mm512_rorv_epi32(x, _mm512_set1_epi32(r));
+}
+
 static inline __m512i scrypt_avx512_sigma(__m512i x, int r1, int r2, int shift)
 {
-	return scrypt_avx512_xor3(_mm512_ror_epi32(x, r1), _mm512_ror_epi32(x, r2),
+	return scrypt_avx512_xor3(scrypt_avx512_ror(x, r1), scrypt_avx512_ror(x, r2),
 				  _mm512_srli_epi32(x, shift));
 }
 
 static inline __m512i scrypt_avx512_big_sigma(__m512i x, int r1, int r2, int r3)
 {
-	return scrypt_avx512_xor3(_mm512_ror_epi32(x, r1), _mm512_ror_epi32(x, r2),
-				  _mm512_ror_epi32(x, r3));
+	return scrypt_avx512_xor3(scrypt_avx512_ror(x, r1), scrypt_avx512_ror(x, r2),
+				  scrypt_avx512_ror(x, r3));
 }
 
 static inline __m512i scrypt_avx512_ch(__m512i e, __m512i f, __m512i g)
@@ -249,16 +264,17 @@ struct scrypt_avx512_hmac {
 };
 
 /*
- * The first PBKDF2 of scrypt_lane_in for nonces nonce + k, k = 0..15 (spare
+ * Step 1 (as scrypt_lane_in) for the nonces nonce + k, k = 0..15 (spare
  * lanes past the end of a range hash nonces that are never reported): the
  * HMAC states into hm, the blocks word-sliced into xs[word * 16 + lane].
  */
 static void scrypt_avx512_pbkdf2_in(const struct scrypt_ctx *ctx, uint32_t nonce,
 				    struct scrypt_avx512_hmac *hm, uint32_t *xs)
 {
+	__m512i *xv = (__m512i *)xs;
 	const __m512i lane = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-	const __m512i nonce_be = scrypt_avx512_bswap(_mm512_add_epi32(_mm512_set1_epi32((int)nonce),
-								      lane));
+	const __m512i nonces = _mm512_add_epi32(_mm512_set1_epi32((int)nonce), lane);
+	const __m512i nonce_be = scrypt_avx512_bswap(nonces);
 	/* Header bytes 76..79, the nonce, are word 3 of the last 16 header bytes. */
 	const int nonce_word = (NONCE_OFFSET - 64) / 4;
 	__m512i key[8], head[8], w[16];
@@ -297,28 +313,28 @@ static void scrypt_avx512_pbkdf2_in(const struct scrypt_ctx *ctx, uint32_t nonce
 		scrypt_avx512_sha256(st, w);
 		scrypt_avx512_hmac_outer(hm->outer, st);
 		for (int k = 0; k < 8; k++)
-			_mm512_store_si512((__m512i *)(xs + (8 * (i - 1) + k) * SCRYPT_AVX512_LANES),
-					   scrypt_avx512_bswap(st[k]));
+			_mm512_store_si512(xv + 8 * (i - 1) + k, scrypt_avx512_bswap(st[k]));
 	}
 }
 
 /*
- * The last PBKDF2 of lanes 0..count-1 (nonces nonce + k), blocks word-sliced
- * in xs; hits appended to hits[n..max_hits) in nonce order. Returns the new n.
+ * Step 4 and the target test of lanes 0..count-1 (nonces nonce + k), their
+ * blocks word-sliced in xs; hits appended to hits[n..max_hits) in nonce
+ * order. Returns the new n.
  */
-static unsigned scrypt_avx512_pbkdf2_out(const struct scrypt_avx512_hmac *hm, const uint32_t *xs,
-					 unsigned count, uint32_t nonce,
+static unsigned scrypt_avx512_pbkdf2_out(const struct scrypt_avx512_hmac *hm,
+					 const uint32_t *xs, unsigned count, uint32_t nonce,
 					 const uint8_t target[HASH_LEN], uint32_t *hits, unsigned n,
 					 unsigned max_hits)
 {
+	const __m512i *xv = (const __m512i *)xs;
 	__m512i st[8], w[16];
 
 	/* HMAC(K, X || INT(1)): X in two blocks, then INT(1) and the padding of 196 bytes. */
 	memcpy(st, hm->inner, sizeof(st));
 	for (int half = 0; half < 2; half++) {
 		for (int k = 0; k < 16; k++)
-			w[k] = scrypt_avx512_bswap(_mm512_load_si512(
-				(const __m512i *)(xs + (16 * half + k) * SCRYPT_AVX512_LANES)));
+			w[k] = scrypt_avx512_bswap(_mm512_load_si512(xv + 16 * half + k));
 		scrypt_avx512_sha256(st, w);
 	}
 	w[0] = _mm512_set1_epi32(1);

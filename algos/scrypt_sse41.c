@@ -2,7 +2,8 @@
 /*
  * scrypt scan, SSE4.1: 4 nonces at once, one hash per group of xmm rows in
  * diagonal order (scrypt.h), the four hashes' Salsa20/8 steps interleaved.
- * PBKDF2 stays per lane.
+ * The PBKDF2 steps run on the 4 lanes at once too, with a word-sliced
+ * SHA-256 (an xmm holds one message or state word of each lane).
  */
 #include "config.h"
 #if HAVE_SSE41
@@ -10,6 +11,10 @@
 #include "scrypt.h"
 
 #include <immintrin.h>
+#include <string.h>
+
+#include "endian.h"
+#include "sha256.h"
 
 enum {
 	SCRYPT_SSE41_PER_VEC = 1,
@@ -54,12 +59,12 @@ static inline void scrypt_sse41_salsa(__m128i x[SCRYPT_SSE41_GROUPS][8], int out
 #pragma GCC unroll 4
 		for (int g = 0; g < SCRYPT_SSE41_GROUPS; g++) {
 			a[g] = scrypt_sse41_step(a[g], d[g], c[g], 18);
-			/* Rotate lanes so the rows line up as (a, d, c, b). */
+			/* Rotate lanes: rows a, d, c, b now hold the Salsa20 rows as lanes. */
 			b[g] = _mm_shuffle_epi32(b[g], _MM_SHUFFLE(2, 1, 0, 3));
 			c[g] = _mm_shuffle_epi32(c[g], _MM_SHUFFLE(1, 0, 3, 2));
 			d[g] = _mm_shuffle_epi32(d[g], _MM_SHUFFLE(0, 3, 2, 1));
 		}
-		/* Row round. */
+		/* Row round, then the lanes rotated back. */
 #pragma GCC unroll 4
 		for (int g = 0; g < SCRYPT_SSE41_GROUPS; g++)
 			d[g] = scrypt_sse41_step(d[g], a[g], b[g], 7);
@@ -96,7 +101,8 @@ static void scrypt_sse41_romix(uint32_t *diag, uint32_t *pad)
 
 	for (int g = 0; g < SCRYPT_SSE41_GROUPS; g++) {
 		for (int r = 0; r < 8; r++)
-			x[g][r] = _mm_load_si128((const __m128i *)(diag + (g * 8 + r) * ROW_WORDS));
+			x[g][r] = _mm_load_si128(
+				(const __m128i *)(diag + (g * 8 + r) * ROW_WORDS));
 	}
 	for (uint32_t i = 0; i < SCRYPT_N; i++) {
 #pragma GCC unroll 4
@@ -127,29 +133,245 @@ static void scrypt_sse41_romix(uint32_t *diag, uint32_t *pad)
 	}
 }
 
+/* SHA-256 on 4 lanes (FIPS 180-4 §4.1.2, §6.2.2), one state or message word per xmm. */
+static inline __m128i scrypt_sse41_ror(__m128i x, int r)
+{
+	return _mm_or_si128(_mm_srli_epi32(x, r), _mm_slli_epi32(x, 32 - r));
+}
+
+static inline __m128i scrypt_sse41_xor3(__m128i a, __m128i b, __m128i c)
+{
+	return _mm_xor_si128(_mm_xor_si128(a, b), c);
+}
+
+static inline __m128i scrypt_sse41_sigma(__m128i x, int r1, int r2, int shift)
+{
+	return scrypt_sse41_xor3(scrypt_sse41_ror(x, r1), scrypt_sse41_ror(x, r2),
+				 _mm_srli_epi32(x, shift));
+}
+
+static inline __m128i scrypt_sse41_big_sigma(__m128i x, int r1, int r2, int r3)
+{
+	return scrypt_sse41_xor3(scrypt_sse41_ror(x, r1), scrypt_sse41_ror(x, r2),
+				 scrypt_sse41_ror(x, r3));
+}
+
+static inline __m128i scrypt_sse41_ch(__m128i e, __m128i f, __m128i g)
+{
+	return _mm_xor_si128(g, _mm_and_si128(e, _mm_xor_si128(f, g)));
+}
+
+static inline __m128i scrypt_sse41_maj(__m128i a, __m128i b, __m128i c)
+{
+	return _mm_or_si128(_mm_and_si128(a, b), _mm_and_si128(c, _mm_or_si128(a, b)));
+}
+
+static inline void scrypt_sse41_sha256(__m128i st[8], const __m128i block[16])
+{
+	__m128i w[16];
+	__m128i a = st[0], b = st[1], c = st[2], d = st[3];
+	__m128i e = st[4], f = st[5], g = st[6], h = st[7];
+
+	memcpy(w, block, sizeof(w));
+	for (int t = 0; t < 64; t += 16) {
+#pragma GCC unroll 16
+		for (int k = 0; k < 16; k++) {
+			if (t) {
+				__m128i s0 = scrypt_sse41_sigma(w[(k + 1) & 15], 7, 18, 3);
+				__m128i s1 = scrypt_sse41_sigma(w[(k + 14) & 15], 17, 19, 10);
+				w[k] = _mm_add_epi32(_mm_add_epi32(w[k], s0),
+						     _mm_add_epi32(w[(k + 9) & 15], s1));
+			}
+			__m128i t1 = _mm_add_epi32(h, _mm_set1_epi32((int)sha256_k[t + k]));
+			t1 = _mm_add_epi32(t1, w[k]);
+			t1 = _mm_add_epi32(t1, scrypt_sse41_big_sigma(e, 6, 11, 25));
+			t1 = _mm_add_epi32(t1, scrypt_sse41_ch(e, f, g));
+			__m128i t2 = _mm_add_epi32(scrypt_sse41_big_sigma(a, 2, 13, 22),
+						   scrypt_sse41_maj(a, b, c));
+			h = g;
+			g = f;
+			f = e;
+			e = _mm_add_epi32(d, t1);
+			d = c;
+			c = b;
+			b = a;
+			a = _mm_add_epi32(t1, t2);
+		}
+	}
+	st[0] = _mm_add_epi32(st[0], a);
+	st[1] = _mm_add_epi32(st[1], b);
+	st[2] = _mm_add_epi32(st[2], c);
+	st[3] = _mm_add_epi32(st[3], d);
+	st[4] = _mm_add_epi32(st[4], e);
+	st[5] = _mm_add_epi32(st[5], f);
+	st[6] = _mm_add_epi32(st[6], g);
+	st[7] = _mm_add_epi32(st[7], h);
+}
+
+/* Byte swap of every 32-bit word: SHA-256 words are big-endian, scrypt's little-endian. */
+static inline __m128i scrypt_sse41_bswap(__m128i v)
+{
+	const __m128i m = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
+
+	return _mm_shuffle_epi8(v, m);
+}
+
+/* The 16 message words of a 64-byte block the same in every lane (big-endian words). */
+static inline void scrypt_sse41_block_set1(__m128i w[16], const uint8_t block[64])
+{
+	for (int k = 0; k < 16; k++)
+		w[k] = _mm_set1_epi32((int)be32_load(block + 4 * k));
+}
+
+/*
+ * The HMAC outer hash of every lane: st (inner digests) becomes SHA-256 from
+ * the opad states over them, one padded block of 32 bytes after the 64 of
+ * the key (FIPS 180-4 §5.1.1).
+ */
+static inline void scrypt_sse41_hmac_outer(const __m128i outer[8], __m128i st[8])
+{
+	__m128i w[16];
+
+	memcpy(w, st, 8 * sizeof(w[0]));
+	w[8] = _mm_set1_epi32((int)0x80000000u);
+	for (int k = 9; k < 15; k++)
+		w[k] = _mm_setzero_si128();
+	w[15] = _mm_set1_epi32((64 + 32) * 8);
+	memcpy(st, outer, 8 * sizeof(st[0]));
+	scrypt_sse41_sha256(st, w);
+}
+
+struct scrypt_sse41_hmac {
+	__m128i inner[8];
+	__m128i outer[8];
+};
+
+/*
+ * Step 1 (as scrypt_lane_in) for the nonces nonce + k, k = 0..3 (spare
+ * lanes past the end of a range hash nonces that are never reported): the
+ * HMAC states into hm, the blocks word-sliced into xs[word * 4 + lane].
+ */
+static void scrypt_sse41_pbkdf2_in(const struct scrypt_ctx *ctx, uint32_t nonce,
+				   struct scrypt_sse41_hmac *hm, uint32_t *xs)
+{
+	__m128i *xv = (__m128i *)xs;
+	const __m128i lane = _mm_set_epi32(3, 2, 1, 0);
+	const __m128i nonces = _mm_add_epi32(_mm_set1_epi32((int)nonce), lane);
+	const __m128i nonce_be = scrypt_sse41_bswap(nonces);
+	/* Header bytes 76..79, the nonce, are word 3 of the last 16 header bytes. */
+	const int nonce_word = (NONCE_OFFSET - 64) / 4;
+	__m128i key[8], head[8], w[16];
+
+	/* K = SHA-256(header) from the per-job midstate. */
+	for (int k = 0; k < 8; k++)
+		key[k] = _mm_set1_epi32((int)ctx->key_midstate[k]);
+	scrypt_sse41_block_set1(w, ctx->key_tail);
+	w[nonce_word] = nonce_be;
+	scrypt_sse41_sha256(key, w);
+
+	/* The HMAC states after K ^ ipad and K ^ opad (RFC 2104). */
+	for (int k = 0; k < 16; k++)
+		w[k] = _mm_set1_epi32(0x36363636);
+	for (int k = 0; k < 8; k++) {
+		w[k] = _mm_xor_si128(key[k], w[k]);
+		hm->inner[k] = _mm_set1_epi32((int)sha256_iv[k]);
+		hm->outer[k] = hm->inner[k];
+	}
+	scrypt_sse41_sha256(hm->inner, w);
+	for (int k = 0; k < 16; k++)
+		w[k] = _mm_xor_si128(w[k], _mm_set1_epi32(0x36363636 ^ 0x5c5c5c5c));
+	scrypt_sse41_sha256(hm->outer, w);
+
+	/* T_i = HMAC(K, header || INT(i)), header bytes 0..63 once. */
+	memcpy(head, hm->inner, sizeof(head));
+	scrypt_sse41_block_set1(w, ctx->header);
+	scrypt_sse41_sha256(head, w);
+	for (int i = 1; i <= 4; i++) {
+		__m128i st[8];
+
+		scrypt_sse41_block_set1(w, ctx->salt_tail);
+		w[nonce_word] = nonce_be;
+		w[(HEADER_LEN - 64) / 4] = _mm_set1_epi32(i);
+		memcpy(st, head, sizeof(st));
+		scrypt_sse41_sha256(st, w);
+		scrypt_sse41_hmac_outer(hm->outer, st);
+		for (int k = 0; k < 8; k++)
+			_mm_store_si128(xv + 8 * (i - 1) + k, scrypt_sse41_bswap(st[k]));
+	}
+}
+
+/*
+ * Step 4 and the target test of lanes 0..count-1 (nonces nonce + k), their
+ * blocks word-sliced in xs; hits appended to hits[n..max_hits) in nonce
+ * order. Returns the new n.
+ */
+static unsigned scrypt_sse41_pbkdf2_out(const struct scrypt_sse41_hmac *hm,
+					const uint32_t *xs, unsigned count, uint32_t nonce,
+					const uint8_t target[HASH_LEN], uint32_t *hits, unsigned n,
+					unsigned max_hits)
+{
+	const __m128i *xv = (const __m128i *)xs;
+	__m128i st[8], w[16];
+
+	/* HMAC(K, X || INT(1)): X in two blocks, then INT(1) and the padding of 196 bytes. */
+	memcpy(st, hm->inner, sizeof(st));
+	for (int half = 0; half < 2; half++) {
+		for (int k = 0; k < 16; k++)
+			w[k] = scrypt_sse41_bswap(_mm_load_si128(xv + 16 * half + k));
+		scrypt_sse41_sha256(st, w);
+	}
+	w[0] = _mm_set1_epi32(1);
+	w[1] = _mm_set1_epi32((int)0x80000000u);
+	for (int k = 2; k < 15; k++)
+		w[k] = _mm_setzero_si128();
+	w[15] = _mm_set1_epi32((64 + SCRYPT_BLOCK_WORDS * 4 + 4) * 8);
+	scrypt_sse41_sha256(st, w);
+	scrypt_sse41_hmac_outer(hm->outer, st);
+
+	/* The hash is st big-endian: its most significant little-endian word is bswap(st[7]). */
+	__m128i top = scrypt_sse41_bswap(st[7]);
+	__m128i max = _mm_set1_epi32((int)le32_load(target + 28));
+	unsigned cand = (unsigned)_mm_movemask_ps(
+		_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_max_epu32(top, max), max)));
+	cand &= (1u << count) - 1;
+	if (!cand)
+		return n;
+	_Alignas(16) uint32_t words[8][SCRYPT_SSE41_LANES];
+	for (int k = 0; k < 8; k++)
+		_mm_store_si128((__m128i *)words[k], st[k]);
+	for (unsigned k = 0; k < count; k++) {
+		uint8_t hash[HASH_LEN];
+
+		if (!(cand >> k & 1))
+			continue;
+		for (int i = 0; i < 8; i++)
+			be32_store(hash + 4 * i, words[i][k]);
+		if (hash_le_target(hash, target) && n < max_hits)
+			hits[n++] = nonce + k;
+	}
+	return n;
+}
+
 unsigned scrypt_scan_sse41(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
-			  uint32_t last, uint32_t *hits, unsigned max_hits)
+			   uint32_t last, uint32_t *hits, unsigned max_hits)
 {
 	struct scrypt_ctx *ctx = vctx;
-	struct scrypt_hmac hmac[SCRYPT_SSE41_LANES];
-	uint32_t x[SCRYPT_SSE41_LANES * SCRYPT_BLOCK_WORDS];
+	struct scrypt_sse41_hmac hm;
+	_Alignas(16) uint32_t xs[SCRYPT_SSE41_LANES * SCRYPT_BLOCK_WORDS];
 	_Alignas(16) uint32_t diag[SCRYPT_SSE41_LANES * SCRYPT_BLOCK_WORDS];
 	unsigned n = 0;
 
 	for (uint32_t nonce = first;; nonce += SCRYPT_SSE41_LANES) {
-		/* A short last group fills its spare lanes with its first nonce. */
 		uint32_t left = last - nonce;
 		unsigned count = left < SCRYPT_SSE41_LANES ? left + 1 : SCRYPT_SSE41_LANES;
 
-		for (unsigned k = 0; k < SCRYPT_SSE41_LANES; k++)
-			scrypt_lane_in(ctx, nonce + (k < count ? k : 0), &hmac[k],
-				       x + k * SCRYPT_BLOCK_WORDS);
-		scrypt_diag_pack(diag, x, SCRYPT_BLOCK_WORDS, 1, SCRYPT_SSE41_LANES,
+		scrypt_sse41_pbkdf2_in(ctx, nonce, &hm, xs);
+		scrypt_diag_pack(diag, xs, 1, SCRYPT_SSE41_LANES, SCRYPT_SSE41_LANES,
 				 SCRYPT_SSE41_PER_VEC);
 		scrypt_sse41_romix(diag, ctx->pad);
-		scrypt_diag_unpack(x, diag, SCRYPT_BLOCK_WORDS, 1, SCRYPT_SSE41_LANES,
+		scrypt_diag_unpack(xs, diag, 1, SCRYPT_SSE41_LANES, SCRYPT_SSE41_LANES,
 				   SCRYPT_SSE41_PER_VEC);
-		n = scrypt_lanes_out(hmac, x, count, nonce, target, hits, n, max_hits);
+		n = scrypt_sse41_pbkdf2_out(&hm, xs, count, nonce, target, hits, n, max_hits);
 		if (left < SCRYPT_SSE41_LANES)
 			break;
 	}
