@@ -762,6 +762,15 @@ void stratum_session_init(struct stratum_session *s, const struct algo *algo,
 	s->next_id = 1;
 }
 
+static void stratum_session_forget_jobs(struct stratum_session *s)
+{
+	for (unsigned i = 0; i < STRATUM_VALID_JOBS; i++) {
+		job_unref(s->valid[i]);
+		s->valid[i] = NULL;
+	}
+	s->valid_next = 0;
+}
+
 void stratum_session_release(struct stratum_session *s)
 {
 	for (unsigned i = 0; i < STRATUM_REQUESTS_MAX; i++) {
@@ -769,12 +778,17 @@ void stratum_session_release(struct stratum_session *s)
 		s->requests[i].share = NULL;
 		s->requests[i].id = 0;
 	}
+	stratum_session_forget_jobs(s);
 }
 
-static void stratum_session_forget_jobs(struct stratum_session *s)
+/* The valid job with this id, or NULL. */
+static struct job *stratum_session_find(const struct stratum_session *s, const char *id)
 {
-	memset(s->valid, 0, sizeof(s->valid));
-	s->valid_next = 0;
+	for (unsigned i = 0; i < STRATUM_VALID_JOBS; i++) {
+		if (s->valid[i] && !strcmp(s->valid[i]->id, id))
+			return s->valid[i];
+	}
+	return NULL;
 }
 
 void stratum_session_connecting(struct stratum_session *s, unsigned pool)
@@ -847,10 +861,38 @@ int stratum_session_bind_job(struct stratum_session *s, struct job *job, int *is
 	work_diff_to_target(s->diff, s->diff_factor, job->share_target);
 	job->source_tag = s->epoch;
 	job->source_seq = s->pool;
+	{
+		struct job *same = stratum_session_find(s, job->id);
+
+		if (same) {
+			/*
+			 * The same work again: continue after the values workers took
+			 * from the earlier copy, with a margin for takes in flight,
+			 * unless that would run out of extranonce2 space.
+			 */
+			uint64_t next = atomic_load(&same->extranonce2_next);
+			uint64_t space_bits = 8 * (uint64_t)job->extranonce2_len;
+
+			if (space_bits >= 64 || next + STRATUM_EN2_MARGIN < (1ull << space_bits))
+				next += STRATUM_EN2_MARGIN;
+			atomic_store(&job->extranonce2_next, next);
+			if (!job->is_clean) {
+				/* The copy takes the earlier one's place: one entry per id. */
+				for (unsigned i = 0; i < STRATUM_VALID_JOBS; i++) {
+					if (s->valid[i] == same)
+						s->valid[i] = job_ref(job);
+				}
+				job_unref(same);
+				goto done;
+			}
+		}
+	}
 	if (job->is_clean)
 		stratum_session_forget_jobs(s);
-	memcpy(s->valid[s->valid_next], job->id, sizeof(job->id));
+	job_unref(s->valid[s->valid_next]);
+	s->valid[s->valid_next] = job_ref(job);
 	s->valid_next = (s->valid_next + 1) % STRATUM_VALID_JOBS;
+done:
 	*is_new_block = memcmp(s->last_prevhash, job->prevhash, HASH_LEN) != 0;
 	memcpy(s->last_prevhash, job->prevhash, HASH_LEN);
 	return 0;
@@ -858,13 +900,8 @@ int stratum_session_bind_job(struct stratum_session *s, struct job *job, int *is
 
 int stratum_session_job_is_valid(const struct stratum_session *s, const struct job *job)
 {
-	if (job->source_tag != s->epoch || job->source_seq != s->pool)
-		return 0;
-	for (unsigned i = 0; i < STRATUM_VALID_JOBS; i++) {
-		if (s->valid[i][0] && !strcmp(s->valid[i], job->id))
-			return 1;
-	}
-	return 0;
+	return job->source_tag == s->epoch && job->source_seq == s->pool &&
+	       stratum_session_find(s, job->id) != NULL;
 }
 
 uint64_t stratum_session_add_request(struct stratum_session *s, enum stratum_req_kind kind,
@@ -915,7 +952,8 @@ int stratum_session_take_expired(struct stratum_session *s, enum stratum_req_kin
 
 		if (!r->id || (kind != STRATUM_REQ_NONE && r->kind != kind))
 			continue;
-		if (max_age_ms && now_ms - r->sent_ms < max_age_ms)
+		/* A request sent after now_ms was taken is not old (no unsigned wrap). */
+		if (max_age_ms && (r->sent_ms > now_ms || now_ms - r->sent_ms < max_age_ms))
 			continue;
 		*req = *r;
 		memset(r, 0, sizeof(*r));
@@ -1032,7 +1070,11 @@ static int stratum_send(struct stratum *st, const char *line, long len)
 		log_warn("%s: request too long to send", st->peer);
 		return 0; /* our formatting limit, not the connection's fault */
 	}
-	log_debug("%s <- %.*s", st->peer, (int)(len > 0 ? len - 1 : 0), line);
+	/* The password stays out of the log, even at debug level. */
+	if (strstr(line, "\"mining.authorize\""))
+		log_debug("%s <- mining.authorize %s (password not shown)", st->peer, st->user);
+	else
+		log_debug("%s <- %.*s", st->peer, (int)(len > 0 ? len - 1 : 0), line);
 	rc = net_write_all(st->conn, line, (size_t)len, STRATUM_WRITE_TIMEOUT_MS);
 	if (rc) {
 		log_warn("%s: %s", st->peer, net_error(st->conn));
@@ -1299,7 +1341,12 @@ static enum stratum_end stratum_on_line(struct stratum *st, const char *line, si
 			 len >= sizeof(excerpt) ? "..." : "");
 		return STRATUM_END_NONE;
 	}
-	log_debug("%s -> %.*s", st->peer, (int)(len < 2000 ? len : 2000), line);
+	if (log_get_level() >= LOG_DEBUG) {
+		char text[2001];
+
+		stratum_copy_text(text, sizeof(text), line, len);
+		log_debug("%s -> %s%s", st->peer, text, len >= sizeof(text) ? "..." : "");
+	}
 	switch (msg.kind) {
 	case STRATUM_MSG_RESPONSE:
 		end = stratum_on_response(st, &msg, line, len);
@@ -1435,7 +1482,7 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 		    (!stratum_session_outstanding(&st->session, STRATUM_REQ_SUBMIT) ||
 		     now >= st->end_at_ms || !st->session.is_authorized))
 			return st->end;
-		end = stratum_expire(st, now);
+		end = stratum_expire(st, net_now_ms());
 		if (end != STRATUM_END_NONE)
 			return st->end == STRATUM_END_STOP ? STRATUM_END_STOP : end;
 		if (pool > 0 && st->end == STRATUM_END_NONE && now >= next_probe_ms) {

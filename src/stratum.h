@@ -31,7 +31,8 @@
 #define STRATUM_ID_TEXT_MAX 64      /* a request id from the pool, as JSON text */
 #define STRATUM_METHOD_MAX 64
 #define STRATUM_REQUESTS_MAX 64     /* outstanding requests on one connection */
-#define STRATUM_VALID_JOBS 16       /* job ids since the last clean_jobs that we still submit to */
+#define STRATUM_VALID_JOBS 16       /* jobs since the last clean_jobs that we still submit to */
+#define STRATUM_EN2_MARGIN 256      /* extranonce2 values skipped when a job is re-sent */
 #define STRATUM_RECONNECT_WAIT_MAX 600 /* seconds client.reconnect may ask us to wait */
 
 /* -o URL: stratum+tcp://host:port, stratum+ssl:// or stratum+tls:// (TLS). */
@@ -188,7 +189,7 @@ struct stratum_session {
 	size_t extranonce1_len, extranonce2_len;
 	double diff;                  /* from set_difficulty; applies to the next job */
 	unsigned epoch;
-	char valid[STRATUM_VALID_JOBS][JOB_ID_MAX + 1]; /* ring of job ids; "" = empty */
+	struct job *valid[STRATUM_VALID_JOBS]; /* ring of references to valid jobs; NULL = empty */
 	unsigned valid_next;
 	uint8_t last_prevhash[HASH_LEN];
 	uint64_t next_id;
@@ -198,7 +199,7 @@ struct stratum_session {
 /* Sets up a session for algo/params with the given factor; pool index 0, diff 1. */
 void stratum_session_init(struct stratum_session *s, const struct algo *algo,
 			  const struct algo_params *params, double diff_factor);
-/* Frees the shares of outstanding submits (without reporting them). */
+/* Frees the shares of outstanding submits (without reporting them) and drops the jobs. */
 void stratum_session_release(struct stratum_session *s);
 
 /*
@@ -227,8 +228,11 @@ int stratum_session_set_extranonce(struct stratum_session *s, const uint8_t *ext
 /*
  * Completes a parsed notify job with the session's algorithm, extranonce1,
  * extranonce2 size, share target (work_diff_to_target(diff, factor)) and
- * epoch, and records its id as valid (after emptying the list on clean
- * jobs). *is_new_block tells whether the prevhash changed. Returns 0, or -1
+ * epoch, and records it as valid (after emptying the list on clean jobs;
+ * the session holds a reference). A job whose id is still valid in this
+ * epoch (the pool re-sent it, e.g. after resuming) continues the earlier
+ * one's extranonce2 counter, so workers do not hash the same headers again.
+ * *is_new_block tells whether the prevhash changed. Returns 0, or -1
  * (session and job unchanged) when not subscribed yet.
  */
 int stratum_session_bind_job(struct stratum_session *s, struct job *job, int *is_new_block);

@@ -586,6 +586,28 @@ static void test_session(void)
 	tap_ok(stratum_session_subscribed(&s, &sub) == 1 && stratum_session_job_is_valid(&s, a),
 	       "session: resumed, job A still valid");
 
+	/* The pool re-sends job A: workers continue after the extranonce2 values taken. */
+	{
+		struct job *again = example_job();
+		uint64_t en2 = 0;
+
+		for (int i = 0; i < 3; i++)
+			job_take_extranonce2(a, &en2);
+		again->is_clean = 0;
+		stratum_session_bind_job(&s, again, &is_new);
+		tap_ok(atomic_load(&again->extranonce2_next) == 3 + STRATUM_EN2_MARGIN && !is_new,
+		       "session: a re-sent job continues the extranonce2 counter (+%d)",
+		       STRATUM_EN2_MARGIN);
+		job_take_extranonce2(again, &en2);
+		job_unref(again);
+		again = example_job();
+		again->is_clean = 0;
+		stratum_session_bind_job(&s, again, &is_new);
+		tap_ok(atomic_load(&again->extranonce2_next) == 4 + 2 * STRATUM_EN2_MARGIN,
+		       "session: sent a third time, it continues from the second copy");
+		job_unref(again);
+	}
+
 	/* Not resumed (new extranonce1): A invalid. */
 	stratum_session_connecting(&s, 0);
 	stratum_parse_subscribe(other_en1, strlen(other_en1), &sub);
@@ -655,6 +677,8 @@ static void test_session(void)
 			       stratum_session_outstanding(&s, STRATUM_REQ_NONE) ==
 				       STRATUM_REQUESTS_MAX - 2,
 		       "requests: expiry takes the old ones only");
+		tap_ok(!stratum_session_take_expired(&s, STRATUM_REQ_NONE, 999, 10, &req),
+		       "requests: one sent after 'now' was read is not expired");
 		while (stratum_session_take_expired(&s, STRATUM_REQ_NONE, 0, 0, &req))
 			;
 		tap_ok(!stratum_session_outstanding(&s, STRATUM_REQ_NONE), "requests: all taken back");

@@ -1,0 +1,659 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""A stratum v1 test pool for tests/stratum.int (Python 3 standard library only).
+
+It listens on 127.0.0.1 (one port per pool, optionally TLS), speaks the
+protocol of ../shared/docs/stratum-and-gbt.md section 1, builds its jobs from
+the worked example's real block data (coinbase halves, merkle branches,
+version, nbits) with a BIP34 height and a chained prevhash, and checks every
+share independently of quintminer's code: job id and validity, extranonce2
+size, ntime, nonce format, and the share's hash (hashlib sha256d or
+hashlib.scrypt N=1024 r=1 p=1) against the target of the difficulty in force
+when the job was sent. A scenario drives faults from the number of accepted
+shares. Everything it sees goes into a JSON summary file that the .int
+script checks; it is rewritten after every event.
+
+Scenarios:
+  faults    one pool: garbage lines, get_version, unknown methods, clean_jobs,
+            set_extranonce, a disconnect in the middle of a line, a dropped
+            submit (the share must come back on the resumed session), a 1 MiB
+            line, client.reconnect.
+  failover  pools a and b: a goes away (listener closed, clients dropped), the
+            miner must mine on b, a comes back, the miner must return to a.
+  basic     one pool (optionally TLS): a few accepted shares.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+from fractions import Fraction
+
+# stratum-and-gbt.md section 1, the worked example: real block data.
+EX_COINB1_HEAD = bytes.fromhex(
+    "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff")
+EX_COINB2 = bytes.fromhex(
+    "0d2f6467626d696e65722d65782fffffffff0100f2052a010000001976a914811f691f5582cd2458def56757"
+    "5a30e643ac25eb88ac00000000")
+EX_BRANCHES = [bytes.fromhex(h) for h in (
+    "95cd603fe577fa9548ec0c9b50b067566fe07c8af6acba45f6196f3a15d511f6",
+    "709b55bd3da0f5a838125bd0ee20c5bfdd7caba173912d4281cae816b79a201b")]
+EX_PREVHASH_INTERNAL = bytes.fromhex(
+    "df6ce7ef0ef7b6df3f5ea2e62d8b34d9b54ee65feed6e3d3579e02302ebf17e6")
+EX_HEIGHT = 93807
+EX_NTIME = 0x67436D00
+EX_NBITS = 0x1D00FFFF
+# nVersion: BIP9 top bits, algorithm in bits 8..11 (digibyte-pow.md section 2).
+VERSION = {"sha256d": 0x20000202, "scrypt": 0x20000002}
+FACTOR = {"sha256d": 1, "scrypt": 65536}
+DIFF1 = 0xFFFF << 208
+LINE_MAX = 64 * 1024
+USER = "worker"
+
+
+def sha256d(b):
+    return hashlib.sha256(hashlib.sha256(b).digest()).digest()
+
+
+def pow_hash(algo, header):
+    if algo == "scrypt":
+        return hashlib.scrypt(password=header, salt=header, n=1024, r=1, p=1, dklen=32)
+    return sha256d(header)
+
+
+def swap_words(b):
+    """Internal-order prevhash -> the notify's word-swapped form (section 1 step 3)."""
+    return b"".join(b[i:i + 4][::-1] for i in range(0, len(b), 4))
+
+
+def bip34_push(height):
+    n = height.to_bytes((height.bit_length() + 8) // 8, "little")  # room for the sign bit
+    return bytes([len(n)]) + n
+
+
+class Job:
+    def __init__(self, jid, pool, prevhash, height, ntime, en1, en2_size, diff, algo):
+        self.id = jid
+        self.pool = pool
+        self.prevhash = prevhash
+        self.ntime = ntime
+        self.en1 = en1
+        self.en2_size = en2_size
+        self.diff = diff
+        self.algo = algo
+        self.version = VERSION[algo]
+        push = bip34_push(height)
+        script_len = len(push) + len(en1) + en2_size + 14  # 14: the tag at coinb2's start
+        self.coinb1 = EX_COINB1_HEAD + bytes([script_len]) + push
+        self.coinb2 = EX_COINB2
+        self.target = int(Fraction(DIFF1 * FACTOR[algo]) / Fraction(diff))
+
+    def notify(self, clean):
+        return {"id": None, "method": "mining.notify", "params": [
+            self.id, swap_words(self.prevhash).hex(), self.coinb1.hex(), self.coinb2.hex(),
+            [b.hex() for b in EX_BRANCHES], "%08x" % self.version, "%08x" % EX_NBITS,
+            "%08x" % self.ntime, clean]}
+
+    def header(self, en2, ntime, nonce):
+        coinbase = self.coinb1 + self.en1 + en2 + self.coinb2
+        root = sha256d(coinbase)
+        for b in EX_BRANCHES:
+            root = sha256d(root + b)
+        return (struct.pack("<I", self.version) + self.prevhash + root +
+                struct.pack("<III", ntime, EX_NBITS, nonce))
+
+
+class Session:
+    """What the pool keeps per subscription (survives a reconnect that resumes it)."""
+
+    def __init__(self, sid, pool, en1, en2_size):
+        self.sid = sid
+        self.pool = pool
+        self.en1 = en1
+        self.en2_size = en2_size
+        self.valid = {}          # job id -> Job, emptied on clean_jobs
+        self.current = None      # the newest job
+        self.clean_at = 0.0      # when the last clean_jobs went out
+        self.seen = set()        # (job, en2, ntime, nonce) accepted
+
+
+class Pool:
+    def __init__(self, server, name, tls_ctx):
+        self.server = server
+        self.name = name
+        self.tls_ctx = tls_ctx
+        self.port = 0
+        self.listener = None
+        self.conns = set()
+        self.is_open = False
+
+    def open(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", self.port))
+        s.listen(8)
+        self.port = s.getsockname()[1]
+        self.listener = s
+        self.is_open = True
+        threading.Thread(target=self.accept_loop, args=(s,), daemon=True).start()
+
+    def close(self):
+        """The pool goes away: no listener, every client dropped."""
+        self.is_open = False
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        for c in list(self.conns):
+            c.drop()
+
+    def accept_loop(self, listener):
+        while True:
+            try:
+                sock, _ = listener.accept()
+            except OSError:
+                return
+            if not self.is_open:
+                sock.close()
+                return
+            threading.Thread(target=Conn(self, sock).run, daemon=True).start()
+
+
+class Conn:
+    def __init__(self, pool, sock):
+        self.pool = pool
+        self.server = pool.server
+        self.raw = sock
+        self.sock = sock
+        self.session = None
+        self.is_authorized = False
+        self.lock = threading.Lock()
+        self.is_dropped = False
+
+    def send(self, obj):
+        self.send_raw((json.dumps(obj, separators=(",", ":")) + "\n").encode())
+
+    def send_raw(self, data):
+        with self.lock:
+            if self.is_dropped:
+                return
+            try:
+                self.sock.sendall(data)
+            except OSError:
+                pass
+
+    def drop(self):
+        """Ends the connection from our side. Only the write side is shut: what the
+        client still sends is read and ignored until it closes, so the kernel never
+        answers with a reset that could discard replies already sent."""
+        with self.lock:
+            if self.is_dropped:
+                return
+            self.is_dropped = True
+            try:
+                self.raw.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def run(self):
+        srv = self.server
+        self.raw.settimeout(30)
+        if self.pool.tls_ctx:
+            try:
+                self.sock = self.pool.tls_ctx.wrap_socket(self.raw, server_side=True)
+            except (OSError, ssl.SSLError) as e:
+                srv.event("tls_handshake_failed", pool=self.pool.name, why=str(e)[:120])
+                self.raw.close()
+                return
+        self.pool.conns.add(self)
+        srv.event("connect", pool=self.pool.name)
+        buf = b""
+        idle = 0
+        try:
+            while idle < 4:
+                try:
+                    chunk = self.sock.recv(65536)
+                except socket.timeout:
+                    idle += 1
+                    continue
+                if not chunk:
+                    break
+                idle = 0
+                if self.is_dropped:
+                    continue
+                buf += chunk
+                while b"\n" in buf and not self.is_dropped:
+                    line, buf = buf.split(b"\n", 1)
+                    if line.strip():
+                        self.on_line(line)
+                if len(buf) > LINE_MAX:
+                    srv.violation("client line over %d bytes" % LINE_MAX)
+                    break
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            self.pool.conns.discard(self)
+            srv.event("disconnect", pool=self.pool.name)
+            self.drop()
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+    def on_line(self, line):
+        srv = self.server
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            srv.violation("client sent non-JSON: %r" % line[:80])
+            return
+        if not isinstance(msg, dict):
+            srv.violation("client sent a non-object")
+            return
+        method = msg.get("method")
+        if method is None:
+            srv.on_client_response(self, msg)
+            return
+        params = msg.get("params")
+        if not isinstance(params, list):
+            srv.violation("%s without a params array" % method)
+            return
+        with srv.lock:
+            handler = {
+                "mining.subscribe": srv.on_subscribe,
+                "mining.authorize": srv.on_authorize,
+                "mining.extranonce.subscribe": srv.on_extranonce_subscribe,
+                "mining.suggest_difficulty": srv.on_suggest_difficulty,
+                "mining.submit": srv.on_submit,
+            }.get(method)
+            if handler is None:
+                srv.violation("unexpected method %r" % method)
+                self.send({"id": msg.get("id"), "result": None,
+                           "error": [20, "unknown method", None]})
+                return
+            handler(self, msg.get("id"), params)
+
+
+class Server:
+    def __init__(self, args):
+        self.args = args
+        self.algo = args.algo
+        self.lock = threading.RLock()
+        self.diff = args.diff
+        self.height = EX_HEIGHT
+        self.prevhash = EX_PREVHASH_INTERNAL
+        self.job_seq = 0
+        self.en1_seq = 0x10000000
+        self.sessions = {}
+        self.phase = 0
+        self.phase_accepted = 0
+        self.phase_by_pool = {}
+        self.start = time.time()
+        self.rate_window = (time.time(), 0)
+        self.pending_drop = None
+        self.summary = {
+            "algo": self.algo, "scenario": args.scenario, "done": False,
+            "accepted": 0, "rejected": 0, "rejected_reasons": {}, "accepted_by_pool": {},
+            "accepted_by_en2_size": {}, "connects": {}, "disconnects": {},
+            "subscribes": 0, "resumed": 0, "authorized": 0, "extranonce_subscribed": 0,
+            "suggested_difficulty": None, "get_version": None, "unknown_method_answer": None,
+            "late_stale": 0, "dropped_share": None, "dropped_share_resubmitted": False,
+            "phases": [], "difficulties": [], "violations": [], "events": [],
+            "tls_handshake_failed": 0, "agent": None, "cross_pool_shares": 0,
+        }
+        tls_ctx = None
+        if args.tls:
+            tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls_ctx.load_cert_chain(args.tls)
+        names = ["a", "b"] if args.scenario == "failover" else ["a"]
+        self.pools = {n: Pool(self, n, tls_ctx) for n in names}
+
+    # --- records -----------------------------------------------------------
+    def write_summary(self):
+        tmp = self.args.summary + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.summary, f, indent=1, sort_keys=True)
+        os.replace(tmp, self.args.summary)
+
+    def event(self, what, **kw):
+        with self.lock:
+            if what == "connect":
+                self.summary["connects"][kw["pool"]] = \
+                    self.summary["connects"].get(kw["pool"], 0) + 1
+            elif what == "disconnect":
+                self.summary["disconnects"][kw["pool"]] = \
+                    self.summary["disconnects"].get(kw["pool"], 0) + 1
+            elif what == "tls_handshake_failed":
+                self.summary["tls_handshake_failed"] += 1
+            kw["t"] = round(time.time() - self.start, 3)
+            kw["what"] = what
+            if len(self.summary["events"]) < 400:
+                self.summary["events"].append(kw)
+            self.write_summary()
+
+    def violation(self, text):
+        with self.lock:
+            if len(self.summary["violations"]) < 50:
+                self.summary["violations"].append(text)
+            self.write_summary()
+
+    def set_phase(self, phase, note):
+        self.phase = phase
+        self.phase_accepted = 0
+        self.phase_by_pool = {}
+        self.summary["phases"].append({"phase": phase, "note": note,
+                                       "t": round(time.time() - self.start, 3)})
+        self.write_summary()
+
+    # --- jobs --------------------------------------------------------------
+    def new_block(self):
+        """The chain moves: the next prevhash is the hash of a header on the old one."""
+        self.prevhash = sha256d(self.prevhash + struct.pack("<I", self.height))
+        self.height += 1
+
+    def make_job(self, conn):
+        s = conn.session
+        self.job_seq += 1
+        ntime = EX_NTIME + int(time.time() - self.start)
+        job = Job("%s%x" % (conn.pool.name, self.job_seq), conn.pool.name, self.prevhash,
+                  self.height, ntime, s.en1, s.en2_size, self.diff, self.algo)
+        return job
+
+    def send_job(self, conn, clean, new_block=False):
+        if new_block:
+            self.new_block()
+        s = conn.session
+        job = self.make_job(conn)
+        if clean:
+            s.valid.clear()
+            s.clean_at = time.time()
+        s.valid[job.id] = job
+        s.current = job
+        conn.send(job.notify(clean))
+
+    def send_difficulty(self, conn):
+        conn.send({"id": None, "method": "mining.set_difficulty", "params": [self.diff]})
+
+    def vardiff(self, conn):
+        """Keeps shares near a few per second whatever the CPU: faster -> harder."""
+        t0, n = self.rate_window
+        n += 1
+        now = time.time()
+        if now - t0 >= 2.0:
+            rate = n / (now - t0)
+            self.rate_window = (now, 0)
+            if rate > 6:
+                self.diff *= 4
+            elif rate < 0.5:
+                self.diff /= 4
+            else:
+                return
+            self.summary["difficulties"].append(self.diff)
+            self.send_difficulty(conn)
+            self.send_job(conn, clean=False)
+        else:
+            self.rate_window = (t0, n)
+
+    # --- client requests ---------------------------------------------------
+    def on_subscribe(self, conn, rid, params):
+        self.summary["subscribes"] += 1
+        if not params or not isinstance(params[0], str):
+            self.violation("subscribe without a user agent")
+        else:
+            self.summary["agent"] = params[0]
+        sid = params[1] if len(params) > 1 else None
+        old = self.sessions.get(sid) if isinstance(sid, str) else None
+        resumed = old is not None and old.pool == conn.pool.name
+        if resumed:
+            self.summary["resumed"] += 1
+            conn.session = old
+        else:
+            self.en1_seq += 1
+            sid = "%s-%08x" % (conn.pool.name, self.en1_seq)
+            conn.session = Session(sid, conn.pool.name, struct.pack(">I", self.en1_seq), 4)
+            self.sessions[sid] = conn.session
+        s = conn.session
+        conn.send({"id": rid, "result": [[["mining.set_difficulty", s.sid],
+                                          ["mining.notify", s.sid]], s.en1.hex(), s.en2_size],
+                   "error": None})
+        self.send_difficulty(conn)
+        if resumed and s.current is not None:
+            # A resumed session gets its current job again; older shares stay valid.
+            s.valid[s.current.id] = s.current
+            conn.send(s.current.notify(False))
+        else:
+            self.send_job(conn, clean=True, new_block=True)
+        self.event("subscribe", pool=conn.pool.name, resumed=resumed)
+        self.after_subscribe(conn, resumed)
+
+    def on_authorize(self, conn, rid, params):
+        if len(params) >= 1 and params[0] == USER:
+            conn.is_authorized = True
+            self.summary["authorized"] += 1
+            conn.send({"id": rid, "result": True, "error": None})
+        else:
+            conn.send({"id": rid, "result": None, "error": [24, "Unauthorized worker", None]})
+
+    def on_extranonce_subscribe(self, conn, rid, params):
+        self.summary["extranonce_subscribed"] += 1
+        conn.send({"id": rid, "result": True, "error": None})
+
+    def on_suggest_difficulty(self, conn, rid, params):
+        self.summary["suggested_difficulty"] = params[0] if params else None
+        conn.send({"id": rid, "result": True, "error": None})
+
+    def reject(self, conn, rid, code, text):
+        self.summary["rejected"] += 1
+        key = "%d %s" % (code, text)
+        self.summary["rejected_reasons"][key] = self.summary["rejected_reasons"].get(key, 0) + 1
+        conn.send({"id": rid, "result": None, "error": [code, text, None]})
+        self.write_summary()
+
+    def on_submit(self, conn, rid, params):
+        s = conn.session
+        if not conn.is_authorized or s is None:
+            return self.reject(conn, rid, 24, "Unauthorized worker")
+        if len(params) != 5 or not all(isinstance(p, str) for p in params):
+            self.violation("submit params not five strings: %r" % (params,))
+            return self.reject(conn, rid, 20, "Bad params")
+        user, jid, en2_hex, ntime_hex, nonce_hex = params
+        if user != USER:
+            self.violation("submit for user %r" % user)
+        if self.pending_drop == "submit":
+            # Fault: the connection dies with this submit unanswered and unrecorded.
+            self.pending_drop = None
+            self.summary["dropped_share"] = [jid, en2_hex, ntime_hex, nonce_hex]
+            self.event("drop_on_submit", pool=conn.pool.name)
+            conn.drop()
+            return None
+        if jid[:1] != conn.pool.name:
+            self.summary["cross_pool_shares"] += 1
+            self.violation("share for job %s of another pool sent to pool %s" %
+                           (jid, conn.pool.name))
+            return self.reject(conn, rid, 21, "Job not found")
+        job = s.valid.get(jid)
+        if job is None:
+            if time.time() - s.clean_at > 1.0:
+                self.summary["late_stale"] += 1
+            return self.reject(conn, rid, 21, "Job not found")
+        if len(en2_hex) != 2 * job.en2_size:
+            self.violation("extranonce2 %r for size %d" % (en2_hex, job.en2_size))
+            return self.reject(conn, rid, 20, "Incorrect size of extranonce2")
+        try:
+            en2 = bytes.fromhex(en2_hex)
+            ntime = int(ntime_hex, 16)
+            nonce = int(nonce_hex, 16)
+        except ValueError:
+            self.violation("submit fields not hex: %r" % (params,))
+            return self.reject(conn, rid, 20, "Bad hex")
+        if len(ntime_hex) != 8 or len(nonce_hex) != 8:
+            self.violation("ntime/nonce not 8 hex digits: %r" % (params,))
+            return self.reject(conn, rid, 20, "Bad length")
+        if ntime != job.ntime:
+            self.violation("ntime %08x, job has %08x" % (ntime, job.ntime))
+            return self.reject(conn, rid, 20, "ntime out of range")
+        key = (jid, en2_hex, ntime_hex, nonce_hex)
+        if key in s.seen:
+            return self.reject(conn, rid, 22, "Duplicate share")
+        h = pow_hash(self.algo, job.header(en2, ntime, nonce))
+        if int.from_bytes(h, "little") > job.target:
+            self.violation("share above target: job %s en2 %s nonce %s hash %s" %
+                           (jid, en2_hex, nonce_hex, h[::-1].hex()))
+            return self.reject(conn, rid, 23, "Low difficulty share")
+        s.seen.add(key)
+        if self.summary["dropped_share"] == list(key):
+            self.summary["dropped_share_resubmitted"] = True
+        self.summary["accepted"] += 1
+        by_pool = self.summary["accepted_by_pool"]
+        by_pool[conn.pool.name] = by_pool.get(conn.pool.name, 0) + 1
+        by_size = self.summary["accepted_by_en2_size"]
+        by_size[str(job.en2_size)] = by_size.get(str(job.en2_size), 0) + 1
+        conn.send({"id": rid, "result": True, "error": None})
+        self.phase_accepted += 1
+        self.phase_by_pool[conn.pool.name] = self.phase_by_pool.get(conn.pool.name, 0) + 1
+        self.write_summary()
+        self.vardiff(conn)
+        self.after_accept(conn)
+        return None
+
+    def on_client_response(self, conn, msg):
+        with self.lock:
+            if msg.get("id") == "gv1":
+                self.summary["get_version"] = msg.get("result")
+            elif msg.get("id") == "um1":
+                self.summary["unknown_method_answer"] = msg.get("error")
+            else:
+                self.violation("unexpected response %r" % (msg,))
+            self.write_summary()
+
+    # --- scenarios ---------------------------------------------------------
+    def hostile_lines(self, conn):
+        """Garbage a pool might send; the miner must log, ignore and carry on."""
+        for raw in (b"this is not json\n", b"[1,2,3]\n", b"\x00\xff\xfe binary\n",
+                    b'{"id":null,"method":"mining.notify","params":[1,2,3]}\n',
+                    b'{"id":null,"method":"mining.notify","params":["x","zz","","",[],'
+                    b'"20000202","1d00ffff","67436d00",true]}\n',
+                    b'{"id":null,"method":"mining.set_difficulty","params":["high"]}\n',
+                    b'{"id":null,"method":"mining.set_difficulty","params":[-1]}\n',
+                    b'{"id":null,"method":"mining.set_extranonce","params":["zz",4]}\n',
+                    b'{"id":12345,"result":true,"error":null}\n',
+                    b'{"id":null,"method":"mining.unknown_thing","params":[]}\n'):
+            conn.send_raw(raw)
+        conn.send({"id": "gv1", "method": "client.get_version", "params": []})
+        conn.send({"id": "um1", "method": "mining.made_up", "params": [1]})
+        conn.send({"id": None, "method": "client.show_message",
+                   "params": ["hello from the test pool"]})
+
+    def after_subscribe(self, conn, resumed):
+        if self.args.scenario == "faults" and self.phase == 0:
+            self.hostile_lines(conn)
+            self.set_phase(1, "hostile lines sent; waiting for shares")
+
+    def after_accept(self, conn):
+        sc = self.args.scenario
+        n = self.phase_accepted
+        need = self.args.shares_per_phase
+        if self.summary["done"]:
+            return
+        if sc == "failover":
+            # Each step counts the shares of the pool it is about.
+            if self.phase_by_pool.get(conn.pool.name, 0) >= need:
+                self.failover_step(conn)
+            return
+        if n < need:
+            return
+        if sc == "basic":
+            if self.summary["accepted"] >= self.args.shares:
+                self.finish()
+        elif sc == "faults":
+            self.faults_step(conn)
+
+    def faults_step(self, conn):
+        p = self.phase
+        if p == 1:
+            self.set_phase(2, "clean_jobs with a new block")
+            self.send_job(conn, clean=True, new_block=True)
+        elif p == 2:
+            self.set_phase(3, "set_extranonce (extranonce2 size 3) then clean job")
+            self.en1_seq += 1
+            s = conn.session
+            s.en1 = struct.pack(">I", self.en1_seq)
+            s.en2_size = 3
+            conn.send({"id": None, "method": "mining.set_extranonce",
+                       "params": [s.en1.hex(), s.en2_size]})
+            self.send_job(conn, clean=True, new_block=True)
+        elif p == 3:
+            self.set_phase(4, "disconnect in the middle of a line")
+            s = conn.session
+            job = self.make_job(conn)
+            line = json.dumps(job.notify(True)).encode()
+            conn.send_raw(line[:len(line) // 2])
+            conn.drop()
+        elif p == 4:
+            self.set_phase(5, "the next submit is dropped unanswered")
+            self.pending_drop = "submit"
+        elif p == 5:
+            if not self.summary["dropped_share_resubmitted"]:
+                return
+            self.set_phase(6, "a 1 MiB line")
+            conn.send_raw(b'{"id":null,"method":"mining.notify","params":["' +
+                          b"0" * (1 << 20) + b'"]}\n')
+        elif p == 6:
+            self.set_phase(7, "client.reconnect to the same port")
+            conn.send({"id": None, "method": "client.reconnect",
+                       "params": ["127.0.0.1", self.pools["a"].port, 0]})
+        elif p == 7:
+            self.finish()
+
+    def failover_step(self, conn):
+        p = self.phase
+        if p == 0 and conn.pool.name == "a":
+            self.set_phase(1, "pool a goes away")
+            threading.Thread(target=self.pools["a"].close, daemon=True).start()
+        elif p == 1 and conn.pool.name == "b":
+            self.set_phase(2, "pool a is back")
+            self.pools["a"].open()
+        elif p == 2 and conn.pool.name == "a":
+            self.finish()
+
+    def finish(self):
+        self.summary["done"] = True
+        self.set_phase(99, "done")
+
+    def run(self):
+        for p in self.pools.values():
+            p.open()
+        with open(self.args.ready + ".tmp", "w") as f:
+            json.dump({n: p.port for n, p in self.pools.items()}, f)
+        os.replace(self.args.ready + ".tmp", self.args.ready)
+        self.write_summary()
+        deadline = time.time() + self.args.lifetime
+        while time.time() < deadline:
+            time.sleep(0.2)
+        return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scenario", choices=["faults", "failover", "basic"], default="basic")
+    ap.add_argument("--algo", choices=sorted(VERSION), default="sha256d")
+    ap.add_argument("--diff", type=float, default=0.001, help="first share difficulty")
+    ap.add_argument("--shares", type=int, default=3, help="basic: accepted shares to finish")
+    ap.add_argument("--shares-per-phase", type=int, default=2)
+    ap.add_argument("--tls", metavar="PEM", help="serve TLS with this certificate and key")
+    ap.add_argument("--ready", required=True, help="file written with the ports once listening")
+    ap.add_argument("--summary", required=True, help="JSON summary, rewritten on every event")
+    ap.add_argument("--lifetime", type=float, default=300, help="seconds before exiting")
+    args = ap.parse_args()
+    return Server(args).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
