@@ -55,11 +55,18 @@ enum {
 	SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(SIMD_PM(1, k, 1, SIMD_A1), k, 2, \
 	SIMD_A2), k, 4, SIMD_A4), k, 8, SIMD_A8), k, 16, SIMD_A16), k, 32, SIMD_A32), k, 64,     \
 	SIMD_A64), k, 128, SIMD_A128)
-/* simd512_twiddle[i][j] = alpha^(i j), for the 16 x 16 decomposition of the NTT. */
-#define SIMD_TW4(i, j) SIMD_POW((i) * (j)), SIMD_POW((i) * ((j) + 1)), SIMD_POW((i) * ((j) + 2)), \
-	SIMD_POW((i) * ((j) + 3))
+/* The representative in [-128, 128] of x in [-128, 385]. */
+#define SIMD_LIFT(x) ((x) > 128 ? (x) - SIMD_P : (x))
+
+/*
+ * simd512_twiddle[i][j] = alpha^(i j) lifted to [-128, 128], for the 16 x 16
+ * decomposition of the NTT (small enough for the 16-bit products of the AVX2
+ * code).
+ */
+#define SIMD_TW(i, j) SIMD_LIFT(SIMD_POW((i) * (j)))
+#define SIMD_TW4(i, j) SIMD_TW(i, j), SIMD_TW(i, (j) + 1), SIMD_TW(i, (j) + 2), SIMD_TW(i, (j) + 3)
 #define SIMD_TW_ROW(i) { SIMD_TW4(i, 0), SIMD_TW4(i, 4), SIMD_TW4(i, 8), SIMD_TW4(i, 12) }
-const int32_t simd512_twiddle[16][16] = {
+const int16_t simd512_twiddle[16][16] = {
 	SIMD_TW_ROW(0),	 SIMD_TW_ROW(1),  SIMD_TW_ROW(2),  SIMD_TW_ROW(3),
 	SIMD_TW_ROW(4),	 SIMD_TW_ROW(5),  SIMD_TW_ROW(6),  SIMD_TW_ROW(7),
 	SIMD_TW_ROW(8),	 SIMD_TW_ROW(9),  SIMD_TW_ROW(10), SIMD_TW_ROW(11),

@@ -56,8 +56,8 @@ void simd512_len_block(uint64_t len, uint8_t block[SIMD512_BLOCK_LEN]);
 /* The initial chaining value of SIMD-512 (see simd.c for how it is derived). */
 extern const uint32_t simd512_iv[SIMD512_STATE_WORDS];
 
-/* alpha^(i j) mod 257 for the 16 x 16 decomposition of the NTT (see simd.c). */
-extern const int32_t simd512_twiddle[16][16];
+/* alpha^(i j) mod 257, lifted to [-128, 128], for the 16 x 16 NTT (see simd.c). */
+extern const int16_t simd512_twiddle[16][16];
 
 /*
  * The step constants, shared with the ISA implementations; static here so that

@@ -106,15 +106,6 @@ static inline void simd_avx2_transpose16(const __m256i m[16], __m256i out[16])
 	}
 }
 
-/* alpha^(i j) lifted to [-128, 128], 16 bits, for the twiddle products to fit. */
-static inline __m256i simd_avx2_twiddle_row(unsigned i)
-{
-	__m256i lo = _mm256_loadu_si256((const __m256i *)&simd512_twiddle[i][0]);
-	__m256i hi = _mm256_loadu_si256((const __m256i *)&simd512_twiddle[i][8]);
-
-	return simd_avx2_lift(_mm256_permute4x64_epi64(_mm256_packs_epi32(lo, hi), 0xd8));
-}
-
 void simd512_expand_avx2(const uint8_t block[SIMD512_BLOCK_LEN], int is_final,
 			 uint32_t w[SIMD512_STEPS][8])
 {
@@ -131,8 +122,9 @@ void simd512_expand_avx2(const uint8_t block[SIMD512_BLOCK_LEN], int is_final,
 
 	/* Twiddles alpha^(i1 j1) on lifted values: products within 2^14. */
 	for (unsigned i1 = 0; i1 < 16; i1++)
-		m[i1] = simd_avx2_red(_mm256_mullo_epi16(simd_avx2_lift(m[i1]),
-							 simd_avx2_twiddle_row(i1)));
+		m[i1] = simd_avx2_red(_mm256_mullo_epi16(
+			simd_avx2_lift(m[i1]),
+			_mm256_loadu_si256((const __m256i *)simd512_twiddle[i1])));
 	simd_avx2_transpose16(m, cols);
 	for (unsigned j1 = 0; j1 < 16; j1++)
 		t[simd_avx2_rev4(j1)] = cols[j1];
