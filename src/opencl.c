@@ -1,0 +1,657 @@
+/* SPDX-License-Identifier: MIT */
+#include "opencl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The OpenCL 1.2 API: what PoCL and every GPU driver still provide. */
+#define CL_TARGET_OPENCL_VERSION 120
+#include <CL/cl.h>
+
+#include "endian.h"
+
+/* Hit slots on the device; a launch that finds more is split and run again. */
+#define OPENCL_HIT_SLOTS 64
+/* Work-group size we ask for, at most (the kernel may allow less). */
+#define OPENCL_MAX_LOCAL 256
+/* Work-groups per compute unit in one launch: many for light kernels ... */
+#define OPENCL_GROUPS_PER_CU 64
+/* ... and few for kernels with scratch memory, which is allocated per work-item. */
+#define OPENCL_SCRATCH_GROUPS_PER_CU 2
+/* Largest kernel file read from --kernel-dir. */
+#define OPENCL_MAX_SOURCE_LEN (1u << 20)
+/* Kernel arguments, in the order of the ABI in kernels/common.cl. */
+enum opencl_arg {
+	ARG_HDR_LO,
+	ARG_HDR_HI,
+	ARG_TARGET,
+	ARG_FIRST,
+	ARG_LAST,
+	ARG_HITS,
+	ARG_HIT_COUNT,
+	ARG_MAX_HITS,
+	ARG_SCRATCH,
+};
+
+struct opencl_scanner {
+	cl_context context;
+	cl_command_queue queue;
+	cl_program program;
+	cl_kernel kernel;
+	cl_mem hits_mem, count_mem, scratch_mem;
+	size_t local_size;        /* work-items per group */
+	size_t batch;             /* work-items per launch, a multiple of local_size */
+	char name[OPENCL_NAME_LEN + 8];
+	char err[256];
+};
+
+static const char *opencl_status_name(cl_int status)
+{
+	switch (status) {
+#define NAME(x) case x: return #x
+	NAME(CL_SUCCESS);
+	NAME(CL_DEVICE_NOT_FOUND);
+	NAME(CL_DEVICE_NOT_AVAILABLE);
+	NAME(CL_COMPILER_NOT_AVAILABLE);
+	NAME(CL_MEM_OBJECT_ALLOCATION_FAILURE);
+	NAME(CL_OUT_OF_RESOURCES);
+	NAME(CL_OUT_OF_HOST_MEMORY);
+	NAME(CL_PROFILING_INFO_NOT_AVAILABLE);
+	NAME(CL_MEM_COPY_OVERLAP);
+	NAME(CL_IMAGE_FORMAT_MISMATCH);
+	NAME(CL_IMAGE_FORMAT_NOT_SUPPORTED);
+	NAME(CL_BUILD_PROGRAM_FAILURE);
+	NAME(CL_MAP_FAILURE);
+	NAME(CL_MISALIGNED_SUB_BUFFER_OFFSET);
+	NAME(CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST);
+	NAME(CL_COMPILE_PROGRAM_FAILURE);
+	NAME(CL_LINKER_NOT_AVAILABLE);
+	NAME(CL_LINK_PROGRAM_FAILURE);
+	NAME(CL_DEVICE_PARTITION_FAILED);
+	NAME(CL_KERNEL_ARG_INFO_NOT_AVAILABLE);
+	NAME(CL_INVALID_VALUE);
+	NAME(CL_INVALID_DEVICE_TYPE);
+	NAME(CL_INVALID_PLATFORM);
+	NAME(CL_INVALID_DEVICE);
+	NAME(CL_INVALID_CONTEXT);
+	NAME(CL_INVALID_QUEUE_PROPERTIES);
+	NAME(CL_INVALID_COMMAND_QUEUE);
+	NAME(CL_INVALID_HOST_PTR);
+	NAME(CL_INVALID_MEM_OBJECT);
+	NAME(CL_INVALID_IMAGE_FORMAT_DESCRIPTOR);
+	NAME(CL_INVALID_IMAGE_SIZE);
+	NAME(CL_INVALID_SAMPLER);
+	NAME(CL_INVALID_BINARY);
+	NAME(CL_INVALID_BUILD_OPTIONS);
+	NAME(CL_INVALID_PROGRAM);
+	NAME(CL_INVALID_PROGRAM_EXECUTABLE);
+	NAME(CL_INVALID_KERNEL_NAME);
+	NAME(CL_INVALID_KERNEL_DEFINITION);
+	NAME(CL_INVALID_KERNEL);
+	NAME(CL_INVALID_ARG_INDEX);
+	NAME(CL_INVALID_ARG_VALUE);
+	NAME(CL_INVALID_ARG_SIZE);
+	NAME(CL_INVALID_KERNEL_ARGS);
+	NAME(CL_INVALID_WORK_DIMENSION);
+	NAME(CL_INVALID_WORK_GROUP_SIZE);
+	NAME(CL_INVALID_WORK_ITEM_SIZE);
+	NAME(CL_INVALID_GLOBAL_OFFSET);
+	NAME(CL_INVALID_EVENT_WAIT_LIST);
+	NAME(CL_INVALID_EVENT);
+	NAME(CL_INVALID_OPERATION);
+	NAME(CL_INVALID_GL_OBJECT);
+	NAME(CL_INVALID_BUFFER_SIZE);
+	NAME(CL_INVALID_MIP_LEVEL);
+	NAME(CL_INVALID_GLOBAL_WORK_SIZE);
+	NAME(CL_INVALID_PROPERTY);
+	NAME(CL_INVALID_IMAGE_DESCRIPTOR);
+	NAME(CL_INVALID_COMPILER_OPTIONS);
+	NAME(CL_INVALID_LINKER_OPTIONS);
+	NAME(CL_INVALID_DEVICE_PARTITION_COUNT);
+#undef NAME
+	case -1001:
+		return "CL_PLATFORM_NOT_FOUND_KHR"; /* cl_khr_icd: the loader found no platform */
+	}
+	return "unknown OpenCL status";
+}
+
+static int opencl_fail(char *err, size_t err_len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int opencl_fail(char *err, size_t err_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, err_len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Fails with "what: CL_NAME (code)" for an OpenCL status. */
+static int opencl_fail_status(char *err, size_t err_len, const char *what, cl_int status)
+{
+	return opencl_fail(err, err_len, "%s: %s (%d)", what, opencl_status_name(status),
+			   (int)status);
+}
+
+const char *opencl_embedded_source(const char *name)
+{
+	for (unsigned i = 0; name && i < opencl_source_count; i++) {
+		if (!strcmp(opencl_sources[i].name, name))
+			return opencl_sources[i].text;
+	}
+	return NULL;
+}
+
+/*
+ * Finds device index over all platforms. With index UINT32_MAX only counts
+ * them into *count. Returns 0 (device/platform set when found), or -1.
+ */
+static int opencl_find_device(unsigned index, unsigned *count, cl_platform_id *platform,
+			      cl_device_id *device, char *err, size_t err_len)
+{
+	cl_platform_id *platforms = NULL;
+	cl_uint n_platforms = 0;
+	cl_int status;
+	int rc = -1;
+
+	*count = 0;
+	status = clGetPlatformIDs(0, NULL, &n_platforms);
+	if (status == -1001 || (status == CL_SUCCESS && n_platforms == 0))
+		return 0; /* no platform installed: no device */
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "clGetPlatformIDs", status);
+	platforms = calloc(n_platforms, sizeof(*platforms));
+	if (!platforms)
+		return opencl_fail(err, err_len, "out of memory");
+	status = clGetPlatformIDs(n_platforms, platforms, NULL);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clGetPlatformIDs", status);
+		goto out;
+	}
+	for (cl_uint p = 0; p < n_platforms; p++) {
+		cl_uint n = 0;
+		status = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 0, NULL, &n);
+		if (status == CL_DEVICE_NOT_FOUND)
+			continue;
+		if (status != CL_SUCCESS) {
+			opencl_fail_status(err, err_len, "clGetDeviceIDs", status);
+			goto out;
+		}
+		if (index >= *count && index - *count < n) {
+			cl_device_id *devices = calloc(n, sizeof(*devices));
+			if (!devices) {
+				opencl_fail(err, err_len, "out of memory");
+				goto out;
+			}
+			status = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, n, devices, NULL);
+			if (status == CL_SUCCESS) {
+				*platform = platforms[p];
+				*device = devices[index - *count];
+			}
+			free(devices);
+			if (status != CL_SUCCESS) {
+				opencl_fail_status(err, err_len, "clGetDeviceIDs", status);
+				goto out;
+			}
+		}
+		*count += n;
+	}
+	rc = 0;
+out:
+	free(platforms);
+	return rc;
+}
+
+int opencl_device_count(unsigned *count, char *err, size_t err_len)
+{
+	cl_platform_id platform;
+	cl_device_id device;
+
+	return opencl_find_device(UINT32_MAX, count, &platform, &device, err, err_len);
+}
+
+/* Reads dir/name into a NUL-terminated malloc'ed buffer. Returns NULL with err filled. */
+static char *opencl_read_source(const char *dir, const char *name, char *err, size_t err_len)
+{
+	char path[4096];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
+		opencl_fail(err, err_len, "--kernel-dir: path too long");
+		return NULL;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		opencl_fail(err, err_len, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	text = malloc(OPENCL_MAX_SOURCE_LEN + 1);
+	if (!text) {
+		opencl_fail(err, err_len, "out of memory");
+		goto fail;
+	}
+	len = fread(text, 1, OPENCL_MAX_SOURCE_LEN + 1, f);
+	if (ferror(f)) {
+		opencl_fail(err, err_len, "%s: read error", path);
+		goto fail;
+	}
+	if (len > OPENCL_MAX_SOURCE_LEN) {
+		opencl_fail(err, err_len, "%s: larger than %u bytes", path, OPENCL_MAX_SOURCE_LEN);
+		goto fail;
+	}
+	text[len] = '\0';
+	fclose(f);
+	return text;
+fail:
+	free(text);
+	fclose(f);
+	return NULL;
+}
+
+/* Appends the program's build log for device to err (after what is there). */
+static void opencl_append_build_log(cl_program program, cl_device_id device, char *err,
+				    size_t err_len)
+{
+	size_t used = strlen(err), log_len = 0;
+	char *log;
+
+	if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, NULL, &log_len) !=
+		    CL_SUCCESS ||
+	    log_len == 0 || used + 1 >= err_len)
+		return;
+	log = malloc(log_len + 1);
+	if (!log)
+		return;
+	if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, log_len, log, NULL) ==
+	    CL_SUCCESS) {
+		log[log_len] = '\0';
+		snprintf(err + used, err_len - used, "; build log:\n%s", log);
+	}
+	free(log);
+}
+
+/* Runs the qm_info kernel: bytes of scratch memory per work-item into *len. */
+static int opencl_kernel_info(struct opencl_scanner *s, cl_uint *len, char *err, size_t err_len)
+{
+	const size_t one = 1;
+	cl_kernel info = NULL;
+	cl_mem out = NULL;
+	cl_int status;
+	int rc = -1;
+
+	info = clCreateKernel(s->program, "qm_info", &status);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "clCreateKernel(qm_info)", status);
+	out = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY, sizeof(cl_uint), NULL, &status);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clCreateBuffer(info)", status);
+		goto out;
+	}
+	status = clSetKernelArg(info, 0, sizeof(out), &out);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clSetKernelArg(qm_info)", status);
+		goto out;
+	}
+	status = clEnqueueNDRangeKernel(s->queue, info, 1, NULL, &one, &one, 0, NULL, NULL);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clEnqueueNDRangeKernel(qm_info)", status);
+		goto out;
+	}
+	status = clEnqueueReadBuffer(s->queue, out, CL_TRUE, 0, sizeof(*len), len, 0, NULL, NULL);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clEnqueueReadBuffer(info)", status);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (out)
+		clReleaseMemObject(out);
+	clReleaseKernel(info);
+	return rc;
+}
+
+/* Picks the work-group and launch sizes and allocates the scratch memory. */
+static int opencl_size(struct opencl_scanner *s, cl_device_id device, cl_uint scratch_len,
+		       char *err, size_t err_len)
+{
+	size_t kernel_wg = 0, multiple = 1;
+	cl_uint units = 0;
+	cl_ulong max_alloc = 0, global_mem = 0;
+	cl_int status;
+
+	status = clGetKernelWorkGroupInfo(s->kernel, device, CL_KERNEL_WORK_GROUP_SIZE,
+					  sizeof(kernel_wg), &kernel_wg, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "CL_KERNEL_WORK_GROUP_SIZE", status);
+	status = clGetKernelWorkGroupInfo(s->kernel, device,
+					  CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE,
+					  sizeof(multiple), &multiple, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len,
+					  "CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE", status);
+	status = clGetDeviceInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(units), &units, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "CL_DEVICE_MAX_COMPUTE_UNITS", status);
+	status = clGetDeviceInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(max_alloc),
+				 &max_alloc, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "CL_DEVICE_MAX_MEM_ALLOC_SIZE", status);
+	status = clGetDeviceInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(global_mem),
+				 &global_mem, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "CL_DEVICE_GLOBAL_MEM_SIZE", status);
+
+	/* The largest multiple of the preferred multiple up to our cap and the kernel's. */
+	size_t local = kernel_wg < OPENCL_MAX_LOCAL ? kernel_wg : OPENCL_MAX_LOCAL;
+	if (multiple && local > multiple)
+		local -= local % multiple;
+	s->local_size = local ? local : 1;
+	size_t groups = (size_t)(units ? units : 1) *
+			(scratch_len ? OPENCL_SCRATCH_GROUPS_PER_CU : OPENCL_GROUPS_PER_CU);
+	if (scratch_len) {
+		/* Scratch for a launch: one allocation, at most half the device memory. */
+		cl_ulong cap = max_alloc < global_mem / 2 ? max_alloc : global_mem / 2;
+		cl_ulong fit = cap / ((cl_ulong)scratch_len * s->local_size);
+		if (fit == 0)
+			return opencl_fail(err, err_len,
+					   "%s: one work-group needs %llu bytes of scratch, the "
+					   "device allows %llu", s->name,
+					   (unsigned long long)scratch_len * s->local_size,
+					   (unsigned long long)cap);
+		if (groups > fit)
+			groups = (size_t)fit;
+	}
+	s->batch = groups * s->local_size;
+	if (s->batch > (size_t)1 << 31)
+		s->batch = ((size_t)1 << 31) - ((size_t)1 << 31) % s->local_size;
+	if (scratch_len) {
+		s->scratch_mem = clCreateBuffer(s->context, CL_MEM_READ_WRITE,
+						(size_t)scratch_len * s->batch, NULL, &status);
+		if (status != CL_SUCCESS)
+			return opencl_fail_status(err, err_len, "clCreateBuffer(scratch)", status);
+	}
+	return 0;
+}
+
+int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const struct algo *a,
+		       const char *kernel_dir, char *err, size_t err_len)
+{
+	struct opencl_scanner *s = NULL;
+	cl_platform_id platform = NULL;
+	cl_device_id device = NULL;
+	const char *texts[2] = { NULL, NULL };
+	char *owned[2] = { NULL, NULL };
+	char device_name[OPENCL_NAME_LEN];
+	unsigned count = 0;
+	cl_uint scratch_len = 0;
+	cl_int status;
+	int rc = -1;
+
+	*out = NULL;
+	if (!a->kernel || (!kernel_dir && !opencl_embedded_source(a->kernel))) {
+		opencl_fail(err, err_len, "%s: no OpenCL kernel%s%s%s", a->name,
+			    a->kernel ? " (" : "", a->kernel ? a->kernel : "",
+			    a->kernel ? " is not built in)" : "");
+		return OPENCL_ERR_NO_KERNEL;
+	}
+	if (opencl_find_device(device_index, &count, &platform, &device, err, err_len))
+		return -1;
+	if (!device)
+		return opencl_fail(err, err_len, "OpenCL device %u not found (%u device%s)",
+				   device_index, count, count == 1 ? "" : "s");
+	status = clGetDeviceInfo(device, CL_DEVICE_NAME, sizeof(device_name), device_name, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "CL_DEVICE_NAME", status);
+	device_name[sizeof(device_name) - 1] = '\0';
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return opencl_fail(err, err_len, "out of memory");
+	snprintf(s->name, sizeof(s->name), "opencl:%s", device_name);
+
+	if (kernel_dir) {
+		for (int i = 0; i < 2; i++) {
+			const char *file = i ? a->kernel : OPENCL_COMMON_SOURCE;
+			owned[i] = opencl_read_source(kernel_dir, file, err, err_len);
+			if (!owned[i])
+				goto out;
+			texts[i] = owned[i];
+		}
+	} else {
+		texts[0] = opencl_embedded_source(OPENCL_COMMON_SOURCE);
+		texts[1] = opencl_embedded_source(a->kernel);
+		if (!texts[0]) {
+			opencl_fail(err, err_len, "%s is not built in", OPENCL_COMMON_SOURCE);
+			goto out;
+		}
+	}
+
+	cl_context_properties props[] = { CL_CONTEXT_PLATFORM, (cl_context_properties)platform,
+					   0 };
+	s->context = clCreateContext(props, 1, &device, NULL, NULL, &status);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clCreateContext", status);
+		goto out;
+	}
+	s->queue = clCreateCommandQueue(s->context, device, 0, &status);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clCreateCommandQueue", status);
+		goto out;
+	}
+	s->program = clCreateProgramWithSource(s->context, 2, texts, NULL, &status);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clCreateProgramWithSource", status);
+		goto out;
+	}
+	status = clBuildProgram(s->program, 1, &device, "-cl-std=CL1.2", NULL, NULL);
+	if (status != CL_SUCCESS) {
+		opencl_fail(err, err_len, "building %s + %s for %s: %s (%d)", OPENCL_COMMON_SOURCE,
+			    a->kernel, s->name, opencl_status_name(status), (int)status);
+		opencl_append_build_log(s->program, device, err, err_len);
+		goto out;
+	}
+	s->kernel = clCreateKernel(s->program, "qm_scan", &status);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clCreateKernel(qm_scan)", status);
+		goto out;
+	}
+	if (opencl_kernel_info(s, &scratch_len, err, err_len) ||
+	    opencl_size(s, device, scratch_len, err, err_len))
+		goto out;
+	s->hits_mem = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY,
+				     OPENCL_HIT_SLOTS * sizeof(cl_uint), NULL, &status);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clCreateBuffer(hits)", status);
+		goto out;
+	}
+	s->count_mem = clCreateBuffer(s->context, CL_MEM_READ_WRITE, sizeof(cl_uint), NULL,
+				      &status);
+	if (status != CL_SUCCESS) {
+		opencl_fail_status(err, err_len, "clCreateBuffer(hit count)", status);
+		goto out;
+	}
+
+	/* The arguments that stay for the life of the scanner. */
+	const cl_uint slots = OPENCL_HIT_SLOTS;
+	const struct {
+		enum opencl_arg index;
+		size_t len;
+		const void *value;
+		const char *what;
+	} fixed[] = {
+		{ ARG_HITS, sizeof(cl_mem), &s->hits_mem, "clSetKernelArg(hits)" },
+		{ ARG_HIT_COUNT, sizeof(cl_mem), &s->count_mem, "clSetKernelArg(hit_count)" },
+		{ ARG_MAX_HITS, sizeof(cl_uint), &slots, "clSetKernelArg(max_hits)" },
+		{ ARG_SCRATCH, sizeof(cl_mem), &s->scratch_mem, "clSetKernelArg(scratch)" },
+	};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		status = clSetKernelArg(s->kernel, fixed[i].index, fixed[i].len, fixed[i].value);
+		if (status != CL_SUCCESS) {
+			opencl_fail_status(err, err_len, fixed[i].what, status);
+			goto out;
+		}
+	}
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	opencl_scanner_free(s);
+	free(owned[0]);
+	free(owned[1]);
+	return rc;
+}
+
+void opencl_scanner_free(struct opencl_scanner *s)
+{
+	if (!s)
+		return;
+	/* Reverse order of creation; each object only if it was created. */
+	if (s->count_mem)
+		clReleaseMemObject(s->count_mem);
+	if (s->hits_mem)
+		clReleaseMemObject(s->hits_mem);
+	if (s->scratch_mem)
+		clReleaseMemObject(s->scratch_mem);
+	if (s->kernel)
+		clReleaseKernel(s->kernel);
+	if (s->program)
+		clReleaseProgram(s->program);
+	if (s->queue)
+		clReleaseCommandQueue(s->queue);
+	if (s->context)
+		clReleaseContext(s->context);
+	free(s);
+}
+
+const char *opencl_scanner_name(const struct opencl_scanner *s)
+{
+	return s->name;
+}
+
+uint32_t opencl_scanner_batch(const struct opencl_scanner *s)
+{
+	return (uint32_t)s->batch;
+}
+
+const char *opencl_scanner_error(const struct opencl_scanner *s)
+{
+	return s->err;
+}
+
+int opencl_scanner_prepare(struct opencl_scanner *s, const struct algo_params *params,
+			   const uint8_t header[HEADER_LEN])
+{
+	cl_uint16 lo;
+	cl_uint4 hi;
+	cl_int status;
+
+	(void)params;
+	/* The header as 20 little-endian words (kernels/common.cl). */
+	for (unsigned i = 0; i < 16; i++)
+		lo.s[i] = le32_load(header + 4 * i);
+	for (unsigned i = 0; i < 4; i++)
+		hi.s[i] = le32_load(header + 64 + 4 * i);
+	status = clSetKernelArg(s->kernel, ARG_HDR_LO, sizeof(lo), &lo);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clSetKernelArg(hdr_lo)", status);
+	status = clSetKernelArg(s->kernel, ARG_HDR_HI, sizeof(hi), &hi);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clSetKernelArg(hdr_hi)", status);
+	return 0;
+}
+
+static int opencl_cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * One launch over first..last (at most s->batch nonces). Appends the hits,
+ * sorted, to hits[*n..max_hits). When the device found more than it has
+ * slots for, the range is split in two and each half scanned again, lower
+ * half first, so the hits kept are always the lowest nonces.
+ */
+static int opencl_launch(struct opencl_scanner *s, uint32_t first, uint32_t last,
+			 uint32_t *hits, unsigned max_hits, unsigned *n)
+{
+	const cl_uint zero = 0;
+	cl_uint found = 0, slots[OPENCL_HIT_SLOTS];
+	size_t items = (size_t)(last - first) + 1;
+	size_t global = (items + s->local_size - 1) / s->local_size * s->local_size;
+	cl_int status;
+
+	status = clSetKernelArg(s->kernel, ARG_FIRST, sizeof(cl_uint), &first);
+	if (status == CL_SUCCESS)
+		status = clSetKernelArg(s->kernel, ARG_LAST, sizeof(cl_uint), &last);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clSetKernelArg(range)", status);
+	status = clEnqueueWriteBuffer(s->queue, s->count_mem, CL_FALSE, 0, sizeof(zero), &zero, 0,
+				      NULL, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueWriteBuffer(hit count)",
+					  status);
+	status = clEnqueueNDRangeKernel(s->queue, s->kernel, 1, NULL, &global, &s->local_size, 0,
+					NULL, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueNDRangeKernel(qm_scan)",
+					  status);
+	status = clEnqueueReadBuffer(s->queue, s->count_mem, CL_TRUE, 0, sizeof(found), &found, 0,
+				     NULL, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueReadBuffer(hit count)",
+					  status);
+	if (found > OPENCL_HIT_SLOTS) {
+		/* More hits than slots: first < last here, since one nonce is one hit. */
+		uint32_t mid = first + (last - first) / 2;
+		if (opencl_launch(s, first, mid, hits, max_hits, n))
+			return -1;
+		if (*n < max_hits)
+			return opencl_launch(s, mid + 1, last, hits, max_hits, n);
+		return 0;
+	}
+	if (found == 0)
+		return 0;
+	status = clEnqueueReadBuffer(s->queue, s->hits_mem, CL_TRUE, 0, found * sizeof(cl_uint),
+				     slots, 0, NULL, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueReadBuffer(hits)",
+					  status);
+	/* Work-items append in any order: sort, then keep the lowest. */
+	qsort(slots, found, sizeof(slots[0]), opencl_cmp_u32);
+	for (cl_uint i = 0; i < found && *n < max_hits; i++)
+		hits[(*n)++] = slots[i];
+	return 0;
+}
+
+int opencl_scanner_scan(struct opencl_scanner *s, const uint8_t target[HASH_LEN], uint32_t first,
+			uint32_t last, uint32_t *hits, unsigned max_hits, unsigned *hit_count)
+{
+	cl_uint8 t;
+	cl_int status;
+
+	*hit_count = 0;
+	s->err[0] = '\0';
+	if (max_hits == 0 || last < first)
+		return 0;
+	for (unsigned i = 0; i < 8; i++)
+		t.s[i] = le32_load(target + 4 * i);
+	status = clSetKernelArg(s->kernel, ARG_TARGET, sizeof(t), &t);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clSetKernelArg(target)", status);
+	for (uint32_t lo = first;;) {
+		uint32_t hi = last - lo < s->batch - 1 ? last : lo + (uint32_t)(s->batch - 1);
+		if (opencl_launch(s, lo, hi, hits, max_hits, hit_count))
+			return -1;
+		if (hi == last || *hit_count >= max_hits)
+			return 0;
+		lo = hi + 1;
+	}
+}
