@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * scrypt building blocks (digibyte-pow.md §3.2) against ../shared/vectors/primitives.json:
- * Salsa20/8 steps and every stage of scrypt_stages, through the functions of scrypt.h.
+ * Salsa20/8 steps and every stage of scrypt_stages, through the functions of scrypt.h,
+ * and the diagonal block layout of the SIMD scans.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,36 @@ static void test_stages(json_t *v, uint32_t *pad)
 	}
 }
 
+/*
+ * The diagonal layout the SIMD scans rely on (scrypt.h): pack/unpack are
+ * inverse for both strides, and Integerify's word 16 lies at slot 0 of row 4.
+ */
+static void test_diag(void)
+{
+	enum { LANES = SCRYPT_MAX_LANES, WORDS = LANES * SCRYPT_BLOCK_WORDS };
+	static uint32_t x[WORDS], diag[WORDS], back[WORDS];
+
+	for (unsigned k = 0; k < WORDS; k++)
+		x[k] = k * 0x9e3779b9u;
+	for (unsigned per_vec = 1; per_vec <= 4; per_vec *= 2) {
+		for (int sliced = 0; sliced < 2; sliced++) {
+			unsigned ls = sliced ? 1 : SCRYPT_BLOCK_WORDS, ws = sliced ? LANES : 1;
+			int ok = 1;
+
+			scrypt_diag_pack(diag, x, ls, ws, LANES, per_vec);
+			for (unsigned lane = 0; lane < LANES; lane++) {
+				unsigned g = lane / per_vec, h = lane % per_vec;
+				ok &= diag[((g * 8 + 4) * per_vec + h) * 4] == x[lane * ls + 16 * ws];
+			}
+			memset(back, 0, sizeof(back));
+			scrypt_diag_unpack(back, diag, ls, ws, LANES, per_vec);
+			ok &= !memcmp(back, x, sizeof(x));
+			tap_ok(ok, "diagonal layout, %u hash(es) per vector, %s", per_vec,
+			       sliced ? "word-sliced" : "lane after lane");
+		}
+	}
+}
+
 int main(void)
 {
 	json_t *v = tvec_load("primitives.json");
@@ -103,6 +134,7 @@ int main(void)
 		return tap_done();
 	test_salsa(v);
 	test_stages(v, pad);
+	test_diag();
 	free(pad);
 	json_decref(v);
 	return tap_done();
