@@ -114,7 +114,8 @@ static void test_diag(void)
 			scrypt_diag_pack(diag, x, ls, ws, LANES, per_vec);
 			for (unsigned lane = 0; lane < LANES; lane++) {
 				unsigned g = lane / per_vec, h = lane % per_vec;
-				ok &= diag[((g * 8 + 4) * per_vec + h) * 4] == x[lane * ls + 16 * ws];
+				uint32_t word16 = x[lane * ls + 16 * ws];
+				ok &= diag[((g * 8 + 4) * per_vec + h) * 4] == word16;
 			}
 			memset(back, 0, sizeof(back));
 			scrypt_diag_unpack(back, diag, ls, ws, LANES, per_vec);
