@@ -29,7 +29,7 @@ struct net_conn {
 	/* Read buffer: bytes [start, end) are unread; [start, scan) hold no '\n'. */
 	char *buf;
 	size_t start, scan, end;
-	size_t consumed;        /* bytes of the line returned last time, consumed on the next call */
+	size_t consumed; /* bytes of the line returned last time, consumed on the next call */
 	char peer[300];
 	char err[256];
 };
@@ -44,7 +44,8 @@ unsigned long long net_now_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)ts.tv_nsec / 1000000ull;
+	return (unsigned long long)ts.tv_sec * 1000ull +
+	       (unsigned long long)ts.tv_nsec / 1000000ull;
 }
 
 /* Milliseconds left until deadline (0 if passed), as a poll() timeout. */

@@ -19,10 +19,11 @@
  *    tests feed them anything. A parser that fails leaves its output and the
  *    session untouched.
  *
- * 2. The source (stratum_source_new in source.h): one thread per process
- *    that owns the connection (net.c), speaks the protocol, publishes jobs on
- *    the board, turns queued shares into mining.submit and fails over
- *    between the -o pools. Workers only call submit(), which queues.
+ * 2. The source (stratum_source_new in source.h, src/stratum_source.c): one
+ *    thread per process that owns the connection (net.c), speaks the
+ *    protocol, publishes jobs on the board, turns queued shares into
+ *    mining.submit and fails over between the -o pools. Workers only call
+ *    submit(), which queues.
  */
 
 #define STRATUM_HOST_MAX 255
@@ -44,6 +45,12 @@ struct stratum_url {
 
 /* Returns 0, or -1 if url is not a stratum URL with a host and a port in 1..65535. */
 int stratum_url_parse(const char *url, struct stratum_url *out);
+
+/*
+ * Copies len bytes of src for a log line: printable ASCII only (anything
+ * else becomes '?'), cut at cap - 1 bytes, NUL-terminated. cap must be >= 1.
+ */
+void stratum_printable(char *dst, size_t cap, const char *src, size_t len);
 
 enum stratum_msg_kind {
 	STRATUM_MSG_RESPONSE,        /* has id; result / error */

@@ -198,8 +198,9 @@ static void test_targets(void)
 	tap_ok(!stratum_session_set_difficulty(&s, 0.5) && s.diff == 0.5, "difficulty 0.5 taken");
 	parse(example_notify, &msg);
 	stratum_session_bind_job(&s, msg.job, &is_new);
-	tap_ok(!is_new && hex_is(msg.job->share_target, HASH_LEN,
-				 "00000000000000000000000000000000000000000000000000000000feff0100"),
+	tap_ok(!is_new &&
+		       hex_is(msg.job->share_target, HASH_LEN,
+			      "00000000000000000000000000000000000000000000000000000000feff0100"),
 	       "difficulty applies to the next job: 0.5 doubles the target; same prevhash is "
 	       "no new block");
 	stratum_msg_release(&msg);
@@ -250,8 +251,8 @@ static void test_messages(void)
 		       msg.kind == STRATUM_MSG_SHOW_MESSAGE && !strcmp(msg.text, "hi??there"),
 	       "show_message: control characters replaced");
 	tap_ok(!parse("{\"id\":9,\"method\":\"mining.ping\",\"params\":[]}", &msg) &&
-		       msg.kind == STRATUM_MSG_UNKNOWN_METHOD && !strcmp(msg.method, "mining.ping") &&
-		       !strcmp(msg.id_text, "9"),
+		       msg.kind == STRATUM_MSG_UNKNOWN_METHOD &&
+		       !strcmp(msg.method, "mining.ping") && !strcmp(msg.id_text, "9"),
 	       "unknown method: recognised as such, its id kept to answer");
 	tap_ok(!parse("{\"id\":3,\"result\":true,\"error\":null}", &msg) &&
 		       msg.kind == STRATUM_MSG_RESPONSE && msg.has_id && msg.id == 3 &&
@@ -272,8 +273,8 @@ static void test_messages(void)
 	tap_ok(!parse("{\"id\":7,\"result\":false,\"error\":[22,{\"x\":1}]}", &msg) &&
 		       msg.error_code == 22 && !strcmp(msg.error_text, "{\"x\":1}"),
 	       "response: error text of another type is shown as JSON");
-	tap_ok(!parse("{\"id\":\"abc\",\"result\":true}", &msg) && msg.kind == STRATUM_MSG_RESPONSE &&
-		       !msg.has_id,
+	tap_ok(!parse("{\"id\":\"abc\",\"result\":true}", &msg) &&
+		       msg.kind == STRATUM_MSG_RESPONSE && !msg.has_id,
 	       "response: a string id cannot answer one of our requests");
 	tap_ok(!parse("{\"id\":-5,\"result\":true}", &msg) && !msg.has_id,
 	       "response: a negative id is not ours");
@@ -295,15 +296,18 @@ static void test_refused(void)
 		{ "{\"id\":1,\"id\":2,\"result\":true}", STRATUM_ERR_JSON, "duplicate keys" },
 		{ "{\"id\":null,\"params\":[]}", STRATUM_ERR_SHAPE, "neither method nor result" },
 		{ "{\"id\":1}", STRATUM_ERR_SHAPE, "id alone" },
-		{ "{\"id\":null,\"method\":7,\"params\":[]}", STRATUM_ERR_SHAPE, "method a number" },
+		{ "{\"id\":null,\"method\":7,\"params\":[]}", STRATUM_ERR_SHAPE,
+		  "method a number" },
 		{ "{\"id\":[1],\"method\":\"client.get_version\"}", STRATUM_ERR_SHAPE,
 		  "request id an array" },
-		{ "{\"id\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\","
-		  "\"method\":\"client.get_version\"}", STRATUM_ERR_SHAPE, "request id too long" },
-		{ "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":{}}", STRATUM_ERR_PARAMS,
-		  "params an object" },
-		{ "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[]}", STRATUM_ERR_PARAMS,
-		  "set_difficulty without a value" },
+		{ "{\"id\":"
+		  "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\","
+		  "\"method\":\"client.get_version\"}",
+		  STRATUM_ERR_SHAPE, "request id too long" },
+		{ "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":{}}",
+		  STRATUM_ERR_PARAMS, "params an object" },
+		{ "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[]}",
+		  STRATUM_ERR_PARAMS, "set_difficulty without a value" },
 		{ "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[\"8\"]}",
 		  STRATUM_ERR_PARAMS, "set_difficulty a string" },
 		{ "{\"id\":null,\"method\":\"mining.set_difficulty\",\"params\":[0]}",
@@ -320,7 +324,8 @@ static void test_refused(void)
 		  STRATUM_ERR_PARAMS, "set_extranonce extranonce2 size 17" },
 		{ "{\"id\":null,\"method\":\"mining.set_extranonce\",\"params\":[\"00\",\"4\"]}",
 		  STRATUM_ERR_PARAMS, "set_extranonce size a string" },
-		{ "{\"id\":null,\"method\":\"mining.set_extranonce\",\"params\":[\"00000000000000000000"
+		{ "{\"id\":null,\"method\":\"mining.set_extranonce\",\"params\":["
+		  "\"00000000000000000000"
 		  "000000000000000000000000000000000000000000000000\",4]}",
 		  STRATUM_ERR_PARAMS, "set_extranonce extranonce1 of 33 bytes" },
 		{ "{\"id\":null,\"method\":\"client.reconnect\",\"params\":[\"a b\",1,1]}",
@@ -331,10 +336,10 @@ static void test_refused(void)
 		  STRATUM_ERR_PARAMS, "reconnect port not a number" },
 		{ "{\"id\":null,\"method\":\"client.reconnect\",\"params\":[\"h\",80,-1]}",
 		  STRATUM_ERR_PARAMS, "reconnect negative wait" },
-		{ "{\"id\":null,\"method\":\"client.reconnect\",\"params\":[5]}", STRATUM_ERR_PARAMS,
-		  "reconnect host a number" },
-		{ "{\"id\":null,\"method\":\"client.show_message\",\"params\":[5]}", STRATUM_ERR_PARAMS,
-		  "show_message a number" },
+		{ "{\"id\":null,\"method\":\"client.reconnect\",\"params\":[5]}",
+		  STRATUM_ERR_PARAMS, "reconnect host a number" },
+		{ "{\"id\":null,\"method\":\"client.show_message\",\"params\":[5]}",
+		  STRATUM_ERR_PARAMS, "show_message a number" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -355,12 +360,17 @@ static char *notify_with(unsigned n, const char *repl)
 	static const char *const params[] = {
 		"\"4f\"",
 		"\"efe76cdfdfb6f70ee6a25e3fd9348b2d5fe64eb5d3e3d6ee30029e57e617bf2e\"",
-		"\"01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff"
+		"\"01000000010000000000000000000000000000000000000000000000000000000000000000ffffff"
+		"ff"
 		"1a036f6e01\"",
-		"\"0d2f6467626d696e65722d65782fffffffff0100f2052a010000001976a914811f691f5582cd2458de"
+		"\"0d2f6467626d696e65722d65782fffffffff0100f2052a010000001976a914811f691f5582cd2458"
+		"de"
 		"f567575a30e643ac25eb88ac00000000\"",
 		"[\"95cd603fe577fa9548ec0c9b50b067566fe07c8af6acba45f6196f3a15d511f6\"]",
-		"\"20000202\"", "\"1d00ffff\"", "\"67436d00\"", "true",
+		"\"20000202\"",
+		"\"1d00ffff\"",
+		"\"67436d00\"",
+		"true",
 	};
 	size_t cap = strlen(repl) + 1024;
 	char *line = malloc(cap);
@@ -368,7 +378,8 @@ static char *notify_with(unsigned n, const char *repl)
 
 	if (!line)
 		return NULL;
-	used = (size_t)snprintf(line, cap, "{\"id\":null,\"method\":\"mining.notify\",\"params\":[");
+	used = (size_t)snprintf(line, cap,
+				"{\"id\":null,\"method\":\"mining.notify\",\"params\":[");
 	for (unsigned i = 0; i < 9; i++)
 		used += (size_t)snprintf(line + used, cap - used, "%s%s", i ? "," : "",
 					 i == n ? repl : params[i]);
@@ -477,15 +488,16 @@ static void test_notify_refused(void)
 			line = notify_with(2, big);
 			rc = line ? stratum_parse(line, strlen(line), &msg, why, sizeof(why)) : 0;
 			tap_ok(rc == STRATUM_ERR_PARAMS && msg_is_zero(&msg),
-			       "notify refused: coinb1 of %d bytes (%s)", JOB_COINBASE_MAX + 1, why);
+			       "notify refused: coinb1 of %d bytes (%s)", JOB_COINBASE_MAX + 1,
+			       why);
 			free(line);
 			/* JOB_COINBASE_MAX - 40 bytes in coinb1: with coinb2 (60) over the limit */
 			strcpy(big + 1 + 2 * (JOB_COINBASE_MAX - 40), "\"");
 			line = notify_with(2, big);
 			rc = line ? stratum_parse(line, strlen(line), &msg, why, sizeof(why)) : 0;
 			tap_ok(rc == STRATUM_ERR_PARAMS && msg_is_zero(&msg),
-			       "notify refused: coinb1 + coinb2 over %d bytes (%s)", JOB_COINBASE_MAX,
-			       why);
+			       "notify refused: coinb1 + coinb2 over %d bytes (%s)",
+			       JOB_COINBASE_MAX, why);
 			free(line);
 			free(big);
 		}
@@ -507,7 +519,8 @@ static void test_subscribe(void)
 		const char *what;
 	} bad[] = {
 		{ "{\"id\":1,\"result\":[[],\"f8002c9\",4],\"error\":null}", "odd extranonce1" },
-		{ "{\"id\":1,\"result\":[[],\"f8002c9x\",4],\"error\":null}", "extranonce1 not hex" },
+		{ "{\"id\":1,\"result\":[[],\"f8002c9x\",4],\"error\":null}",
+		  "extranonce1 not hex" },
 		{ "{\"id\":1,\"result\":[[],\"f8002c90\",\"4\"],\"error\":null}", "size a string" },
 		{ "{\"id\":1,\"result\":[[],\"f8002c90\",17],\"error\":null}", "size 17" },
 		{ "{\"id\":1,\"result\":[[],\"f8002c90\",-1],\"error\":null}", "size -1" },
@@ -515,15 +528,18 @@ static void test_subscribe(void)
 		{ "{\"id\":1,\"result\":true,\"error\":null}", "result true" },
 		{ "{\"id\":1,\"result\":null,\"error\":[20,\"busy\",null]}", "an error" },
 		{ "{\"id\":1,\"result\":[[],", "truncated" },
-		{ "{\"id\":1,\"result\":[[],\"00000000000000000000000000000000000000000000000000000000"
-		  "0000000000\",4]}", "extranonce1 of 33 bytes" },
+		{ "{\"id\":1,\"result\":[[],"
+		  "\"00000000000000000000000000000000000000000000000000000000"
+		  "0000000000\",4]}",
+		  "extranonce1 of 33 bytes" },
 	};
 	struct stratum_subscribe sub;
 	const char *line;
 
 	line = "{\"id\":1,\"result\":[[\"mining.notify\",\"s1\"],\"\",8],\"error\":null}";
-	tap_ok(!stratum_parse_subscribe(line, strlen(line), &sub) && !strcmp(sub.session_id, "s1") &&
-		       sub.extranonce1_len == 0 && sub.extranonce2_len == 8,
+	tap_ok(!stratum_parse_subscribe(line, strlen(line), &sub) &&
+		       !strcmp(sub.session_id, "s1") && sub.extranonce1_len == 0 &&
+		       sub.extranonce2_len == 8,
 	       "subscribe: unnested pair, empty extranonce1");
 	line = "{\"id\":1,\"result\":[\"whatever\",\"01\",4],\"error\":null}";
 	tap_ok(!stratum_parse_subscribe(line, strlen(line), &sub) && !sub.session_id[0],
@@ -560,7 +576,8 @@ static void test_session(void)
 	struct share *share = NULL;
 	struct stratum_request req;
 	int is_new;
-	const char *other_en1 = "{\"id\":1,\"result\":[[[\"mining.notify\",\"ab12\"]],\"00000001\",4]}";
+	const char *other_en1 =
+		"{\"id\":1,\"result\":[[[\"mining.notify\",\"ab12\"]],\"00000001\",4]}";
 
 	stratum_session_init(&s, &algo_sha256d, &(struct algo_params){ 0 }, 1.0);
 	a = example_job();
@@ -681,7 +698,8 @@ static void test_session(void)
 		       "requests: one sent after 'now' was read is not expired");
 		while (stratum_session_take_expired(&s, STRATUM_REQ_NONE, 0, 0, &req))
 			;
-		tap_ok(!stratum_session_outstanding(&s, STRATUM_REQ_NONE), "requests: all taken back");
+		tap_ok(!stratum_session_outstanding(&s, STRATUM_REQ_NONE),
+		       "requests: all taken back");
 	}
 	job_unref(a);
 	job_unref(b);
