@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "deadline.h"
+
 int queue_init(struct queue *q, size_t cap)
 {
 	q->items = calloc(cap ? cap : 1, sizeof(*q->items));
@@ -43,16 +45,9 @@ int queue_push(struct queue *q, void *item)
 
 void *queue_pop(struct queue *q, unsigned timeout_ms)
 {
-	struct timespec ts;
+	struct timespec ts = deadline_after_ms(timeout_ms);
 	void *item = NULL;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&q->lock);
 	while (!q->count && !q->is_closed && timeout_ms) {
 		if (pthread_cond_timedwait(&q->cond, &q->lock, &ts) == ETIMEDOUT)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "deadline.h"
+
 #include "endian.h"
 #include "sha256.h"
 
@@ -226,15 +228,8 @@ struct job *job_board_get(struct job_board *b, uint64_t *generation)
 
 void job_board_wait(struct job_board *b, uint64_t seen, unsigned timeout_ms)
 {
-	struct timespec ts;
+	struct timespec ts = deadline_after_ms(timeout_ms);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&b->lock);
 	while (!b->is_stopping && job_board_generation(b) == seen) {
 		if (pthread_cond_timedwait(&b->cond, &b->lock, &ts) == ETIMEDOUT)
