@@ -78,7 +78,7 @@ def bip34_push(height):
 
 
 class Job:
-    def __init__(self, jid, pool, prevhash, height, ntime, en1, en2_size, diff, algo):
+    def __init__(self, jid, pool, prevhash, height, ntime, en1, en2_size, diff, algo, factor):
         self.id = jid
         self.pool = pool
         self.prevhash = prevhash
@@ -92,7 +92,7 @@ class Job:
         script_len = len(push) + len(en1) + en2_size + 14  # 14: the tag at coinb2's start
         self.coinb1 = EX_COINB1_HEAD + bytes([script_len]) + push
         self.coinb2 = EX_COINB2
-        self.target = int(Fraction(DIFF1 * FACTOR[algo]) / Fraction(diff))
+        self.target = min(int(Fraction(DIFF1) * Fraction(factor) / Fraction(diff)), 2**256 - 1)
 
     def notify(self, clean):
         return {"id": None, "method": "mining.notify", "params": [
@@ -285,6 +285,7 @@ class Server:
     def __init__(self, args):
         self.args = args
         self.algo = args.algo
+        self.factor = args.factor if args.factor else FACTOR[args.algo]
         self.lock = threading.RLock()
         self.diff = args.diff
         self.height = EX_HEIGHT
@@ -363,7 +364,7 @@ class Server:
         self.job_seq += 1
         ntime = EX_NTIME + int(time.time() - self.start)
         job = Job("%s%x" % (conn.pool.name, self.job_seq), conn.pool.name, self.prevhash,
-                  self.height, ntime, s.en1, s.en2_size, self.diff, self.algo)
+                  self.height, ntime, s.en1, s.en2_size, self.diff, self.algo, self.factor)
         return job
 
     def send_job(self, conn, clean, new_block=False):
@@ -645,6 +646,8 @@ def main():
     ap.add_argument("--scenario", choices=["faults", "failover", "basic"], default="basic")
     ap.add_argument("--algo", choices=sorted(VERSION), default="sha256d")
     ap.add_argument("--diff", type=float, default=0.001, help="first share difficulty")
+    ap.add_argument("--factor", type=float, default=0,
+                    help="difficulty factor (default: 65536 for scrypt, 1 for sha256d)")
     ap.add_argument("--shares", type=int, default=3, help="basic: accepted shares to finish")
     ap.add_argument("--shares-per-phase", type=int, default=2)
     ap.add_argument("--tls", metavar="PEM", help="serve TLS with this certificate and key")
