@@ -25,6 +25,12 @@
  *	info[0] is 0).
  */
 
+/*
+ * Helpers are forced inline: a call inside the work-item loop stops PoCL from
+ * vectorizing it across work-items, and GPUs keep the state in registers.
+ */
+#define QM_INLINE static inline __attribute__((always_inline))
+
 /* FIPS 180-4 §4.2.2: the SHA-256 round constants. */
 __constant uint qm_sha256_k[64] = {
 	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u,
@@ -47,14 +53,14 @@ __constant uint qm_sha256_iv[8] = {
 };
 
 /* SHA-256 reads message words big-endian (FIPS 180-4 §3.1); headers are little-endian. */
-uint qm_bswap32(uint x)
+QM_INLINE uint qm_bswap32(uint x)
 {
 	return rotate(x & 0x00ff00ffu, 24u) | rotate(x & 0xff00ff00u, 8u);
 }
 
 #define QM_ROTR32(x, n) rotate((x), (uint)(32 - (n)))
 
-void qm_sha256_init(uint st[8])
+QM_INLINE void qm_sha256_init(uint st[8])
 {
 	for (int i = 0; i < 8; i++)
 		st[i] = qm_sha256_iv[i];
@@ -64,7 +70,7 @@ void qm_sha256_init(uint st[8])
  * One SHA-256 compression (FIPS 180-4 §6.2.2) of the 16 big-endian words
  * blk into st. The schedule is kept as a ring of 16 words.
  */
-void qm_sha256_compress(uint st[8], const uint blk[16])
+QM_INLINE void qm_sha256_compress(uint st[8], const uint blk[16])
 {
 	uint w[16];
 	uint a = st[0], b = st[1], c = st[2], d = st[3];
@@ -108,7 +114,7 @@ void qm_sha256_compress(uint st[8], const uint blk[16])
  * 1 if hash <= target, both as 8 little-endian words with word 7 the most
  * significant (digibyte-pow.md §1, §5): compared most significant word first.
  */
-int qm_hash_le_target(const uint hash[8], uint8 target)
+QM_INLINE int qm_hash_le_target(const uint hash[8], uint8 target)
 {
 	uint t[8] = { target.s0, target.s1, target.s2, target.s3,
 		      target.s4, target.s5, target.s6, target.s7 };
@@ -121,7 +127,8 @@ int qm_hash_le_target(const uint hash[8], uint8 target)
 }
 
 /* Appends nonce to hits; the slot is reserved atomically and bounds-checked. */
-void qm_hit(__global uint *hits, volatile __global uint *hit_count, uint max_hits, uint nonce)
+QM_INLINE void qm_hit(__global uint *hits, volatile __global uint *hit_count, uint max_hits,
+		      uint nonce)
 {
 	uint slot = atomic_inc(hit_count);
 

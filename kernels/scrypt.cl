@@ -19,7 +19,7 @@ __kernel void qm_info(__global uint *info)
  * HMAC-SHA256 states after the key block (RFC 2104 §2). The 80-byte password
  * is longer than a block, so the key is SHA-256(password), zero-padded.
  */
-void scrypt_hmac_key(const uint hw[20], uint ipad[8], uint opad[8])
+QM_INLINE void scrypt_hmac_key(const uint hw[20], uint ipad[8], uint opad[8])
 {
 	uint key[8], blk[16];
 
@@ -44,7 +44,7 @@ void scrypt_hmac_key(const uint hw[20], uint ipad[8], uint opad[8])
 }
 
 /* Outer HMAC step: st = SHA-256(opad block || inner digest), 96 bytes in all. */
-void scrypt_hmac_outer(const uint opad[8], const uint inner[8], uint st[8])
+QM_INLINE void scrypt_hmac_outer(const uint opad[8], const uint inner[8], uint st[8])
 {
 	uint blk[16];
 
@@ -60,7 +60,7 @@ void scrypt_hmac_outer(const uint opad[8], const uint inner[8], uint st[8])
 }
 
 /* Salsa20/8 core with feed-forward (RFC 7914 §3) of b xor bx, into b. */
-void scrypt_salsa_xor(uint b[16], const uint bx[16])
+QM_INLINE void scrypt_salsa_xor(uint b[16], const uint bx[16])
 {
 	uint x[16];
 
@@ -93,7 +93,7 @@ void scrypt_salsa_xor(uint b[16], const uint bx[16])
 }
 
 /* BlockMix with r = 1 (RFC 7914 §4): X0 = Salsa(X0 ^ X1), X1 = Salsa(X1 ^ X0). */
-void scrypt_blockmix(uint x[32])
+QM_INLINE void scrypt_blockmix(uint x[32])
 {
 	scrypt_salsa_xor(x, x + 16);
 	scrypt_salsa_xor(x + 16, x);

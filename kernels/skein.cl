@@ -72,7 +72,7 @@ __kernel void qm_info(__global uint *info)
  * UBI step (§3.4): chain = Threefish-512(key = chain, tweak = (pos, t1), m)
  * xor m, for one 64-byte block m of eight little-endian words.
  */
-void skein_ubi(ulong chain[8], const ulong m[8], ulong pos, ulong t1)
+QM_INLINE void skein_ubi(ulong chain[8], const ulong m[8], ulong pos, ulong t1)
 {
 	ulong k[9], t[3] = { pos, t1, pos ^ t1 }, x[8];
 

@@ -10,6 +10,7 @@
 
 #include "endian.h"
 #include "log.h"
+#include "opencl.h"
 #include "sha256.h"
 #include "stats.h"
 #include "topo.h"
@@ -30,6 +31,17 @@ struct bench_arg {
 	unsigned index;
 };
 
+/* The fixed header of thread index: SHA-256 of a label, then the version nibble. */
+static void bench_header(const struct algo *a, unsigned index, uint8_t header[HEADER_LEN])
+{
+	sha256("quintminer-benchmark-a", 22, header);
+	sha256("quintminer-benchmark-b", 22, header + 32);
+	memset(header + 64, 0, 16);
+	le32_store(header, 0x20000002u | a->version_bits);
+	le32_store(header + NTIME_OFFSET, 1764000000u);
+	le32_store(header + NBITS_OFFSET, 0x1d00ffffu ^ index);
+}
+
 static void *bench_thread(void *varg)
 {
 	struct bench_arg *arg = varg;
@@ -44,13 +56,7 @@ static void *bench_thread(void *varg)
 		topo_bind_worker(sh->topo, arg->index, sh->threads);
 	if (!ctx)
 		return NULL;
-	/* A fixed header per thread: SHA-256 of a label, then the version nibble. */
-	sha256("quintminer-benchmark-a", 22, header);
-	sha256("quintminer-benchmark-b", 22, header + 32);
-	memset(header + 64, 0, 16);
-	le32_store(header, 0x20000002u | sh->algo->version_bits);
-	le32_store(header + NTIME_OFFSET, 1764000000u);
-	le32_store(header + NBITS_OFFSET, 0x1d00ffffu ^ arg->index);
+	bench_header(sh->algo, arg->index, header);
 	if (sh->algo->prepare(ctx, &params, header))
 		goto out;
 	while (!atomic_load_explicit(&sh->is_stopping, memory_order_relaxed)) {
@@ -117,7 +123,7 @@ stop:
 		pthread_join(tids[i], NULL);
 	if (!rc) {
 		out->algo = a->name;
-		out->impl = impl->name;
+		snprintf(out->impl, sizeof(out->impl), "%s", impl->name);
 		out->threads = threads;
 		out->hashes = stats_total_hashes(&sh.stats);
 		out->seconds = stats_now() - start;
@@ -128,6 +134,95 @@ out:
 		stats_release(&sh.stats);
 	free(tids);
 	free(args);
+	return rc;
+}
+
+/* --- OpenCL devices ------------------------------------------------------ */
+
+/* One device: scans ranges of the fixed header, sized to ~50 ms, with a target nothing meets. */
+static int bench_device(const struct algo *a, struct opencl_scanner *s, double seconds,
+			const volatile sig_atomic_t *stop, struct bench_result *out)
+{
+	const struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+	uint8_t header[HEADER_LEN], target[HASH_LEN] = { 0 };
+	uint32_t hits[8], nonce = 0;
+	uint64_t hashes = 0;
+	double batch = opencl_scanner_batch(s), range = batch;
+	unsigned n;
+
+	bench_header(a, 0, header);
+	if (opencl_scanner_prepare(s, &params, header)) {
+		log_err("%s: %s", opencl_scanner_name(s), opencl_scanner_error(s));
+		return -1;
+	}
+	double start = stats_now(), next_report = start + BENCH_REPORT_S, now = start;
+	while (!(stop && *stop) && now - start < seconds) {
+		uint32_t span = (uint32_t)range;
+		if (opencl_scanner_scan(s, target, nonce, nonce + span - 1, hits, 8, &n)) {
+			log_err("%s: %s", opencl_scanner_name(s), opencl_scanner_error(s));
+			return -1;
+		}
+		double dt = stats_now() - now;
+		now += dt;
+		hashes += span;
+		nonce += span;
+		if (dt > 0) {
+			range = 0.5 * range + 0.5 * span * 0.05 / dt;
+			range = range < batch ? batch : range > (1 << 30) ? (1 << 30) : range;
+		}
+		if (now >= next_report) {
+			char rate[32];
+			stats_format_rate((double)hashes / (now - start), rate, sizeof(rate));
+			log_info("%s/%s: %s", a->name, opencl_scanner_name(s), rate);
+			next_report += BENCH_REPORT_S;
+		}
+	}
+	out->algo = a->name;
+	snprintf(out->impl, sizeof(out->impl), "%s", opencl_scanner_name(s));
+	out->threads = 1;
+	out->hashes = hashes;
+	out->seconds = now - start;
+	out->hashrate = out->seconds > 0 ? (double)hashes / out->seconds : 0;
+	return 0;
+}
+
+int bench_opencl(const struct algo *a, const char *kernel_dir, double seconds,
+		 const volatile sig_atomic_t *stop, struct bench_result *out, unsigned max,
+		 unsigned *count)
+{
+	unsigned devices = 0;
+	char err[4096];
+	int rc = 0;
+
+	*count = 0;
+	if (opencl_device_count(&devices, err, sizeof(err))) {
+		log_err("--opencl: %s", err);
+		return -1;
+	}
+	if (!devices) {
+		log_err("--opencl: no OpenCL device found");
+		return -1;
+	}
+	for (unsigned d = 0; d < devices && *count < max && !(stop && *stop); d++) {
+		struct opencl_scanner *s = NULL;
+		int built = opencl_scanner_new(&s, d, a, kernel_dir, err, sizeof(err));
+		if (built == OPENCL_ERR_NO_KERNEL) {
+			log_info("%s; OpenCL skipped", err);
+			return 0;
+		}
+		if (built) {
+			log_err("OpenCL device %u: %s", d, err);
+			rc = -1;
+			continue;
+		}
+		log_info("benchmark %s on %s (%u nonces per launch) for %.0f s", a->name,
+			 opencl_scanner_name(s), opencl_scanner_batch(s), seconds);
+		if (bench_device(a, s, seconds, stop, &out[*count]))
+			rc = -1;
+		else
+			(*count)++;
+		opencl_scanner_free(s);
+	}
 	return rc;
 }
 

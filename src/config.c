@@ -33,6 +33,7 @@ enum {
 	OPT_RETRY_PAUSE,
 	OPT_SCANTIME,
 	OPT_KERNEL_DIR,
+	OPT_OPENCL,
 };
 
 static const struct option long_options[] = {
@@ -63,6 +64,7 @@ static const struct option long_options[] = {
 	{ "retry-pause", required_argument, NULL, OPT_RETRY_PAUSE },
 	{ "scantime", required_argument, NULL, OPT_SCANTIME },
 	{ "kernel-dir", required_argument, NULL, OPT_KERNEL_DIR },
+	{ "opencl", no_argument, NULL, OPT_OPENCL },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -103,6 +105,9 @@ void config_usage(void)
 	       "      --hash ALGO HEX     print the PoW hash of an 80-byte header (display order)\n"
 	       "      --cpu-features      show CPU features and the implementation per algorithm\n"
 	       "      --cpu-impl NAME     force an implementation (benchmark: 'all' runs each)\n"
+	       "      --opencl            also mine (one worker per device) or benchmark on\n"
+	       "                          every OpenCL device\n"
+	       "      --kernel-dir DIR    read the OpenCL kernels from DIR, not the built-in ones\n"
 	       "Output:\n"
 	       "  -q, --quiet             only warnings, errors and results\n"
 	       "  -D, --debug             debug output\n"
@@ -323,6 +328,9 @@ static int apply(struct config *cfg, int c, const char *name, const char *arg, c
 		return 0;
 	case OPT_KERNEL_DIR:
 		return set_str(&cfg->kernel_dir, arg);
+	case OPT_OPENCL:
+		cfg->use_opencl = 1;
+		return 0;
 	}
 	return fail(err, err_len, "internal: unhandled option %s", name);
 }

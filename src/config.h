@@ -52,6 +52,7 @@ struct config {
 	unsigned scantime_s;               /* --scantime: max seconds on one template before refresh */
 	unsigned api_port;                 /* reserved */
 	char *kernel_dir;                  /* --kernel-dir */
+	int use_opencl;                    /* --opencl: benchmark/mine on every OpenCL device too */
 };
 
 /*

@@ -125,6 +125,12 @@ static int run_benchmark(const struct config *cfg, struct topo *topo)
 			}
 			n++;
 		}
+		unsigned added = 0;
+		if (cfg->use_opencl && !stop_requested &&
+		    bench_opencl(a, cfg->kernel_dir, seconds, &stop_requested, results + n,
+				 sizeof(results) / sizeof(results[0]) - n, &added))
+			rc = 1;
+		n += added;
 	}
 	printf("\n%-9s %-9s %7s %14s %9s %16s\n", "algo", "impl", "threads", "hashes", "seconds",
 	       "hashrate");
@@ -191,18 +197,20 @@ static int run_mine(const struct config *cfg, struct topo *topo)
 			cfg->urls[0]);
 		return EXIT_USAGE;
 	}
-	unsigned threads = default_threads(cfg, topo);
+	unsigned threads = default_threads(cfg, topo), gpus = 0;
+	if (cfg->use_opencl && miner_gpu_count(&gpus))
+		return 1;
 	job_board_init(&board);
-	if (stats_init(&stats, threads)) {
+	if (stats_init(&stats, threads + gpus)) {
 		job_board_release(&board);
 		return 1;
 	}
-	last_thread = calloc(threads, sizeof(*last_thread));
+	last_thread = calloc(threads + gpus, sizeof(*last_thread));
 	struct source_env env = { .cfg = cfg, .algo = cfg->algo, .board = &board, .stats = &stats };
 	if (!last_thread || (is_stratum ? stratum_source_new(&src, &env) : gbt_source_new(&src, &env)))
 		goto out;
-	log_info("mining %s with the %s implementation on %u thread%s", cfg->algo->name,
-		 impl->name, threads, threads == 1 ? "" : "s");
+	log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
+		 impl->name, threads, threads == 1 ? "" : "s", gpus ? " and OpenCL" : "");
 	if (src->ops->start(src))
 		goto out;
 	miner.algo = cfg->algo;
@@ -212,6 +220,8 @@ static int run_mine(const struct config *cfg, struct topo *topo)
 	miner.source = src;
 	miner.topo = topo;
 	miner.thread_count = threads;
+	miner.gpu_count = gpus;
+	miner.kernel_dir = cfg->kernel_dir;
 	if (miner_start(&miner))
 		goto out;
 

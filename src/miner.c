@@ -8,6 +8,7 @@
 
 #include "endian.h"
 #include "log.h"
+#include "opencl.h"
 #include "source.h"
 #include "stats.h"
 #include "topo.h"
@@ -21,9 +22,12 @@ struct worker_arg {
 	unsigned index;
 };
 
-/* Re-checks one hit with the portable hash; queues a share if it holds. */
-static void worker_hit(struct miner *m, unsigned index, struct job *job, uint64_t extranonce2,
-		       uint8_t header[HEADER_LEN], uint32_t nonce)
+/*
+ * Re-checks one hit with the portable hash; queues a share if it holds.
+ * impl_name names what reported the hit (CPU impl or OpenCL device).
+ */
+static void worker_hit(struct miner *m, unsigned index, const char *impl_name, struct job *job,
+		       uint64_t extranonce2, uint8_t header[HEADER_LEN], uint32_t nonce)
 {
 	uint8_t hash[HASH_LEN];
 	struct share *share;
@@ -32,8 +36,8 @@ static void worker_hit(struct miner *m, unsigned index, struct job *job, uint64_
 	m->algo->hash(&job->params, header, hash);
 	if (!hash_le_target(hash, job->share_target)) {
 		unsigned n = atomic_fetch_add(&m->bad_hits, 1) + 1;
-		log_warn("thread %u: %s impl reported nonce %08x that the portable hash rejects "
-			 "(%u so far); not submitted", index, m->impl->name, nonce, n);
+		log_warn("thread %u: %s reported nonce %08x that the portable hash rejects "
+			 "(%u so far); not submitted", index, impl_name, nonce, n);
 		return;
 	}
 	share = calloc(1, sizeof(*share));
@@ -111,7 +115,7 @@ static void *worker_main(void *varg)
 		double dt = stats_now() - t0;
 		stats_add_hashes(m->stats, index, (uint64_t)last - nonce + 1);
 		for (unsigned i = 0; i < n; i++)
-			worker_hit(m, index, job, extranonce2, header, hits[i]);
+			worker_hit(m, index, m->impl->name, job, extranonce2, header, hits[i]);
 
 		/* Keep each range near MINER_RANGE_MS so new work is seen promptly. */
 		if (dt > 0) {
@@ -132,29 +136,156 @@ static void *worker_main(void *varg)
 	return NULL;
 }
 
+/* --- GPU workers (--opencl) --------------------------------------------- */
+
+/*
+ * One thread per OpenCL device. The same job handling as worker_main; the
+ * range is scanned on the device and every hit goes through worker_hit, so
+ * a GPU hit is re-hashed with algo->hash before it is submitted
+ * (style.md §2.9). A device error stops this worker only.
+ */
+static void *gpu_worker_main(void *varg)
+{
+	struct worker_arg *arg = varg;
+	struct miner *m = arg->m;
+	unsigned index = arg->index, gpu = index - m->thread_count;
+	struct opencl_scanner *s = m->gpus[gpu];
+	const char *name = opencl_scanner_name(s);
+	uint8_t header[HEADER_LEN];
+	uint32_t hits[MINER_MAX_HITS];
+	struct job *job = NULL;
+	uint64_t generation = 0, extranonce2 = 0;
+	uint32_t nonce = 0;
+	int need_header = 1;
+	double batch = opencl_scanner_batch(s), range = batch;
+	char thread_name[16];
+
+	free(arg);
+	snprintf(thread_name, sizeof(thread_name), "qm-gpu-%u", gpu);
+	prctl(PR_SET_NAME, thread_name, 0, 0, 0);
+	while (!atomic_load_explicit(&m->is_stopping, memory_order_relaxed)) {
+		if (job_board_generation(m->board) != generation) {
+			job_unref(job);
+			job = job_board_get(m->board, &generation);
+			need_header = 1;
+		}
+		if (!job) {
+			job_board_wait(m->board, generation, MINER_IDLE_WAIT_MS);
+			continue;
+		}
+		if (need_header) {
+			if (job_take_extranonce2(job, &extranonce2) ||
+			    work_header(job, extranonce2, job->ntime, header) ||
+			    opencl_scanner_prepare(s, &job->params, header)) {
+				log_warn("GPU %u: job %s has no usable work left; waiting",
+					 gpu, job->id);
+				job_unref(job);
+				job = NULL;
+				continue;
+			}
+			nonce = 0;
+			need_header = 0;
+		}
+
+		uint64_t span = (uint64_t)range;
+		uint32_t last = (uint64_t)nonce + span - 1 > UINT32_MAX ? UINT32_MAX
+									  : nonce + (uint32_t)(span - 1);
+		unsigned n = 0;
+		double t0 = stats_now();
+		int rc = opencl_scanner_scan(s, job->share_target, nonce, last, hits,
+					     MINER_MAX_HITS, &n);
+		if (rc) {
+			log_err("GPU %u (%s): %s; this device stops mining", gpu, name,
+				opencl_scanner_error(s));
+			break;
+		}
+		double dt = stats_now() - t0;
+		stats_add_hashes(m->stats, index, (uint64_t)last - nonce + 1);
+		for (unsigned i = 0; i < n; i++)
+			worker_hit(m, index, name, job, extranonce2, header, hits[i]);
+
+		/* Whole launches, about MINER_RANGE_MS per call, so new work is seen promptly. */
+		if (dt > 0) {
+			double want = ((double)last - nonce + 1) * (MINER_RANGE_MS / 1000.0) / dt;
+			range = 0.5 * range + 0.5 * want;
+			range = range < batch ? batch : range > 0x40000000 ? 0x40000000 : range;
+		}
+		if (last == UINT32_MAX)
+			need_header = 1; /* nonce space done: next extranonce2 */
+		else
+			nonce = last + 1;
+	}
+	job_unref(job);
+	return NULL;
+}
+
+int miner_gpu_count(unsigned *count)
+{
+	char err[512];
+
+	if (opencl_device_count(count, err, sizeof(err))) {
+		log_err("--opencl: %s", err);
+		return -1;
+	}
+	if (*count == 0) {
+		log_err("--opencl: no OpenCL device found");
+		return -1;
+	}
+	return 0;
+}
+
+/* Builds the kernel for every device; logs and returns -1 on the first failure. */
+static int miner_gpus_new(struct miner *m)
+{
+	char err[4096];
+
+	m->gpus = calloc(m->gpu_count, sizeof(*m->gpus));
+	if (!m->gpus)
+		return -1;
+	for (unsigned g = 0; g < m->gpu_count; g++) {
+		if (opencl_scanner_new(&m->gpus[g], g, m->algo, m->kernel_dir, err, sizeof(err))) {
+			log_err("OpenCL device %u: %s", g, err);
+			return -1;
+		}
+		log_info("GPU %u: %s, %u nonces per launch", g, opencl_scanner_name(m->gpus[g]),
+			 opencl_scanner_batch(m->gpus[g]));
+	}
+	return 0;
+}
+
+/* --- start and stop ------------------------------------------------------ */
+
 int miner_start(struct miner *m)
 {
+	unsigned total = m->thread_count + m->gpu_count;
+
 	atomic_init(&m->is_stopping, 0);
 	atomic_init(&m->bad_hits, 0);
-	m->threads = calloc(m->thread_count, sizeof(*m->threads));
+	m->started = 0;
+	m->threads = calloc(total, sizeof(*m->threads));
 	if (!m->threads)
 		return -1;
-	for (unsigned i = 0; i < m->thread_count; i++) {
+	if (m->gpu_count && miner_gpus_new(m)) {
+		miner_stop(m);
+		return -1;
+	}
+	for (unsigned i = 0; i < total; i++) {
 		struct worker_arg *arg = malloc(sizeof(*arg));
 		int rc = arg ? 0 : -1;
 		if (arg) {
 			arg->m = m;
 			arg->index = i;
-			rc = pthread_create(&m->threads[i], NULL, worker_main, arg);
+			void *(*fn)(void *) = i < m->thread_count ? worker_main : gpu_worker_main;
+			rc = pthread_create(&m->threads[i], NULL, fn, arg);
 			if (rc)
 				free(arg);
 		}
 		if (rc) {
 			log_err("cannot start worker thread %u", i);
-			m->thread_count = i;
 			miner_stop(m);
 			return -1;
 		}
+		m->started++;
 	}
 	return 0;
 }
@@ -163,8 +294,13 @@ void miner_stop(struct miner *m)
 {
 	atomic_store(&m->is_stopping, 1);
 	job_board_stop(m->board);
-	for (unsigned i = 0; i < m->thread_count; i++)
+	for (unsigned i = 0; i < m->started; i++)
 		pthread_join(m->threads[i], NULL);
+	m->started = 0;
 	free(m->threads);
 	m->threads = NULL;
+	for (unsigned g = 0; m->gpus && g < m->gpu_count; g++)
+		opencl_scanner_free(m->gpus[g]);
+	free(m->gpus);
+	m->gpus = NULL;
 }

@@ -8,6 +8,7 @@
 #include "algo.h"
 #include "work.h"
 
+struct opencl_scanner;
 struct source;
 struct stats;
 struct topo;
@@ -31,12 +32,28 @@ struct miner {
 	pthread_t *threads;
 	atomic_int is_stopping;
 	atomic_uint bad_hits;         /* impl hits the portable hash rejected */
+	/*
+	 * --opencl: one GPU worker per OpenCL device, after the CPU workers;
+	 * device g uses stats slot thread_count + g, so stats must have
+	 * thread_count + gpu_count slots. miner_start builds the kernels.
+	 */
+	unsigned gpu_count;
+	const char *kernel_dir;       /* --kernel-dir, or NULL: the built-in kernels */
+	struct opencl_scanner **gpus; /* owned, gpu_count of them while started */
+	unsigned started;             /* threads running, CPU and GPU */
 };
 
 /*
- * Starts thread_count workers. The miner borrows everything it points to.
- * Returns 0, or -1 (logged) if a thread could not be started (the ones that
- * were are stopped again).
+ * Counts the OpenCL devices --opencl mines on into *count. Returns 0, or -1
+ * (logged) when there is none or they cannot be listed.
+ */
+int miner_gpu_count(unsigned *count);
+
+/*
+ * Starts thread_count CPU workers and gpu_count GPU workers (building the
+ * kernel for each device first). The miner borrows everything it points to.
+ * Returns 0, or -1 (logged) if a kernel could not be built or a thread could
+ * not be started (the ones that were are stopped again).
  */
 int miner_start(struct miner *m);
 

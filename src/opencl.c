@@ -409,6 +409,13 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 	if (status != CL_SUCCESS)
 		return opencl_fail_status(err, err_len, "CL_DEVICE_NAME", status);
 	device_name[sizeof(device_name) - 1] = '\0';
+	/* Driver text goes into logs and JSON: printable ASCII, no quotes, no trailing blanks. */
+	for (char *c = device_name; *c; c++) {
+		if (*c < 0x20 || *c > 0x7e || *c == '"' || *c == '\\')
+			*c = '?';
+	}
+	for (size_t len = strlen(device_name); len && device_name[len - 1] == ' '; len--)
+		device_name[len - 1] = '\0';
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -496,6 +503,20 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 			opencl_fail_status(err, err_len, fixed[i].what, status);
 			goto out;
 		}
+	}
+	/*
+	 * One work-group on a zero header: some drivers (PoCL) compile the
+	 * kernel for its work-group size at the first launch, which should
+	 * happen here rather than in the first range a worker or the
+	 * benchmark times; and a launch that fails fails here.
+	 */
+	const uint8_t zero[HEADER_LEN] = { 0 };
+	uint32_t hit;
+	unsigned n;
+	if (opencl_scanner_prepare(s, NULL, zero) ||
+	    opencl_scanner_scan(s, zero, 0, (uint32_t)s->local_size - 1, &hit, 1, &n)) {
+		opencl_fail(err, err_len, "first launch on %s: %s", s->name, s->err);
+		goto out;
 	}
 	*out = s;
 	s = NULL;
