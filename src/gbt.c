@@ -461,7 +461,7 @@ static void template_digest(struct gbt_template *t)
 	sha256_final(&s, t->digest);
 }
 
-int gbt_template_from_json(struct gbt_template *t, struct json_t *root, char *err, size_t err_len)
+static int template_from_json(struct gbt_template *t, json_t *root, char *err, size_t err_len)
 {
 	json_int_t version, value, curtime, height, mintime = -1, odokey = -1;
 	const char *prev, *bits, *target = NULL, *dwc = NULL, *lpid = NULL, *mweb = NULL;
@@ -546,6 +546,16 @@ int gbt_template_from_json(struct gbt_template *t, struct json_t *root, char *er
 	return 0;
 }
 
+int gbt_template_from_json(struct gbt_template *t, struct json_t *result, char *err,
+			   size_t err_len)
+{
+	int rc = template_from_json(t, result, err, err_len);
+
+	if (rc)
+		gbt_template_release(t);
+	return rc;
+}
+
 int gbt_template_parse(struct gbt_template *t, const char *json, size_t len, char *err,
 		       size_t err_len)
 {
@@ -560,8 +570,6 @@ int gbt_template_parse(struct gbt_template *t, const char *json, size_t len, cha
 	}
 	rc = gbt_template_from_json(t, root, err, err_len);
 	json_decref(root);
-	if (rc)
-		gbt_template_release(t);
 	return rc;
 }
 

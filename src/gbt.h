@@ -80,7 +80,7 @@ struct gbt_template {
  */
 int gbt_template_parse(struct gbt_template *t, const char *json, size_t len, char *err,
 		       size_t err_len);
-/* The same from a parsed jansson value (gbt_source.c already holds one). */
+/* The same from a parsed jansson value (gbt_source.c already holds one); same contract. */
 struct json_t;
 int gbt_template_from_json(struct gbt_template *t, struct json_t *result, char *err,
 			   size_t err_len);

@@ -226,49 +226,24 @@ out:
 	return text;
 }
 
-/*
- * Fetches and parses a template on r. With the algorithm parameter first
- * while the node takes it; a node error on the two-parameter form is
- * retried with one parameter, and if that works the node keeps getting one
- * (the version check in gbt_job_new still guards the algorithm).
- */
-static enum gbt_call_end gbt_fetch(struct gbt *g, struct rpc *r, const char *longpollid,
-				   unsigned timeout_ms, struct gbt_work **out, char *err,
-				   size_t err_len)
+/* One getblocktemplate call on r, with or without the algorithm parameter, parsed. */
+static enum gbt_call_end gbt_fetch_once(struct gbt *g, struct rpc *r, const char *longpollid,
+					int with_algo, unsigned timeout_ms, struct gbt_work **out,
+					char *err, size_t err_len)
 {
-	int with_algo = g->algo->node_name && atomic_load(&g->use_algo_param);
+	char *params = gbt_request_params(g, longpollid, with_algo);
 	enum gbt_call_end end;
 	json_t *result = NULL;
 	struct gbt_work *w;
-	char *params;
 	int code;
 
 	*out = NULL;
-	for (;;) {
-		params = gbt_request_params(g, longpollid, with_algo);
-		if (!params) {
-			set_err(err, err_len, "out of memory");
-			return GBT_CALL_FAILED;
-		}
-		end = gbt_call(r, "getblocktemplate", params, timeout_ms, &result, &code, err,
-			       err_len);
-		free(params);
-		if (end != GBT_CALL_NODE_ERROR || !with_algo)
-			break;
-		with_algo = 0;
-		params = gbt_request_params(g, longpollid, 0);
-		if (!params) {
-			set_err(err, err_len, "out of memory");
-			return GBT_CALL_FAILED;
-		}
-		end = gbt_call(r, "getblocktemplate", params, timeout_ms, &result, &code, err,
-			       err_len);
-		free(params);
-		if (end == GBT_CALL_OK && atomic_exchange(&g->use_algo_param, 0))
-			log_info("node: getblocktemplate takes no algorithm parameter; asking "
-				 "without it and checking the version's algorithm bits");
-		break;
+	if (!params) {
+		set_err(err, err_len, "out of memory");
+		return GBT_CALL_FAILED;
 	}
+	end = gbt_call(r, "getblocktemplate", params, timeout_ms, &result, &code, err, err_len);
+	free(params);
 	if (end != GBT_CALL_OK)
 		return end;
 	w = calloc(1, sizeof(*w));
@@ -280,12 +255,47 @@ static enum gbt_call_end gbt_fetch(struct gbt *g, struct rpc *r, const char *lon
 	atomic_init(&w->refs, 1);
 	if (gbt_template_from_json(&w->t, result, err, err_len)) {
 		json_decref(result);
-		gbt_template_release(&w->t);
 		free(w);
 		return GBT_CALL_NODE_ERROR;
 	}
 	json_decref(result);
 	*out = w;
+	return GBT_CALL_OK;
+}
+
+/*
+ * Fetches a template on r. DigiByte takes the algorithm as the second
+ * parameter (digibyte-pow.md §7); nodes that do not (Litecoin, some DigiByte
+ * 8.22 builds) refuse the call, and are asked with one parameter from then on
+ * if that gives a template for our algorithm. When it gives another
+ * algorithm's, the node's answer to the two-parameter call is the error
+ * (e.g. "algorithm not active").
+ */
+static enum gbt_call_end gbt_fetch(struct gbt *g, struct rpc *r, const char *longpollid,
+				   unsigned timeout_ms, struct gbt_work **out, char *err,
+				   size_t err_len)
+{
+	int with_algo = g->algo->node_name && atomic_load(&g->use_algo_param);
+	char first[GBT_NODE_TEXT_MAX + 1];
+	enum gbt_call_end end;
+
+	end = gbt_fetch_once(g, r, longpollid, with_algo, timeout_ms, out, err, err_len);
+	if (end != GBT_CALL_NODE_ERROR || !with_algo)
+		return end;
+	snprintf(first, sizeof(first), "%s", err);
+	end = gbt_fetch_once(g, r, longpollid, 0, timeout_ms, out, err, err_len);
+	if (end != GBT_CALL_OK)
+		return end;
+	if (((*out)->t.version & ALGO_VERSION_MASK) != g->algo->version_bits) {
+		set_err(err, err_len, "getblocktemplate for algorithm '%s': %s", g->algo->node_name,
+			first);
+		work_unref(*out);
+		*out = NULL;
+		return GBT_CALL_NODE_ERROR;
+	}
+	if (atomic_exchange(&g->use_algo_param, 0))
+		log_info("node: getblocktemplate takes no algorithm parameter; asking without it "
+			 "and checking the version's algorithm bits");
 	return GBT_CALL_OK;
 }
 
@@ -314,16 +324,25 @@ static void display_hash(const uint8_t internal[HASH_LEN], char hex[2 * HASH_LEN
 	hex_encode(h, HASH_LEN, hex);
 }
 
+enum gbt_accept_flags {
+	GBT_ACCEPT_REFRESH = 1u << 0, /* publish even if the work is unchanged (new time) */
+	GBT_ACCEPT_TIP = 1u << 1,     /* builds on the tip the node just named: authoritative */
+};
+
 /*
  * Takes a fetched template (the reference in w): makes its job and
  * publishes it unless it is the work already on the board (same digest) and
- * is_refresh is not set. A template older than the current one (lower
- * height) is dropped: a slow poll must not undo a longpoll's news. Returns
- * 0, or -1 if no job could be made (err says why; the board is cleared).
+ * GBT_ACCEPT_REFRESH is not set. A template for a lower height than the
+ * current one is dropped unless GBT_ACCEPT_TIP says the node's best block is
+ * its parent (a reorganisation): a slow poll must not undo a longpoll's news.
+ * Returns 0, or -1 if no job could be made (err says why; the board is
+ * cleared).
  */
-static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, int is_refresh,
+static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, unsigned flags,
 		      char *err, size_t err_len)
 {
+	int is_older;
+
 	struct gbt_payout payout = { .script = g->payout.script,
 				     .script_len = g->payout.script_len, .tag = g->tag };
 	struct gbt_work *cur;
@@ -331,8 +350,9 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, int
 
 	pthread_mutex_lock(&g->lock);
 	cur = g->current;
-	if (cur && (w->t.height < cur->t.height ||
-		    (!is_refresh && !memcmp(cur->t.digest, w->t.digest, HASH_LEN)))) {
+	is_older = cur && w->t.height < cur->t.height && !(flags & GBT_ACCEPT_TIP);
+	if (is_older || (cur && !(flags & GBT_ACCEPT_REFRESH) &&
+			 !memcmp(cur->t.digest, w->t.digest, HASH_LEN))) {
 		pthread_mutex_unlock(&g->lock);
 		work_unref(w);
 		return 0;
@@ -350,7 +370,7 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, int
 
 	pthread_mutex_lock(&g->lock);
 	cur = g->current;
-	if (cur && w->t.height < cur->t.height) {
+	if (cur && w->t.height < cur->t.height && !(flags & GBT_ACCEPT_TIP)) {
 		/* The other thread published newer work meanwhile. */
 		pthread_mutex_unlock(&g->lock);
 		work_unref(w);
@@ -434,11 +454,13 @@ static void gbt_pause(struct gbt *g, uint64_t ms)
 	}
 }
 
-/* Compares the node's best block with the current work's parent. 1 changed, 0 same, -1 error. */
-static int gbt_tip_changed(struct gbt *g, char *err, size_t err_len)
+/*
+ * Compares the node's best block (copied to tip) with the current work's
+ * parent. Returns 1 changed, 0 same, -1 error.
+ */
+static int gbt_tip_changed(struct gbt *g, uint8_t tip[HASH_LEN], char *err, size_t err_len)
 {
 	json_t *result = NULL;
-	uint8_t tip[HASH_LEN];
 	int code, changed = -1;
 	const char *hex;
 
@@ -578,38 +600,43 @@ static void *gbt_main(void *arg)
 {
 	struct gbt *g = arg;
 	uint64_t backoff_ms = 1000ull * g->retry_pause_s, next_tip_ms = 0;
-	int need_fetch = 1, is_down = 0;
+	int need_fetch = 1, is_down = 0, has_tip = 0;
+	uint8_t tip[HASH_LEN];
 	char err[256];
 
 	prctl(PR_SET_NAME, "qm-gbt", 0, 0, 0);
 	while (!gbt_is_stopping(g)) {
 		uint64_t now = now_ms();
 		enum gbt_call_end end = GBT_CALL_OK;
-		int is_refresh = 0;
+		unsigned flags = 0;
 
 		pthread_mutex_lock(&g->lock);
-		if (!g->current)
+		if (!g->current) {
 			need_fetch = 1;
-		else if (now - g->published_ms >= 1000ull * g->scantime_s)
-			need_fetch = is_refresh = 1;
+		} else if (now - g->published_ms >= 1000ull * g->scantime_s) {
+			need_fetch = 1;
+			flags |= GBT_ACCEPT_REFRESH;
+		}
 		pthread_mutex_unlock(&g->lock);
 		if (!need_fetch && now >= next_tip_ms) {
-			int changed = gbt_tip_changed(g, err, sizeof(err));
+			int changed = gbt_tip_changed(g, tip, err, sizeof(err));
 
 			next_tip_ms = now + (gbt_has_longpoll(g) ? GBT_TIP_POLL_SLOW_MS
 								 : GBT_TIP_POLL_FAST_MS);
 			if (changed < 0)
 				end = GBT_CALL_FAILED;
 			else
-				need_fetch = changed;
+				need_fetch = has_tip = changed;
 		}
 		if (end == GBT_CALL_OK && need_fetch) {
 			struct gbt_work *w;
 
 			end = gbt_fetch(g, g->rpc, NULL, GBT_CALL_TIMEOUT_MS, &w, err, sizeof(err));
-			if (end == GBT_CALL_OK && gbt_accept(g, w, "node", is_refresh, err,
-							     sizeof(err)))
+			if (end == GBT_CALL_OK && has_tip && !memcmp(w->t.prevhash, tip, HASH_LEN))
+				flags |= GBT_ACCEPT_TIP;
+			if (end == GBT_CALL_OK && gbt_accept(g, w, "node", flags, err, sizeof(err)))
 				end = GBT_CALL_NODE_ERROR;
+			has_tip = 0;
 		}
 		if (end == GBT_CALL_CANCELLED)
 			break;
