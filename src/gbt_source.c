@@ -924,9 +924,11 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 		log_err("solo mining needs --coinbase-addr ADDRESS (where the block reward goes)");
 		return -1;
 	}
-	if (!cfg->rpc_cookie && !cfg->user) {
-		log_err("solo mining needs the node's RPC credentials: -u USER -p PASS, or "
-			"--rpc-cookie FILE");
+	const char *host = strstr(url, "://") + 3;
+
+	if (!cfg->rpc_cookie && !cfg->user && !memchr(host, '@', strcspn(host, "/"))) {
+		log_err("solo mining needs the node's RPC credentials: -u USER -p PASS, "
+			"--rpc-cookie FILE, or http://USER:PASS@HOST:PORT");
 		return -1;
 	}
 	g = calloc(1, sizeof(*g));

@@ -272,16 +272,19 @@ int rpc_call(struct rpc *r, const char *method, const char *params, unsigned tim
 	    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout_ms) != CURLE_OK ||
 	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_USERNAME, user ? user : "") != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_PASSWORD, pass ? pass : "") != CURLE_OK) {
+	    curl_easy_setopt(c, CURLOPT_USERNAME, user) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_PASSWORD, pass) != CURLE_OK) {
 		snprintf(err, err_len, "cannot set up the HTTP request");
 		rc = RPC_ERR_NOMEM;
 		goto out;
 	}
 	cc = curl_easy_perform(c);
-	/* The credentials must not outlive the call in curl's copy or on our stack. */
-	curl_easy_setopt(c, CURLOPT_USERNAME, "");
-	curl_easy_setopt(c, CURLOPT_PASSWORD, "");
+	/*
+	 * The credentials must not outlive the call in curl's copy or on our
+	 * stack. NULL (none set) lets a user:password in the URL apply.
+	 */
+	curl_easy_setopt(c, CURLOPT_USERNAME, NULL);
+	curl_easy_setopt(c, CURLOPT_PASSWORD, NULL);
 	memset(cookie_pass, 0, sizeof(cookie_pass));
 	if (cc != CURLE_OK) {
 		if (b.is_too_large) {

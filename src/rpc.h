@@ -45,8 +45,8 @@ void rpc_global_cleanup(void);
 
 /*
  * Creates a client for url (http:// or https://). Authentication comes from
- * cookie_path when it is not NULL, else from user and pass (either may be
- * NULL: none sent). no_verify_tls skips certificate checks. The strings are
+ * cookie_path when it is not NULL, else from user and pass, else from a
+ * user:password@ in the URL. no_verify_tls skips certificate checks. The strings are
  * copied. Returns 0 and *out, or a negative enum rpc_result.
  */
 int rpc_new(struct rpc **out, const char *url, const char *user, const char *pass,

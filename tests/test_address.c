@@ -148,6 +148,9 @@ static const struct coin_vector coin_valid[] = {
 	  "0014885534ab5dc680b68d95c0af49ec2acc2e9915c4", ADDRESS_MAIN },
 	{ "dgb1qnpz45lytqph4smuw4lhtdjdqjmkkq8yyk3m0h3",
 	  "001498455a7c8b006f586f8eafeeb6c9a096ed601c84", ADDRESS_MAIN },
+	/* BIP173: all upper case is as valid as all lower case */
+	{ "DGB1Q3P2NF26AC6QTDRV4CZH5NMP2ESHFJ9WYN9VV3D",
+	  "0014885534ab5dc680b68d95c0af49ec2acc2e9915c4", ADDRESS_MAIN },
 	/* Litecoin mainnet (litecoind 0.21 validateaddress) */
 	{ "LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz",
 	  "76a914a5f4d12ce3685781b227c1f39548ddef429e978388ac", ADDRESS_MAIN },
