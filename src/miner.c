@@ -56,31 +56,51 @@ static void worker_hit(struct miner *m, unsigned index, const char *impl_name, s
 	m->source->ops->submit(m->source, share);
 }
 
-static void *worker_main(void *varg)
+/*
+ * What a worker scans with: a CPU implementation on the worker's own
+ * context, or an OpenCL device. One worker loop drives either.
+ */
+struct scanner {
+	const char *name;              /* impl or device name, for logs */
+	double range, min_range, max_range; /* nonces per call, adapted */
+	const struct algo *algo;
+	const struct algo_impl *impl;  /* CPU */
+	void *ctx;                     /* CPU */
+	struct opencl_scanner *gpu;    /* OpenCL */
+};
+
+static int scanner_prepare(struct scanner *sc, const struct algo_params *params,
+			   const uint8_t header[HEADER_LEN])
 {
-	struct worker_arg *arg = varg;
-	struct miner *m = arg->m;
-	unsigned index = arg->index;
+	if (sc->gpu)
+		return opencl_scanner_prepare(sc->gpu, params, header);
+	return sc->algo->prepare(sc->ctx, params, header);
+}
+
+static int scanner_scan(struct scanner *sc, const uint8_t target[HASH_LEN], uint32_t first,
+			uint32_t last, uint32_t *hits, unsigned *n)
+{
+	if (sc->gpu)
+		return opencl_scanner_scan(sc->gpu, target, first, last, hits, MINER_MAX_HITS, n);
+	*n = sc->impl->scan(sc->ctx, target, first, last, hits, MINER_MAX_HITS);
+	return 0;
+}
+
+/*
+ * Takes the current job, builds this worker's header (its own extranonce2),
+ * scans ranges of about MINER_RANGE_MS and checks the board's generation
+ * between them, so new work is seen promptly. Every hit goes through
+ * worker_hit: re-hashed with algo->hash before it is submitted (style.md
+ * §2.9). Returns when the miner stops or the scanner fails (logged).
+ */
+static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
+{
 	uint8_t header[HEADER_LEN];
 	uint32_t hits[MINER_MAX_HITS];
 	struct job *job = NULL;
 	uint64_t generation = 0, extranonce2 = 0;
 	uint32_t nonce = 0;
 	int need_header = 1;
-	double range = 4096; /* nonces per scan call, adapted to ~MINER_RANGE_MS */
-	void *ctx;
-	char name[16];
-
-	free(arg);
-	snprintf(name, sizeof(name), "qm-worker-%u", index);
-	prctl(PR_SET_NAME, name, 0, 0, 0);
-	if (m->topo && topo_bind_worker(m->topo, index, m->thread_count))
-		log_debug("thread %u: could not bind to a CPU; running unbound", index);
-	ctx = algo_ctx_new(m->algo);
-	if (!ctx) {
-		log_err("thread %u: out of memory for the %s context", index, m->algo->name);
-		return NULL;
-	}
 
 	while (!atomic_load_explicit(&m->is_stopping, memory_order_relaxed)) {
 		if (job_board_generation(m->board) != generation) {
@@ -95,7 +115,7 @@ static void *worker_main(void *varg)
 		if (need_header) {
 			if (job_take_extranonce2(job, &extranonce2) ||
 			    work_header(job, extranonce2, job->ntime, header) ||
-			    m->algo->prepare(ctx, &job->params, header)) {
+			    scanner_prepare(sc, &job->params, header)) {
 				log_warn("thread %u: job %s has no usable work left; waiting for the next",
 					 index, job->id);
 				job_unref(job);
@@ -106,25 +126,26 @@ static void *worker_main(void *varg)
 			need_header = 0;
 		}
 
-		uint64_t span = (uint64_t)range;
+		uint64_t span = (uint64_t)sc->range;
 		uint32_t last = (uint64_t)nonce + span - 1 > UINT32_MAX ? UINT32_MAX
 									  : nonce + (uint32_t)(span - 1);
+		unsigned n = 0;
 		double t0 = stats_now();
-		unsigned n = m->impl->scan(ctx, job->share_target, nonce, last, hits,
-					   MINER_MAX_HITS);
+		if (scanner_scan(sc, job->share_target, nonce, last, hits, &n)) {
+			log_err("thread %u (%s): %s; this device stops mining", index, sc->name,
+				sc->gpu ? opencl_scanner_error(sc->gpu) : "scan failed");
+			break;
+		}
 		double dt = stats_now() - t0;
 		stats_add_hashes(m->stats, index, (uint64_t)last - nonce + 1);
 		for (unsigned i = 0; i < n; i++)
-			worker_hit(m, index, m->impl->name, job, extranonce2, header, hits[i]);
+			worker_hit(m, index, sc->name, job, extranonce2, header, hits[i]);
 
-		/* Keep each range near MINER_RANGE_MS so new work is seen promptly. */
 		if (dt > 0) {
 			double want = ((double)last - nonce + 1) * (MINER_RANGE_MS / 1000.0) / dt;
-			range = 0.5 * range + 0.5 * want;
-			if (range < 16)
-				range = 16;
-			if (range > 1u << 26)
-				range = 1u << 26;
+			double r = 0.5 * sc->range + 0.5 * want;
+			sc->range = r < sc->min_range ? sc->min_range
+						     : r > sc->max_range ? sc->max_range : r;
 		}
 		if (last == UINT32_MAX)
 			need_header = 1; /* nonce space done: next extranonce2 */
@@ -132,90 +153,54 @@ static void *worker_main(void *varg)
 			nonce = last + 1;
 	}
 	job_unref(job);
-	algo_ctx_free(ctx);
+}
+
+static void *worker_main(void *varg)
+{
+	struct worker_arg *arg = varg;
+	struct miner *m = arg->m;
+	unsigned index = arg->index;
+	struct scanner sc = {
+		.name = m->impl->name, .range = 4096, .min_range = 16, .max_range = 1u << 26,
+		.algo = m->algo, .impl = m->impl,
+	};
+	char name[16];
+
+	free(arg);
+	snprintf(name, sizeof(name), "qm-worker-%u", index);
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	if (m->topo && topo_bind_worker(m->topo, index, m->thread_count))
+		log_debug("thread %u: could not bind to a CPU; running unbound", index);
+	sc.ctx = algo_ctx_new(m->algo);
+	if (!sc.ctx) {
+		log_err("thread %u: out of memory for the %s context", index, m->algo->name);
+		return NULL;
+	}
+	worker_loop(m, index, &sc);
+	algo_ctx_free(sc.ctx);
 	return NULL;
 }
 
 /* --- GPU workers (--opencl) --------------------------------------------- */
 
-/*
- * One thread per OpenCL device. The same job handling as worker_main; the
- * range is scanned on the device and every hit goes through worker_hit, so
- * a GPU hit is re-hashed with algo->hash before it is submitted
- * (style.md §2.9). A device error stops this worker only.
- */
+/* One thread per OpenCL device, after the CPU workers; whole launches per call. */
 static void *gpu_worker_main(void *varg)
 {
 	struct worker_arg *arg = varg;
 	struct miner *m = arg->m;
 	unsigned index = arg->index, gpu = index - m->thread_count;
 	struct opencl_scanner *s = m->gpus[gpu];
-	const char *name = opencl_scanner_name(s);
-	uint8_t header[HEADER_LEN];
-	uint32_t hits[MINER_MAX_HITS];
-	struct job *job = NULL;
-	uint64_t generation = 0, extranonce2 = 0;
-	uint32_t nonce = 0;
-	int need_header = 1;
-	double batch = opencl_scanner_batch(s), range = batch;
+	double batch = opencl_scanner_batch(s);
+	struct scanner sc = {
+		.name = opencl_scanner_name(s), .range = batch, .min_range = batch,
+		.max_range = 0x40000000, .algo = m->algo, .gpu = s,
+	};
 	char thread_name[16];
 
 	free(arg);
 	snprintf(thread_name, sizeof(thread_name), "qm-gpu-%u", gpu);
 	prctl(PR_SET_NAME, thread_name, 0, 0, 0);
-	while (!atomic_load_explicit(&m->is_stopping, memory_order_relaxed)) {
-		if (job_board_generation(m->board) != generation) {
-			job_unref(job);
-			job = job_board_get(m->board, &generation);
-			need_header = 1;
-		}
-		if (!job) {
-			job_board_wait(m->board, generation, MINER_IDLE_WAIT_MS);
-			continue;
-		}
-		if (need_header) {
-			if (job_take_extranonce2(job, &extranonce2) ||
-			    work_header(job, extranonce2, job->ntime, header) ||
-			    opencl_scanner_prepare(s, &job->params, header)) {
-				log_warn("GPU %u: job %s has no usable work left; waiting",
-					 gpu, job->id);
-				job_unref(job);
-				job = NULL;
-				continue;
-			}
-			nonce = 0;
-			need_header = 0;
-		}
-
-		uint64_t span = (uint64_t)range;
-		uint32_t last = (uint64_t)nonce + span - 1 > UINT32_MAX ? UINT32_MAX
-									  : nonce + (uint32_t)(span - 1);
-		unsigned n = 0;
-		double t0 = stats_now();
-		int rc = opencl_scanner_scan(s, job->share_target, nonce, last, hits,
-					     MINER_MAX_HITS, &n);
-		if (rc) {
-			log_err("GPU %u (%s): %s; this device stops mining", gpu, name,
-				opencl_scanner_error(s));
-			break;
-		}
-		double dt = stats_now() - t0;
-		stats_add_hashes(m->stats, index, (uint64_t)last - nonce + 1);
-		for (unsigned i = 0; i < n; i++)
-			worker_hit(m, index, name, job, extranonce2, header, hits[i]);
-
-		/* Whole launches, about MINER_RANGE_MS per call, so new work is seen promptly. */
-		if (dt > 0) {
-			double want = ((double)last - nonce + 1) * (MINER_RANGE_MS / 1000.0) / dt;
-			range = 0.5 * range + 0.5 * want;
-			range = range < batch ? batch : range > 0x40000000 ? 0x40000000 : range;
-		}
-		if (last == UINT32_MAX)
-			need_header = 1; /* nonce space done: next extranonce2 */
-		else
-			nonce = last + 1;
-	}
-	job_unref(job);
+	worker_loop(m, index, &sc);
 	return NULL;
 }
 
