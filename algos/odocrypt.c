@@ -441,5 +441,5 @@ const struct algo algo_odocrypt = {
 	.impls = odocrypt_impls,
 	.n_impls = sizeof(odocrypt_impls) / sizeof(odocrypt_impls[0]),
 	.share_scale = 1.0,
-	.kernel = "odocrypt.cl",
+	.kernel = NULL, /* no OpenCL kernel yet */
 };
