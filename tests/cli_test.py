@@ -53,6 +53,24 @@ for algo in algos:
             bad.append(v["id"])
     ok(not bad, "--hash %s agrees with all %d vectors %s" % (algo, len(vec), " ".join(bad)))
 
+# Beyond the shared vectors: random headers against Python's hashlib (an
+# implementation that shares no code with ours) for SHA-256d and Scrypt.
+import hashlib
+import random
+rng = random.Random(20261125)
+for algo in ("sha256d", "scrypt"):
+    bad = []
+    for _ in range(25):
+        h = bytes(rng.getrandbits(8) for _ in range(80))
+        if algo == "sha256d":
+            ref = hashlib.sha256(hashlib.sha256(h).digest()).digest()
+        else:
+            ref = hashlib.scrypt(h, salt=h, n=1024, r=1, p=1, dklen=32)
+        rc, out, _ = run("--hash", algo, h.hex())
+        if rc != 0 or out.strip() != ref[::-1].hex():
+            bad.append(h.hex())
+    ok(not bad, "--hash %s agrees with hashlib on 25 random headers %s" % (algo, " ".join(bad)))
+
 # Odocrypt: the default key comes from the header's nTime with mainnet rules,
 # and --network picks the epoch length.
 if "odocrypt" in algos:
