@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_SHA256_LANES_H
+#define QM_SHA256_LANES_H
+
+/*
+ * Word-sliced SHA-256 (FIPS 180-4 §4.1.2, §6.2.2) for the SIMD scans: a VEC
+ * holds one state or message word of VLANES32 independent messages, one per
+ * 32-bit lane. Written once in the vocabulary of vec_<isa>.h, which the
+ * including file (compiled for that ISA) includes first; everything here is
+ * a macro or static inline, so each ISA file gets its own copy and nothing
+ * wide reaches baseline code (style.md §1).
+ */
+#include <string.h>
+
+#include "sha256.h"
+
+/* §4.1.2 (4.4)..(4.7). */
+static inline VEC sha256_lanes_bsig0(VEC x)
+{
+	return VXOR3(VROR32(x, 2), VROR32(x, 13), VROR32(x, 22));
+}
+
+static inline VEC sha256_lanes_bsig1(VEC x)
+{
+	return VXOR3(VROR32(x, 6), VROR32(x, 11), VROR32(x, 25));
+}
+
+static inline VEC sha256_lanes_ssig0(VEC x)
+{
+	return VXOR3(VROR32(x, 7), VROR32(x, 18), VSRL32(x, 3));
+}
+
+static inline VEC sha256_lanes_ssig1(VEC x)
+{
+	return VXOR3(VROR32(x, 17), VROR32(x, 19), VSRL32(x, 10));
+}
+
+static inline VEC sha256_lanes_add3(VEC x, VEC y, VEC z)
+{
+	return VADD32(VADD32(x, y), z);
+}
+
+/* K[t] in every lane. */
+static inline VEC sha256_lanes_k(unsigned t)
+{
+	return VSET1(sha256_k[t]);
+}
+
+/* §6.2.2 step 1: W[t] from W[t - 2], W[t - 7], W[t - 15] and W[t - 16]. */
+static inline VEC sha256_lanes_w(VEC w2, VEC w7, VEC w15, VEC w16)
+{
+	return VADD32(sha256_lanes_add3(sha256_lanes_ssig1(w2), w7, sha256_lanes_ssig0(w15)), w16);
+}
+
+/*
+ * One round (§6.2.2 step 3) on a..h with kw = K[t] + W[t]: only d and h
+ * change (d += T1, h = T1 + T2); the caller rotates the names instead of
+ * moving the words.
+ */
+#define SHA256_LANES_RND(a, b, c, d, e, f, g, h, kw)                                          \
+	do {                                                                                  \
+		VEC t1_ = sha256_lanes_add3(VADD32(h, (kw)), VCH(e, f, g),                    \
+					    sha256_lanes_bsig1(e));                           \
+		d = VADD32(d, t1_);                                                           \
+		h = VADD32(t1_, VADD32(sha256_lanes_bsig0(a), VMAJ(a, b, c)));                \
+	} while (0)
+
+/* Round t on the state words s[0..7], i = t % 8 a constant: a is s[(8 - i) % 8]. */
+#define SHA256_LANES_ROUND(s, i, kw)                                                          \
+	SHA256_LANES_RND((s)[(8 - (i)) % 8], (s)[(9 - (i)) % 8], (s)[(10 - (i)) % 8],         \
+			 (s)[(11 - (i)) % 8], (s)[(12 - (i)) % 8], (s)[(13 - (i)) % 8],       \
+			 (s)[(14 - (i)) % 8], (s)[(15 - (i)) % 8], kw)
+
+/* Rounds t..t+7 (t % 8 == 0) on s, KW(o + j) being K[t + j] + W[t + j]. */
+#define SHA256_LANES_ROUNDS8(s, KW, o)                                                        \
+	do {                                                                                  \
+		SHA256_LANES_ROUND(s, 0, KW((o) + 0));                                        \
+		SHA256_LANES_ROUND(s, 1, KW((o) + 1));                                        \
+		SHA256_LANES_ROUND(s, 2, KW((o) + 2));                                        \
+		SHA256_LANES_ROUND(s, 3, KW((o) + 3));                                        \
+		SHA256_LANES_ROUND(s, 4, KW((o) + 4));                                        \
+		SHA256_LANES_ROUND(s, 5, KW((o) + 5));                                        \
+		SHA256_LANES_ROUND(s, 6, KW((o) + 6));                                        \
+		SHA256_LANES_ROUND(s, 7, KW((o) + 7));                                        \
+	} while (0)
+
+/* K[t + j] + W[t + j] with w[0..15] the schedule words t..t+15 (in sha256_lanes_rounds). */
+#define SHA256_LANES_KW16(j) VADD32(w[j], sha256_lanes_k(t + (j)))
+
+/*
+ * The 64 rounds on s, without the feed-forward, for the message block
+ * w[0..15] (big-endian words); w is clobbered: the schedule is extended in
+ * place, sixteen words at a time.
+ */
+static inline void sha256_lanes_rounds(VEC s[8], VEC w[16])
+{
+	for (unsigned t = 0; t < 64; t += 16) {
+		if (t) {
+			for (unsigned j = 0; j < 16; j++)
+				w[j] = sha256_lanes_w(w[(j + 14) % 16], w[(j + 9) % 16],
+						      w[(j + 1) % 16], w[j]);
+		}
+		SHA256_LANES_ROUNDS8(s, SHA256_LANES_KW16, 0);
+		SHA256_LANES_ROUNDS8(s, SHA256_LANES_KW16, 8);
+	}
+}
+
+/* The compression function: st += the 64 rounds on st for block[0..15]. */
+static inline void sha256_lanes_compress(VEC st[8], const VEC block[16])
+{
+	VEC s[8], w[16];
+
+	memcpy(s, st, sizeof(s));
+	memcpy(w, block, sizeof(w));
+	sha256_lanes_rounds(s, w);
+	for (unsigned i = 0; i < 8; i++)
+		st[i] = VADD32(st[i], s[i]);
+}
+
+#endif
