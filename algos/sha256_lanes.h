@@ -10,8 +10,6 @@
  * a macro or static inline, so each ISA file gets its own copy and nothing
  * wide reaches baseline code (style.md §1).
  */
-#include <string.h>
-
 #include "sha256.h"
 
 /* §4.1.2 (4.4)..(4.7). */
@@ -84,18 +82,25 @@ static inline VEC sha256_lanes_w(VEC w2, VEC w7, VEC w15, VEC w16)
 		SHA256_LANES_ROUND(s, 7, KW((o) + 7));                                        \
 	} while (0)
 
-/* K[t + j] + W[t + j] with w[0..15] the schedule words t..t+15 (in sha256_lanes_rounds). */
+/* K[t + j] + W[t + j] with w[0..15] the schedule words t..t+15 (in sha256_lanes_compress). */
 #define SHA256_LANES_KW16(j) VADD32(w[j], sha256_lanes_k(t + (j)))
 
 /*
- * The 64 rounds on s, without the feed-forward, for the message block
- * w[0..15] (big-endian words); w is clobbered: the schedule is extended in
- * place, sixteen words at a time.
+ * The compression function (§6.2.2): st += the 64 rounds on st for the
+ * message block[0..15] (big-endian words). The schedule is extended in a
+ * copy, sixteen words at a time.
  */
-static inline void sha256_lanes_rounds(VEC s[8], VEC w[16])
+static inline void sha256_lanes_compress(VEC st[8], const VEC block[16])
 {
+	VEC s[8], w[16];
+
+	for (unsigned i = 0; i < 8; i++)
+		s[i] = st[i];
+	for (unsigned j = 0; j < 16; j++)
+		w[j] = block[j];
 	for (unsigned t = 0; t < 64; t += 16) {
 		if (t) {
+#pragma GCC unroll 16
 			for (unsigned j = 0; j < 16; j++)
 				w[j] = sha256_lanes_w(w[(j + 14) % 16], w[(j + 9) % 16],
 						      w[(j + 1) % 16], w[j]);
@@ -103,16 +108,6 @@ static inline void sha256_lanes_rounds(VEC s[8], VEC w[16])
 		SHA256_LANES_ROUNDS8(s, SHA256_LANES_KW16, 0);
 		SHA256_LANES_ROUNDS8(s, SHA256_LANES_KW16, 8);
 	}
-}
-
-/* The compression function: st += the 64 rounds on st for block[0..15]. */
-static inline void sha256_lanes_compress(VEC st[8], const VEC block[16])
-{
-	VEC s[8], w[16];
-
-	memcpy(s, st, sizeof(s));
-	memcpy(w, block, sizeof(w));
-	sha256_lanes_rounds(s, w);
 	for (unsigned i = 0; i < 8; i++)
 		st[i] = VADD32(st[i], s[i]);
 }
