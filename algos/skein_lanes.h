@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef QM_SKEIN_LANES_H
+#define QM_SKEIN_LANES_H
+
+/*
+ * Skein scan on VLANES32 nonces per step, written once for skein_avx2.c and
+ * skein_avx512.c in the vocabulary of vec_<isa>.h, which they include first.
+ * Threefish-512 runs on two groups of VLANES32 / 2 64-bit lanes; the 64-byte
+ * Skein outputs of both groups are then transposed into VLANES32 32-bit
+ * lanes for one word-sliced SHA-256 (sha256_lanes.h). Everything here is
+ * static inline (style.md §1).
+ */
+#include "skein.h"
+
+#include "endian.h"
+#include "sha256.h"
+#include "sha256_lanes.h"
+
+#define SKEIN_LANES_MIX(a, b, r)                                                                   \
+	do {                                                                                       \
+		a = VADD64(a, b);                                                                  \
+		b = VXOR(VROL64(b, r), a);                                                         \
+	} while (0)
+
+#define SKEIN_LANES_ROUNDS8(x, subkey, s)                                                          \
+	do {                                                                                       \
+		SKEIN512_ROUNDS4(SKEIN_LANES_MIX, x, SKEIN512_R0, SKEIN512_R1, SKEIN512_R2,        \
+				 SKEIN512_R3);                                                     \
+		subkey(x, s);                                                                      \
+		SKEIN512_ROUNDS4(SKEIN_LANES_MIX, x, SKEIN512_R4, SKEIN512_R5, SKEIN512_R6,        \
+				 SKEIN512_R7);                                                     \
+		subkey(x, (s) + 1);                                                                \
+	} while (0)
+
+#define SKEIN_LANES_72ROUNDS(x, subkey)                                                            \
+	do {                                                                                       \
+		SKEIN_LANES_ROUNDS8(x, subkey, 1);                                                 \
+		SKEIN_LANES_ROUNDS8(x, subkey, 3);                                                 \
+		SKEIN_LANES_ROUNDS8(x, subkey, 5);                                                 \
+		SKEIN_LANES_ROUNDS8(x, subkey, 7);                                                 \
+		SKEIN_LANES_ROUNDS8(x, subkey, 9);                                                 \
+		SKEIN_LANES_ROUNDS8(x, subkey, 11);                                                \
+		SKEIN_LANES_ROUNDS8(x, subkey, 13);                                                \
+		SKEIN_LANES_ROUNDS8(x, subkey, 15);                                                \
+		SKEIN_LANES_ROUNDS8(x, subkey, 17);                                                \
+	} while (0)
+
+/* Second message block: the per-job subkeys ctx->ks, the same in every lane. */
+#define SKEIN_LANES_SUBKEY_MSG(x, s)                                                               \
+	do {                                                                                       \
+		for (unsigned i_ = 0; i_ < SKEIN512_WORDS; i_++)                                   \
+			x[i_] = VADD64(x[i_], VSET1_64(ks[s][i_]));                                \
+	} while (0)
+
+/* Tweak word i of the output block: t_0 = position 8, t_1 = Out | First | Final. */
+static inline VEC skein_lanes_out_tweak(unsigned i)
+{
+	const uint64_t t0 = SKEIN_OUT_POS, t1 = SKEIN_OUT_T1;
+
+	return VSET1_64(i == 0 ? t0 : i == 1 ? t1 : t0 ^ t1);
+}
+
+/* Output block: the key k[0..8] is each lane's chaining value and its parity word. */
+#define SKEIN_LANES_SUBKEY_OUT(x, s)                                                               \
+	do {                                                                                       \
+		for (unsigned i_ = 0; i_ < SKEIN512_WORDS; i_++)                                   \
+			x[i_] = VADD64(x[i_], k[((s) + i_) % 9]);                                  \
+		x[5] = VADD64(x[5], skein_lanes_out_tweak((s) % 3));                               \
+		x[6] = VADD64(x[6], skein_lanes_out_tweak(((s) + 1) % 3));                         \
+		x[7] = VADD64(x[7], VSET1_64(s));                                                  \
+	} while (0)
+
+/*
+ * Skein-512-512 of VLANES32 / 2 headers that differ only in the nonce:
+ * nonce_hi holds each lane's nonce in its high 32 bits (header bytes 76..79
+ * are the high half of word 1 of the second block). y gets the 64-byte
+ * outputs.
+ */
+static inline void skein_lanes_skein512(const struct skein_ctx *ctx, VEC nonce_hi,
+					VEC y[SKEIN512_WORDS])
+{
+	const uint64_t(*ks)[SKEIN512_WORDS] = ctx->ks;
+	VEC x[SKEIN512_WORDS], k[9];
+	VEC m1 = VOR(VSET1_64(ctx->m1), nonce_hi);
+
+	/* Second block: m = (m0, m1, 0, ..., 0) plus subkey 0. */
+	x[0] = VSET1_64(ctx->m0 + ks[0][0]);
+	x[1] = VADD64(m1, VSET1_64(ks[0][1]));
+	for (unsigned i = 2; i < SKEIN512_WORDS; i++)
+		x[i] = VSET1_64(ks[0][i]);
+	SKEIN_LANES_72ROUNDS(x, SKEIN_LANES_SUBKEY_MSG);
+	/* UBI feed-forward: the chaining value is x xor m. */
+	x[0] = VXOR(x[0], VSET1_64(ctx->m0));
+	x[1] = VXOR(x[1], m1);
+
+	/* Output block: message zero, so it starts as subkey 0 and needs no feed-forward. */
+	k[8] = VSET1_64(SKEIN512_C240);
+	for (unsigned i = 0; i < SKEIN512_WORDS; i++) {
+		k[i] = x[i];
+		k[8] = VXOR(k[8], x[i]);
+		y[i] = x[i];
+	}
+	y[5] = VADD64(y[5], skein_lanes_out_tweak(0));
+	y[6] = VADD64(y[6], skein_lanes_out_tweak(1));
+	SKEIN_LANES_72ROUNDS(y, SKEIN_LANES_SUBKEY_OUT);
+}
+
+/* K[t + j] + W[t + j] of the padding block, from the context. */
+#define SKEIN_LANES_KW_PAD(j) VSET1(ctx->sha_pad_wk[t + (j)])
+
+/*
+ * SHA-256 of one 64-byte message per lane, w[0..15] its big-endian words,
+ * into st: the message block, then the fixed padding block whose K + W the
+ * context holds.
+ */
+static inline void skein_lanes_sha256(const struct skein_ctx *ctx, const VEC w[16], VEC st[8])
+{
+	VEC s[8];
+
+	for (unsigned i = 0; i < 8; i++)
+		st[i] = VSET1(sha256_iv[i]);
+	sha256_lanes_compress(st, w);
+	for (unsigned i = 0; i < 8; i++)
+		s[i] = st[i];
+	for (unsigned t = 0; t < 64; t += 8)
+		SHA256_LANES_ROUNDS8(s, SKEIN_LANES_KW_PAD, 0);
+	for (unsigned i = 0; i < 8; i++)
+		st[i] = VADD32(st[i], s[i]);
+}
+
+/*
+ * The SHA-256 message words of the lanes' Skein outputs: word 2j is the low
+ * and word 2j + 1 the high half of 64-bit word j, byte-swapped because
+ * Skein writes words little-endian and SHA-256 reads them big-endian (FIPS
+ * 180-4 §3.1). shufps takes, per 128 bits, lanes a0 a1 of ya then b0 b1 of
+ * yb: the lane order the scan's nonce offsets expect.
+ */
+static inline void skein_lanes_transpose(const VEC ya[SKEIN512_WORDS],
+					 const VEC yb[SKEIN512_WORDS], VEC w[16])
+{
+	for (unsigned j = 0; j < SKEIN512_WORDS; j++) {
+		w[2 * j] = VBSWAP32(VSHUFPS(ya[j], yb[j], 0x88));
+		w[2 * j + 1] = VBSWAP32(VSHUFPS(ya[j], yb[j], 0xdd));
+	}
+}
+
+/* The scan (algo_scan_fn) of the including ISA file. */
+static inline unsigned skein_lanes_scan(void *vctx, const uint8_t target[HASH_LEN],
+					uint32_t first, uint32_t last, uint32_t *hits,
+					unsigned max_hits)
+{
+	const struct skein_ctx *ctx = vctx;
+	const VEC target_top = VSET1(le32_load(target + 28));
+	/*
+	 * Lane offsets of the two Threefish groups. The transpose puts 64-bit
+	 * lanes a0 a1 b0 b1 a2 a3 b2 b3 ... into SHA-256 lanes 0, 1, 2, ..., so
+	 * 64-bit lane i of group a takes nonce + 4 (i / 2) + i % 2 (+0 +1 +4
+	 * +5 ...), and group b the same + 2.
+	 */
+	const VEC iota = VIOTA64();
+	const VEC off_a = VOR(VSLL64(VSRL64(iota, 1), 2), VAND(iota, VSET1_64(1)));
+	const VEC off_b = VADD64(off_a, VSET1_64(2));
+	unsigned n = 0;
+
+	for (uint32_t base = first;; base += VLANES32) {
+		/* Lanes k <= span hold nonces in range; the rest are computed and ignored. */
+		uint32_t span = last - base;
+		VEC b64 = VSET1_64(base);
+		/* (base + off) << 32 drops the carry out of bit 31: nonces wrap mod 2^32. */
+		VEC nonce_a = VSLL64(VADD64(b64, off_a), 32);
+		VEC nonce_b = VSLL64(VADD64(b64, off_b), 32);
+		VEC ya[SKEIN512_WORDS], yb[SKEIN512_WORDS], w[16], st[8];
+
+		skein_lanes_skein512(ctx, nonce_a, ya);
+		skein_lanes_skein512(ctx, nonce_b, yb);
+		skein_lanes_transpose(ya, yb, w);
+		skein_lanes_sha256(ctx, w, st);
+
+		/* Pre-check the most significant word of the hash: bswap of state word 7. */
+		unsigned mask = VCMPLEU32(VBSWAP32(st[7]), target_top);
+		if (mask) {
+			uint32_t words[8][VLANES32];
+			for (unsigned i = 0; i < 8; i++)
+				VSTOREU(words[i], st[i]);
+			for (unsigned k = 0; k < VLANES32 && k <= span; k++) {
+				uint32_t lane[8];
+				uint8_t hash[HASH_LEN];
+				if (!(mask >> k & 1))
+					continue;
+				for (unsigned i = 0; i < 8; i++)
+					lane[i] = words[i][k];
+				sha256_state_store(lane, hash);
+				if (hash_le_target(hash, target) && n < max_hits)
+					hits[n++] = base + k;
+			}
+		}
+		if (span < VLANES32)
+			break;
+	}
+	return n;
+}
+
+#endif
