@@ -11,20 +11,18 @@
 #include "config.h"
 
 #if HAVE_AVX2
-#include <immintrin.h>
+#include "vec_avx2.h"
 
 #include "endian.h"
 #include "keccak800.h"
 
-enum { ODO256_LANES = 4 };
-
 /* Masked swap of §4.5: the bits set in mask are exchanged between a and b. */
-#define ODO256_SWAP(a, b, mask)                                                             \
-	do {                                                                                \
-		__m256i d_ = _mm256_and_si256(_mm256_xor_si256(a, b),                       \
-					      _mm256_set1_epi64x((long long)(mask)));       \
-		a = _mm256_xor_si256(a, d_);                                                \
-		b = _mm256_xor_si256(b, d_);                                                \
+#define ODOCRYPT_LANES_SWAP(a, b, mask)                                               \
+	do {                                                                          \
+		__m256i d_ = _mm256_and_si256(_mm256_xor_si256(a, b),                 \
+					      _mm256_set1_epi64x((long long)(mask))); \
+		a = _mm256_xor_si256(a, d_);                                          \
+		b = _mm256_xor_si256(b, d_);                                          \
 	} while (0)
 
 static inline __m256i odo256_rotl(__m256i x, const struct odocrypt_shift *s)
@@ -33,10 +31,10 @@ static inline __m256i odo256_rotl(__m256i x, const struct odocrypt_shift *s)
 			       _mm256_srlv_epi64(x, _mm256_set1_epi64x((long long)s->right)));
 }
 
-#define ODO256_ROT(a, shift) ((a) = odo256_rotl((a), &(shift)))
+#define ODOCRYPT_LANES_ROT(a, shift) ((a) = odo256_rotl((a), &(shift)))
 
 /* Word i of four lanes through the S-boxes: four 8-lane gathers. */
-static inline __m256i odo256_sbox(const struct odocrypt_fast *f, unsigned i, __m256i x)
+static inline __m256i odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, __m256i x)
 {
 	/*
 	 * Dword d of x holds fields 2p and 2p + 1 of its word (p = d mod 2). The
@@ -61,8 +59,8 @@ static inline __m256i odo256_sbox(const struct odocrypt_fast *f, unsigned i, __m
 }
 
 /* next ^ the six rotations of x ^ the round-key bit (§4.5 linear mix, round key). */
-static inline __m256i odo256_mix(const struct odocrypt_fast *f, __m256i next, __m256i x,
-				 const uint64_t *key_bit)
+static inline __m256i odocrypt_lanes_mix(const struct odocrypt_fast *f, __m256i next,
+					 __m256i x, const uint64_t *key_bit)
 {
 	const struct odocrypt_shift *q = f->mix_shift;
 	__m256i t = _mm256_xor_si256(odo256_rotl(x, &q[0]), odo256_rotl(x, &q[1]));
@@ -72,50 +70,7 @@ static inline __m256i odo256_mix(const struct odocrypt_fast *f, __m256i next, __
 	return _mm256_xor_si256(t, _mm256_set1_epi64x((long long)*key_bit));
 }
 
-/* Encrypts four blocks: pre-mix and 84 rounds on w[] (one vector per word). */
-static void odo256_encrypt(const struct odocrypt_fast *f, __m256i w[ODOCRYPT_WORDS])
-{
-	const struct odocrypt_cipher *c = &f->c;
-	__m256i w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4];
-	__m256i w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8], w9 = w[9];
-
-	__m256i t = _mm256_xor_si256(_mm256_xor_si256(w0, w1), _mm256_xor_si256(w2, w3));
-	__m256i u = _mm256_xor_si256(_mm256_xor_si256(w4, w5), _mm256_xor_si256(w6, w7));
-	t = _mm256_xor_si256(_mm256_xor_si256(t, u), _mm256_xor_si256(w8, w9));
-	t = _mm256_xor_si256(t, _mm256_srli_epi64(t, 32));
-	w0 = _mm256_xor_si256(w0, t), w1 = _mm256_xor_si256(w1, t);
-	w2 = _mm256_xor_si256(w2, t), w3 = _mm256_xor_si256(w3, t);
-	w4 = _mm256_xor_si256(w4, t), w5 = _mm256_xor_si256(w5, t);
-	w6 = _mm256_xor_si256(w6, t), w7 = _mm256_xor_si256(w7, t);
-	w8 = _mm256_xor_si256(w8, t), w9 = _mm256_xor_si256(w9, t);
-
-	for (unsigned r = 0; r < ODOCRYPT_ROUNDS; r++) {
-		const uint64_t *kb = f->round_key_bit[r];
-
-		ODOCRYPT_PBOX(ODO256_SWAP, ODO256_ROT, c->pbox_mask[0], f->pbox_shift[0],
-			      w0, w1, w2, w3, w4, w5, w6, w7, w8, w9);
-		__m256i s0 = odo256_sbox(f, 0, w0), s1 = odo256_sbox(f, 1, w7);
-		__m256i s2 = odo256_sbox(f, 2, w4), s3 = odo256_sbox(f, 3, w1);
-		__m256i s4 = odo256_sbox(f, 4, w8), s5 = odo256_sbox(f, 5, w5);
-		__m256i s6 = odo256_sbox(f, 6, w2), s7 = odo256_sbox(f, 7, w9);
-		__m256i s8 = odo256_sbox(f, 8, w6), s9 = odo256_sbox(f, 9, w3);
-		ODOCRYPT_PBOX(ODO256_SWAP, ODO256_ROT, c->pbox_mask[1], f->pbox_shift[1],
-			      s0, s1, s2, s3, s4, s5, s6, s7, s8, s9);
-		/* Logical order s0 s7 s4 s1 s8 s5 s2 s9 s6 s3. */
-		w0 = odo256_mix(f, s7, s0, kb + 0);
-		w1 = odo256_mix(f, s4, s7, kb + 1);
-		w2 = odo256_mix(f, s1, s4, kb + 2);
-		w3 = odo256_mix(f, s8, s1, kb + 3);
-		w4 = odo256_mix(f, s5, s8, kb + 4);
-		w5 = odo256_mix(f, s2, s5, kb + 5);
-		w6 = odo256_mix(f, s9, s2, kb + 6);
-		w7 = odo256_mix(f, s6, s9, kb + 7);
-		w8 = odo256_mix(f, s3, s6, kb + 8);
-		w9 = odo256_mix(f, s0, s3, kb + 9);
-	}
-	w[0] = w0, w[1] = w1, w[2] = w2, w[3] = w3, w[4] = w4;
-	w[5] = w5, w[6] = w6, w[7] = w7, w[8] = w8, w[9] = w9;
-}
+#include "odocrypt_lanes.h"
 
 unsigned odocrypt_scan_avx2(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
 			    uint32_t last, uint32_t *hits, unsigned max_hits)
@@ -127,23 +82,17 @@ unsigned odocrypt_scan_avx2(void *vctx, const uint8_t target[HASH_LEN], uint32_t
 	unsigned n = 0;
 
 	odocrypt_load(base, ctx->header);
-	/* The nonce is bytes 76..79: the high half of word 9. */
-	const __m256i low9 = _mm256_set1_epi64x((long long)(base[9] & 0xffffffffu));
-	const __m256i step = _mm256_set_epi64x(3, 2, 1, 0);
-
-	for (uint64_t start = first; start <= last; start += ODO256_LANES) {
+	for (uint64_t start = first; start <= last; start += ODOCRYPT_LANES) {
 		__m256i w[ODOCRYPT_WORDS];
-		uint64_t out[ODOCRYPT_WORDS][ODO256_LANES];
+		uint64_t out[ODOCRYPT_WORDS][ODOCRYPT_LANES];
 
-		for (unsigned i = 0; i < ODOCRYPT_WORDS - 1; i++)
-			w[i] = _mm256_set1_epi64x((long long)base[i]);
-		__m256i nonces = _mm256_add_epi64(_mm256_set1_epi64x((long long)start), step);
-		w[9] = _mm256_or_si256(low9, _mm256_slli_epi64(nonces, 32));
-		odo256_encrypt(f, w);
+		odocrypt_lanes_load(w, base, start);
+		odocrypt_lanes_encrypt(f, w);
 		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++)
 			_mm256_storeu_si256((__m256i *)out[i], w[i]);
 
-		uint64_t count = last - start + 1 < ODO256_LANES ? last - start + 1 : ODO256_LANES;
+		uint64_t left = last - start + 1;
+		uint64_t count = left < ODOCRYPT_LANES ? left : ODOCRYPT_LANES;
 		for (unsigned j = 0; j < count; j++) {
 			uint32_t a[KECCAK800_LANES] = { 0 };
 			for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {

@@ -11,26 +11,24 @@
 #include "config.h"
 
 #if HAVE_AVX512
-#include <immintrin.h>
+#include "vec_avx512.h"
 
 #include "endian.h"
 #include "keccak800.h"
 
-enum { ODO512_LANES = 8 };
-
 /* a, b = bits of b where mask is set, else a; and the other way round (§4.5 masked swap). */
-#define ODO512_SWAP(a, b, mask)                                                     \
-	do {                                                                        \
-		__m512i m_ = _mm512_set1_epi64((long long)(mask));                  \
+#define ODOCRYPT_LANES_SWAP(a, b, mask)                                                 \
+	do {                                                                            \
+		__m512i m_ = _mm512_set1_epi64((long long)(mask));                      \
 		__m512i t_ = _mm512_ternarylogic_epi64(a, b, m_, 0xd8); /* m ? b : a */ \
-		b = _mm512_ternarylogic_epi64(b, a, m_, 0xd8);                      \
-		a = t_;                                                             \
+		b = _mm512_ternarylogic_epi64(b, a, m_, 0xd8);                          \
+		a = t_;                                                                 \
 	} while (0)
-#define ODO512_ROT(a, shift) \
+#define ODOCRYPT_LANES_ROT(a, shift) \
 	((a) = _mm512_rolv_epi64((a), _mm512_set1_epi64((long long)(shift).left)))
 
 /* Word i of eight lanes through the S-boxes of §4.5. */
-static inline __m512i odo512_sbox(const struct odocrypt_fast *f, unsigned i, __m512i x)
+static inline __m512i odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, __m512i x)
 {
 	/* S6[4i + f] on field f, lane word e having f = e mod 4; permutes use index bits 0..5. */
 	__m512i small = x;
@@ -52,8 +50,8 @@ static inline __m512i odo512_sbox(const struct odocrypt_fast *f, unsigned i, __m
 }
 
 /* next ^ the six rotations of x ^ the round-key bit (§4.5 linear mix, round key). */
-static inline __m512i odo512_mix(const struct odocrypt_fast *f, __m512i next, __m512i x,
-				 const uint64_t *key_bit)
+static inline __m512i odocrypt_lanes_mix(const struct odocrypt_fast *f, __m512i next,
+					 __m512i x, const uint64_t *key_bit)
 {
 	const struct odocrypt_shift *q = f->mix_shift;
 	__m512i r0 = _mm512_rolv_epi64(x, _mm512_set1_epi64((long long)q[0].left));
@@ -68,52 +66,7 @@ static inline __m512i odo512_mix(const struct odocrypt_fast *f, __m512i next, __
 	return _mm512_xor_si512(v, _mm512_set1_epi64((long long)*key_bit));
 }
 
-/* Encrypts eight blocks: pre-mix and 84 rounds on w[] (one vector per word). */
-static void odo512_encrypt(const struct odocrypt_fast *f, __m512i w[ODOCRYPT_WORDS])
-{
-	const struct odocrypt_cipher *c = &f->c;
-	__m512i w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4];
-	__m512i w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8], w9 = w[9];
-
-	__m512i t = _mm512_ternarylogic_epi64(w0, w1, w2, 0x96);
-	t = _mm512_ternarylogic_epi64(t, w3, w4, 0x96);
-	t = _mm512_ternarylogic_epi64(t, w5, w6, 0x96);
-	t = _mm512_ternarylogic_epi64(t, w7, w8, 0x96);
-	t = _mm512_xor_si512(t, w9);
-	t = _mm512_xor_si512(t, _mm512_srli_epi64(t, 32));
-	w0 = _mm512_xor_si512(w0, t), w1 = _mm512_xor_si512(w1, t);
-	w2 = _mm512_xor_si512(w2, t), w3 = _mm512_xor_si512(w3, t);
-	w4 = _mm512_xor_si512(w4, t), w5 = _mm512_xor_si512(w5, t);
-	w6 = _mm512_xor_si512(w6, t), w7 = _mm512_xor_si512(w7, t);
-	w8 = _mm512_xor_si512(w8, t), w9 = _mm512_xor_si512(w9, t);
-
-	for (unsigned r = 0; r < ODOCRYPT_ROUNDS; r++) {
-		const uint64_t *kb = f->round_key_bit[r];
-
-		ODOCRYPT_PBOX(ODO512_SWAP, ODO512_ROT, c->pbox_mask[0], f->pbox_shift[0],
-			      w0, w1, w2, w3, w4, w5, w6, w7, w8, w9);
-		__m512i s0 = odo512_sbox(f, 0, w0), s1 = odo512_sbox(f, 1, w7);
-		__m512i s2 = odo512_sbox(f, 2, w4), s3 = odo512_sbox(f, 3, w1);
-		__m512i s4 = odo512_sbox(f, 4, w8), s5 = odo512_sbox(f, 5, w5);
-		__m512i s6 = odo512_sbox(f, 6, w2), s7 = odo512_sbox(f, 7, w9);
-		__m512i s8 = odo512_sbox(f, 8, w6), s9 = odo512_sbox(f, 9, w3);
-		ODOCRYPT_PBOX(ODO512_SWAP, ODO512_ROT, c->pbox_mask[1], f->pbox_shift[1],
-			      s0, s1, s2, s3, s4, s5, s6, s7, s8, s9);
-		/* Logical order s0 s7 s4 s1 s8 s5 s2 s9 s6 s3. */
-		w0 = odo512_mix(f, s7, s0, kb + 0);
-		w1 = odo512_mix(f, s4, s7, kb + 1);
-		w2 = odo512_mix(f, s1, s4, kb + 2);
-		w3 = odo512_mix(f, s8, s1, kb + 3);
-		w4 = odo512_mix(f, s5, s8, kb + 4);
-		w5 = odo512_mix(f, s2, s5, kb + 5);
-		w6 = odo512_mix(f, s9, s2, kb + 6);
-		w7 = odo512_mix(f, s6, s9, kb + 7);
-		w8 = odo512_mix(f, s3, s6, kb + 8);
-		w9 = odo512_mix(f, s0, s3, kb + 9);
-	}
-	w[0] = w0, w[1] = w1, w[2] = w2, w[3] = w3, w[4] = w4;
-	w[5] = w5, w[6] = w6, w[7] = w7, w[8] = w8, w[9] = w9;
-}
+#include "odocrypt_lanes.h"
 
 /*
  * Keccak-p[800] rounds on eight states, lane (x, y) of state j in 32-bit lane
@@ -185,20 +138,13 @@ unsigned odocrypt_scan_avx512(void *vctx, const uint8_t target[HASH_LEN], uint32
 	unsigned n = 0;
 
 	odocrypt_load(base, ctx->header);
-	/* The nonce is bytes 76..79: the high half of word 9. */
-	const __m512i low9 = _mm512_set1_epi64((long long)(base[9] & 0xffffffffu));
-	const __m512i step = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-
-	for (uint64_t start = first; start <= last; start += ODO512_LANES) {
+	for (uint64_t start = first; start <= last; start += ODOCRYPT_LANES) {
 		__m512i w[ODOCRYPT_WORDS];
 
-		for (unsigned i = 0; i < ODOCRYPT_WORDS - 1; i++)
-			w[i] = _mm512_set1_epi64((long long)base[i]);
-		__m512i nonces = _mm512_add_epi64(_mm512_set1_epi64((long long)start), step);
-		w[9] = _mm512_or_si512(low9, _mm512_slli_epi64(nonces, 32));
-		odo512_encrypt(f, w);
+		odocrypt_lanes_load(w, base, start);
+		odocrypt_lanes_encrypt(f, w);
 
-		/* §4.2: ciphertext, byte 80 = 0x01, zeros; lanes 2i, 2i + 1 = low, high of w[i]. */
+		/* §4.2: ciphertext, byte 80 = 0x01, zeros; lanes 2i, 2i + 1: low, high of w[i]. */
 		__m256i a[KECCAK800_LANES];
 		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {
 			a[2 * i] = _mm512_cvtepi64_epi32(w[i]);
@@ -210,11 +156,12 @@ unsigned odocrypt_scan_avx512(void *vctx, const uint8_t target[HASH_LEN], uint32
 
 		/* Candidates: the most significant hash word (lane 7) is <= the target's. */
 		unsigned cand = _mm256_cmple_epu32_mask(a[7], _mm256_set1_epi32((int)target_top));
-		uint64_t count = last - start + 1 < ODO512_LANES ? last - start + 1 : ODO512_LANES;
+		uint64_t left = last - start + 1;
+		uint64_t count = left < ODOCRYPT_LANES ? left : ODOCRYPT_LANES;
 		cand &= (1u << count) - 1;
 		if (!cand)
 			continue;
-		uint32_t h[HASH_LEN / 4][ODO512_LANES];
+		uint32_t h[HASH_LEN / 4][ODOCRYPT_LANES];
 		for (unsigned i = 0; i < HASH_LEN / 4; i++)
 			_mm256_storeu_si256((__m256i *)h[i], a[i]);
 		for (unsigned j = 0; j < count; j++) {
