@@ -72,44 +72,38 @@ static inline __m256i odocrypt_lanes_mix(const struct odocrypt_fast *f, __m256i 
 
 #include "odocrypt_lanes.h"
 
+/* odocrypt_lanes.h: Keccak-p[800] runs per lane, on the ciphertexts stored. */
+static inline unsigned odocrypt_lanes_hits(const __m256i w[ODOCRYPT_WORDS], uint64_t start,
+					   unsigned count, const uint8_t target[HASH_LEN],
+					   uint32_t *hits, unsigned n, unsigned max_hits)
+{
+	uint32_t target_top = le32_load(target + 28);
+	uint64_t out[ODOCRYPT_WORDS][ODOCRYPT_LANES];
+
+	for (unsigned i = 0; i < ODOCRYPT_WORDS; i++)
+		_mm256_storeu_si256((__m256i *)out[i], w[i]);
+	for (unsigned j = 0; j < count; j++) {
+		uint32_t a[KECCAK800_LANES] = { 0 };
+		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {
+			a[2 * i] = (uint32_t)out[i][j];
+			a[2 * i + 1] = (uint32_t)(out[i][j] >> 32);
+		}
+		a[20] = 1; /* byte 80 = 0x01 (§4.2) */
+		keccak800_permute(a, KECCAK800_ODO_ROUNDS);
+		if (a[7] > target_top)
+			continue;
+		uint8_t hash[HASH_LEN];
+		for (unsigned i = 0; i < HASH_LEN / 4; i++)
+			le32_store(hash + 4 * i, a[i]);
+		if (hash_le_target(hash, target) && n < max_hits)
+			hits[n++] = (uint32_t)(start + j);
+	}
+	return n;
+}
+
 unsigned odocrypt_scan_avx2(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
 			    uint32_t last, uint32_t *hits, unsigned max_hits)
 {
-	const struct odocrypt_ctx *ctx = vctx;
-	const struct odocrypt_fast *f = &ctx->slot[ctx->current];
-	uint32_t target_top = le32_load(target + 28);
-	uint64_t base[ODOCRYPT_WORDS];
-	unsigned n = 0;
-
-	odocrypt_load(base, ctx->header);
-	for (uint64_t start = first; start <= last; start += ODOCRYPT_LANES) {
-		__m256i w[ODOCRYPT_WORDS];
-		uint64_t out[ODOCRYPT_WORDS][ODOCRYPT_LANES];
-
-		odocrypt_lanes_load(w, base, start);
-		odocrypt_lanes_encrypt(f, w);
-		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++)
-			_mm256_storeu_si256((__m256i *)out[i], w[i]);
-
-		uint64_t left = last - start + 1;
-		uint64_t count = left < ODOCRYPT_LANES ? left : ODOCRYPT_LANES;
-		for (unsigned j = 0; j < count; j++) {
-			uint32_t a[KECCAK800_LANES] = { 0 };
-			for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {
-				a[2 * i] = (uint32_t)out[i][j];
-				a[2 * i + 1] = (uint32_t)(out[i][j] >> 32);
-			}
-			a[20] = 1; /* byte 80 = 0x01 (§4.2) */
-			keccak800_permute(a, KECCAK800_ODO_ROUNDS);
-			if (a[7] > target_top)
-				continue;
-			uint8_t hash[HASH_LEN];
-			for (unsigned i = 0; i < HASH_LEN / 4; i++)
-				le32_store(hash + 4 * i, a[i]);
-			if (hash_le_target(hash, target) && n < max_hits)
-				hits[n++] = (uint32_t)(start + j);
-		}
-	}
-	return n;
+	return odocrypt_lanes_scan(vctx, target, first, last, hits, max_hits);
 }
 #endif

@@ -128,52 +128,45 @@ static void keccak256_odo(__m256i a[KECCAK800_LANES])
 	keccak256_round(e, a, keccak800_rc[r + 1], 1);
 }
 
+/* odocrypt_lanes.h: Keccak-p[800] on the eight lanes at once. */
+static inline unsigned odocrypt_lanes_hits(const __m512i w[ODOCRYPT_WORDS], uint64_t start,
+					   unsigned count, const uint8_t target[HASH_LEN],
+					   uint32_t *hits, unsigned n, unsigned max_hits)
+{
+	/* §4.2: ciphertext, byte 80 = 0x01, zeros; lanes 2i, 2i + 1: low, high of w[i]. */
+	__m256i a[KECCAK800_LANES];
+	for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {
+		a[2 * i] = _mm512_cvtepi64_epi32(w[i]);
+		a[2 * i + 1] = _mm512_cvtepi64_epi32(_mm512_srli_epi64(w[i], 32));
+	}
+	a[20] = _mm256_set1_epi32(1);
+	a[21] = a[22] = a[23] = a[24] = _mm256_setzero_si256();
+	keccak256_odo(a);
+
+	/* Candidates: the most significant hash word (lane 7) is <= the target's. */
+	const __m256i target_top = _mm256_set1_epi32((int)le32_load(target + 28));
+	unsigned cand = _mm256_cmple_epu32_mask(a[7], target_top);
+	cand &= (1u << count) - 1;
+	if (!cand)
+		return n;
+	uint32_t h[HASH_LEN / 4][ODOCRYPT_LANES];
+	for (unsigned i = 0; i < HASH_LEN / 4; i++)
+		_mm256_storeu_si256((__m256i *)h[i], a[i]);
+	for (unsigned j = 0; j < count; j++) {
+		uint8_t hash[HASH_LEN];
+		if (!(cand >> j & 1))
+			continue;
+		for (unsigned i = 0; i < HASH_LEN / 4; i++)
+			le32_store(hash + 4 * i, h[i][j]);
+		if (hash_le_target(hash, target) && n < max_hits)
+			hits[n++] = (uint32_t)(start + j);
+	}
+	return n;
+}
+
 unsigned odocrypt_scan_avx512(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
 			      uint32_t last, uint32_t *hits, unsigned max_hits)
 {
-	const struct odocrypt_ctx *ctx = vctx;
-	const struct odocrypt_fast *f = &ctx->slot[ctx->current];
-	uint32_t target_top = le32_load(target + 28);
-	uint64_t base[ODOCRYPT_WORDS];
-	unsigned n = 0;
-
-	odocrypt_load(base, ctx->header);
-	for (uint64_t start = first; start <= last; start += ODOCRYPT_LANES) {
-		__m512i w[ODOCRYPT_WORDS];
-
-		odocrypt_lanes_load(w, base, start);
-		odocrypt_lanes_encrypt(f, w);
-
-		/* §4.2: ciphertext, byte 80 = 0x01, zeros; lanes 2i, 2i + 1: low, high of w[i]. */
-		__m256i a[KECCAK800_LANES];
-		for (unsigned i = 0; i < ODOCRYPT_WORDS; i++) {
-			a[2 * i] = _mm512_cvtepi64_epi32(w[i]);
-			a[2 * i + 1] = _mm512_cvtepi64_epi32(_mm512_srli_epi64(w[i], 32));
-		}
-		a[20] = _mm256_set1_epi32(1);
-		a[21] = a[22] = a[23] = a[24] = _mm256_setzero_si256();
-		keccak256_odo(a);
-
-		/* Candidates: the most significant hash word (lane 7) is <= the target's. */
-		unsigned cand = _mm256_cmple_epu32_mask(a[7], _mm256_set1_epi32((int)target_top));
-		uint64_t left = last - start + 1;
-		uint64_t count = left < ODOCRYPT_LANES ? left : ODOCRYPT_LANES;
-		cand &= (1u << count) - 1;
-		if (!cand)
-			continue;
-		uint32_t h[HASH_LEN / 4][ODOCRYPT_LANES];
-		for (unsigned i = 0; i < HASH_LEN / 4; i++)
-			_mm256_storeu_si256((__m256i *)h[i], a[i]);
-		for (unsigned j = 0; j < count; j++) {
-			uint8_t hash[HASH_LEN];
-			if (!(cand >> j & 1))
-				continue;
-			for (unsigned i = 0; i < HASH_LEN / 4; i++)
-				le32_store(hash + 4 * i, h[i][j]);
-			if (hash_le_target(hash, target) && n < max_hits)
-				hits[n++] = (uint32_t)(start + j);
-		}
-	}
-	return n;
+	return odocrypt_lanes_scan(vctx, target, first, last, hits, max_hits);
 }
 #endif

@@ -15,11 +15,15 @@
  *     unsigned i, VEC x): word i through its S-boxes;
  *   static inline VEC odocrypt_lanes_mix(const struct odocrypt_fast *f,
  *     VEC next, VEC x, const uint64_t *key_bit): next ^ the six rotations
- *     of x ^ the round-key bit (the linear mix and the round key).
+ *     of x ^ the round-key bit (the linear mix and the round key);
  *
- * Everything here is static inline (style.md §1).
+ * and, before or after it, odocrypt_lanes_hits (declared below): the Keccak
+ * stage, per lane or on the vectors. Everything here is static inline
+ * (style.md §1).
  */
 #include "odocrypt.h"
+
+#include "endian.h"
 
 enum { ODOCRYPT_LANES = VLANES32 / 2 };
 
@@ -79,6 +83,39 @@ static inline void odocrypt_lanes_encrypt(const struct odocrypt_fast *f, VEC w[O
 	}
 	w[0] = w0, w[1] = w1, w[2] = w2, w[3] = w3, w[4] = w4;
 	w[5] = w5, w[6] = w6, w[7] = w7, w[8] = w8, w[9] = w9;
+}
+
+/*
+ * Provided by the including file: the PoW hash (§4.2: Keccak-p[800] of the
+ * padded ciphertext) of lanes 0..count-1 of w, the blocks of nonces start +
+ * j; those <= target are appended to hits[n..max_hits) in nonce order.
+ * Returns the new n.
+ */
+static inline unsigned odocrypt_lanes_hits(const VEC w[ODOCRYPT_WORDS], uint64_t start,
+					   unsigned count, const uint8_t target[HASH_LEN],
+					   uint32_t *hits, unsigned n, unsigned max_hits);
+
+/* The scan (algo_scan_fn) of the including ISA file. */
+static inline unsigned odocrypt_lanes_scan(void *vctx, const uint8_t target[HASH_LEN],
+					   uint32_t first, uint32_t last, uint32_t *hits,
+					   unsigned max_hits)
+{
+	const struct odocrypt_ctx *ctx = vctx;
+	const struct odocrypt_fast *f = &ctx->slot[ctx->current];
+	uint64_t base[ODOCRYPT_WORDS];
+	unsigned n = 0;
+
+	odocrypt_load(base, ctx->header);
+	for (uint64_t start = first; start <= last; start += ODOCRYPT_LANES) {
+		uint64_t left = last - start + 1;
+		unsigned count = left < ODOCRYPT_LANES ? (unsigned)left : ODOCRYPT_LANES;
+		VEC w[ODOCRYPT_WORDS];
+
+		odocrypt_lanes_load(w, base, start);
+		odocrypt_lanes_encrypt(f, w);
+		n = odocrypt_lanes_hits(w, start, count, target, hits, n, max_hits);
+	}
+	return n;
 }
 
 #endif
