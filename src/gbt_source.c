@@ -54,7 +54,8 @@ struct gbt_work {
 enum gbt_call_end {
 	GBT_CALL_OK,
 	GBT_CALL_NODE_ERROR,   /* the node answered with a JSON-RPC error */
-	GBT_CALL_FAILED,       /* no usable answer: transport, auth, HTTP, malformed */
+	GBT_CALL_FAILED,       /* no usable answer: auth, HTTP, malformed */
+	GBT_CALL_UNREACHABLE,  /* no HTTP answer at all: refused, reset, timed out */
 	GBT_CALL_CANCELLED,
 };
 
@@ -70,6 +71,8 @@ struct gbt {
 	char payout_text[GBT_PAYOUT_TEXT_MAX + 1];
 	const char *tag;
 	unsigned retry_pause_s, scantime_s;
+	const volatile sig_atomic_t *stop_requested; /* main's flag, for start-up waits */
+	char start_err[256];                         /* why the node was unreachable */
 	struct queue shares;
 	pthread_t thread, lp_thread;
 	int has_thread, has_lp_thread, is_rpc_ready;
@@ -167,6 +170,8 @@ static enum gbt_call_end gbt_call(struct rpc *r, const char *method, const char 
 	rc = rpc_call(r, method, params, timeout_ms, &body, &status, err, err_len);
 	if (rc == RPC_ERR_CANCELLED)
 		return GBT_CALL_CANCELLED;
+	if (rc == RPC_ERR_TRANSPORT)
+		return GBT_CALL_UNREACHABLE;
 	if (rc)
 		return GBT_CALL_FAILED;
 	root = json_loads(body, 0, &jerr);
@@ -560,7 +565,8 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 	for (int attempt = 1; attempt <= GBT_SUBMIT_TRIES; attempt++) {
 		end = gbt_call(g->rpc, "submitblock", params, GBT_SUBMIT_TIMEOUT_MS, &result,
 			       &code, err, sizeof(err));
-		if (end != GBT_CALL_FAILED || attempt == GBT_SUBMIT_TRIES)
+		if ((end != GBT_CALL_FAILED && end != GBT_CALL_UNREACHABLE) ||
+		    attempt == GBT_SUBMIT_TRIES)
 			break;
 		log_warn("submitblock: %s; trying again (%d/%d)", err, attempt + 1,
 			 GBT_SUBMIT_TRIES);
@@ -584,7 +590,7 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 		log_warn("block %" PRIu32 " not submitted: %s", w->t.height, err);
 		stats_share_result(g->stats, 0, err);
 		/* The node is unreachable: the queued solutions for this block are lost too. */
-		if (end == GBT_CALL_FAILED)
+		if (end == GBT_CALL_FAILED || end == GBT_CALL_UNREACHABLE)
 			gbt_clear(g);
 	}
 out:
@@ -728,7 +734,11 @@ static void log_call_failure(struct gbt *g, const char *what, enum gbt_call_end 
  * Start-up checks: the node answers, its chain is one the address belongs
  * to, and the node decodes the address to the same script we pay. An
  * address the node does not accept stops us here, before any hashing.
+ * Returns 0, -1 (logged), or GBT_CHECK_UNREACHABLE when the node gave no
+ * HTTP answer at all (g->start_err says why; the caller waits and retries).
  */
+#define GBT_CHECK_UNREACHABLE (-2)
+
 static int gbt_check_node(struct gbt *g)
 {
 	json_t *result = NULL;
@@ -741,6 +751,11 @@ static int gbt_check_node(struct gbt *g)
 
 	end = gbt_call(g->rpc, "getblockchaininfo", "[]", GBT_CALL_TIMEOUT_MS, &result, &code, err,
 		       sizeof(err));
+	if (end == GBT_CALL_UNREACHABLE) {
+		snprintf(g->start_err, sizeof(g->start_err), "%s", err);
+		rc = GBT_CHECK_UNREACHABLE;
+		goto out;
+	}
 	if (end != GBT_CALL_OK) {
 		log_call_failure(g, "getblockchaininfo", end, code, err);
 		goto out;
@@ -807,7 +822,25 @@ static int gbt_start(struct source *src)
 	char err[256];
 	int rc;
 
-	if (gbt_check_node(g))
+	/*
+	 * A node that is not up yet (started together with the miner, or
+	 * restarting) is waited for with back-off; anything it answers wrongly
+	 * is a start-up error. SIGINT/SIGTERM end the wait.
+	 */
+	uint64_t backoff_ms = 1000ull * g->retry_pause_s;
+	while ((rc = gbt_check_node(g)) == GBT_CHECK_UNREACHABLE) {
+		log_warn("node %s: %s; waiting for it, retrying in %" PRIu64 " s",
+			 rpc_url(g->rpc), g->start_err, backoff_ms / 1000);
+		for (uint64_t waited = 0; waited < backoff_ms; waited += 100) {
+			struct timespec ts = { 0, 100 * 1000000L };
+			if (g->stop_requested && *g->stop_requested)
+				return -1;
+			nanosleep(&ts, NULL);
+		}
+		backoff_ms = backoff_ms * 2 > 1000ull * GBT_BACKOFF_MAX_S
+				     ? 1000ull * GBT_BACKOFF_MAX_S : backoff_ms * 2;
+	}
+	if (rc)
 		return -1;
 	/* The first template: a wrong algorithm is a start-up error; anything else is retried. */
 	end = gbt_fetch(g, g->rpc, NULL, GBT_CALL_TIMEOUT_MS, &w, err, sizeof(err));
@@ -955,6 +988,7 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 	g->params = cfg->params;
 	g->board = env->board;
 	g->stats = env->stats;
+	g->stop_requested = env->stop_requested;
 	g->retry_pause_s = cfg->retry_pause_s ? cfg->retry_pause_s : 1;
 	g->scantime_s = cfg->scantime_s ? cfg->scantime_s : 30;
 	atomic_init(&g->is_stopping, 0);

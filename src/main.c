@@ -206,7 +206,8 @@ static int run_mine(const struct config *cfg, struct topo *topo)
 		return 1;
 	}
 	last_thread = calloc(threads + gpus, sizeof(*last_thread));
-	struct source_env env = { .cfg = cfg, .algo = cfg->algo, .board = &board, .stats = &stats };
+	struct source_env env = { .cfg = cfg, .algo = cfg->algo, .board = &board, .stats = &stats,
+				  .stop_requested = &stop_requested };
 	if (!last_thread || (is_stratum ? stratum_source_new(&src, &env) : gbt_source_new(&src, &env)))
 		goto out;
 	log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,

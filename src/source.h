@@ -2,6 +2,8 @@
 #ifndef QM_SOURCE_H
 #define QM_SOURCE_H
 
+#include <signal.h>
+
 #include "work.h"
 
 struct config;
@@ -21,6 +23,8 @@ struct source_env {
 	const struct algo *algo;
 	struct job_board *board;
 	struct stats *stats;
+	/* Set by main on SIGINT/SIGTERM: a source waiting inside start() gives up. */
+	const volatile sig_atomic_t *stop_requested;
 };
 
 struct source;
