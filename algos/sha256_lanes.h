@@ -63,23 +63,38 @@ static inline VEC sha256_lanes_w(VEC w2, VEC w7, VEC w15, VEC w16)
 		h = VADD32(t1_, VADD32(sha256_lanes_bsig0(a), VMAJ(a, b, c)));                \
 	} while (0)
 
-/* Round t on the state words s[0..7], i = t % 8 a constant: a is s[(8 - i) % 8]. */
-#define SHA256_LANES_ROUND(s, i, kw)                                                          \
-	SHA256_LANES_RND((s)[(8 - (i)) % 8], (s)[(9 - (i)) % 8], (s)[(10 - (i)) % 8],         \
-			 (s)[(11 - (i)) % 8], (s)[(12 - (i)) % 8], (s)[(13 - (i)) % 8],       \
-			 (s)[(14 - (i)) % 8], (s)[(15 - (i)) % 8], kw)
+/*
+ * The state words are passed as one macro argument s that expands to their
+ * eight names as in round 0 (SHA256_LANES_S for an array): named words, not
+ * an array, keep GCC's schedule of the sha256d scan as it was measured.
+ */
+#define SHA256_LANES_S(st) (st)[0], (st)[1], (st)[2], (st)[3], (st)[4], (st)[5], (st)[6], (st)[7]
 
-/* Rounds t..t+7 (t % 8 == 0) on s, KW(o + j) being K[t + j] + W[t + j]. */
-#define SHA256_LANES_ROUNDS8(s, KW, o)                                                        \
+/* Round t with t % 8 == i (a literal) on the state words s. */
+#define SHA256_LANES_ROUND(i, s, kw) SHA256_LANES_ROUND_(i, s, kw)
+#define SHA256_LANES_ROUND_(i, a, b, c, d, e, f, g, h, kw)                                    \
+	SHA256_LANES_R##i(a, b, c, d, e, f, g, h, kw)
+#define SHA256_LANES_R0(a, b, c, d, e, f, g, h, kw) SHA256_LANES_RND(a, b, c, d, e, f, g, h, kw)
+#define SHA256_LANES_R1(a, b, c, d, e, f, g, h, kw) SHA256_LANES_RND(h, a, b, c, d, e, f, g, kw)
+#define SHA256_LANES_R2(a, b, c, d, e, f, g, h, kw) SHA256_LANES_RND(g, h, a, b, c, d, e, f, kw)
+#define SHA256_LANES_R3(a, b, c, d, e, f, g, h, kw) SHA256_LANES_RND(f, g, h, a, b, c, d, e, kw)
+#define SHA256_LANES_R4(a, b, c, d, e, f, g, h, kw) SHA256_LANES_RND(e, f, g, h, a, b, c, d, kw)
+#define SHA256_LANES_R5(a, b, c, d, e, f, g, h, kw) SHA256_LANES_RND(d, e, f, g, h, a, b, c, kw)
+#define SHA256_LANES_R6(a, b, c, d, e, f, g, h, kw) SHA256_LANES_RND(c, d, e, f, g, h, a, b, kw)
+#define SHA256_LANES_R7(a, b, c, d, e, f, g, h, kw) SHA256_LANES_RND(b, c, d, e, f, g, h, a, kw)
+
+/* Rounds t..t+7 (t % 8 == 0) on the state words s, KW(o + j) being K[t + j] + W[t + j]. */
+#define SHA256_LANES_ROUNDS8(s, KW, o) SHA256_LANES_ROUNDS8_(s, KW, o)
+#define SHA256_LANES_ROUNDS8_(a, b, c, d, e, f, g, h, KW, o)                                  \
 	do {                                                                                  \
-		SHA256_LANES_ROUND(s, 0, KW((o) + 0));                                        \
-		SHA256_LANES_ROUND(s, 1, KW((o) + 1));                                        \
-		SHA256_LANES_ROUND(s, 2, KW((o) + 2));                                        \
-		SHA256_LANES_ROUND(s, 3, KW((o) + 3));                                        \
-		SHA256_LANES_ROUND(s, 4, KW((o) + 4));                                        \
-		SHA256_LANES_ROUND(s, 5, KW((o) + 5));                                        \
-		SHA256_LANES_ROUND(s, 6, KW((o) + 6));                                        \
-		SHA256_LANES_ROUND(s, 7, KW((o) + 7));                                        \
+		SHA256_LANES_R0(a, b, c, d, e, f, g, h, KW((o) + 0));                         \
+		SHA256_LANES_R1(a, b, c, d, e, f, g, h, KW((o) + 1));                         \
+		SHA256_LANES_R2(a, b, c, d, e, f, g, h, KW((o) + 2));                         \
+		SHA256_LANES_R3(a, b, c, d, e, f, g, h, KW((o) + 3));                         \
+		SHA256_LANES_R4(a, b, c, d, e, f, g, h, KW((o) + 4));                         \
+		SHA256_LANES_R5(a, b, c, d, e, f, g, h, KW((o) + 5));                         \
+		SHA256_LANES_R6(a, b, c, d, e, f, g, h, KW((o) + 6));                         \
+		SHA256_LANES_R7(a, b, c, d, e, f, g, h, KW((o) + 7));                         \
 	} while (0)
 
 /* K[t + j] + W[t + j] with w[0..15] the schedule words t..t+15 (in sha256_lanes_compress). */
@@ -105,8 +120,8 @@ static inline void sha256_lanes_compress(VEC st[8], const VEC block[16])
 				w[j] = sha256_lanes_w(w[(j + 14) % 16], w[(j + 9) % 16],
 						      w[(j + 1) % 16], w[j]);
 		}
-		SHA256_LANES_ROUNDS8(s, SHA256_LANES_KW16, 0);
-		SHA256_LANES_ROUNDS8(s, SHA256_LANES_KW16, 8);
+		SHA256_LANES_ROUNDS8(SHA256_LANES_S(s), SHA256_LANES_KW16, 0);
+		SHA256_LANES_ROUNDS8(SHA256_LANES_S(s), SHA256_LANES_KW16, 8);
 	}
 	for (unsigned i = 0; i < 8; i++)
 		st[i] = VADD32(st[i], s[i]);

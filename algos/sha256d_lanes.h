@@ -19,8 +19,11 @@
 #include "sha256.h"
 #include "sha256_lanes.h"
 
-/* Round t, i = t % 8, on the state v[] in scope. */
-#define SHA256D_LANES_R(i, kw) SHA256_LANES_ROUND(v, i, kw)
+/* The state words in scope, named as in round 0. */
+#define SHA256D_LANES_V v0, v1, v2, v3, v4, v5, v6, v7
+
+/* Round t, i = t % 8 (a literal), on the state words in scope. */
+#define SHA256D_LANES_R(i, kw) SHA256_LANES_ROUND(i, SHA256D_LANES_V, kw)
 
 /* K[t] + W[t] from the 64-word schedule w[] in scope. */
 #define SHA256D_LANES_KW(t) VADD32(w[t], sha256_lanes_k(t))
@@ -34,19 +37,19 @@ static inline unsigned sha256d_lanes_mask(const struct sha256d_ctx *ctx, uint32_
 					  uint32_t target_top)
 {
 	VEC w[64];
-	VEC v[8];
+	VEC v0, v1, v2, v3, v4, v5, v6, v7;
 	/* The nonce is stored little-endian; W3 reads it big-endian. */
 	VEC w3 = VBSWAP32(VADD32(VSET1(base), VIOTA32()));
 
 	/* First hash, second block: from the state after round 3, plus W3. */
-	v[4] = VADD32(VSET1(ctx->b2_state[0]), w3);
-	v[5] = VSET1(ctx->b2_state[1]);
-	v[6] = VSET1(ctx->b2_state[2]);
-	v[7] = VSET1(ctx->b2_state[3]);
-	v[0] = VADD32(VSET1(ctx->b2_state[4]), w3);
-	v[1] = VSET1(ctx->b2_state[5]);
-	v[2] = VSET1(ctx->b2_state[6]);
-	v[3] = VSET1(ctx->b2_state[7]);
+	v4 = VADD32(VSET1(ctx->b2_state[0]), w3);
+	v5 = VSET1(ctx->b2_state[1]);
+	v6 = VSET1(ctx->b2_state[2]);
+	v7 = VSET1(ctx->b2_state[3]);
+	v0 = VADD32(VSET1(ctx->b2_state[4]), w3);
+	v1 = VSET1(ctx->b2_state[5]);
+	v2 = VSET1(ctx->b2_state[6]);
+	v3 = VSET1(ctx->b2_state[7]);
 	SHA256D_LANES_R(4, VSET1(ctx->b2_kw[4]));
 	SHA256D_LANES_R(5, VSET1(ctx->b2_kw[5]));
 	SHA256D_LANES_R(6, VSET1(ctx->b2_kw[6]));
@@ -77,21 +80,27 @@ static inline unsigned sha256d_lanes_mask(const struct sha256d_ctx *ctx, uint32_
 	for (int t = 33; t < 64; t++)
 		w[t] = sha256_lanes_w(w[t - 2], w[t - 7], w[t - 15], w[t - 16]);
 	for (int t = 16; t < 64; t += 8)
-		SHA256_LANES_ROUNDS8(v, SHA256D_LANES_KW, t);
+		SHA256_LANES_ROUNDS8(SHA256D_LANES_V, SHA256D_LANES_KW, t);
 
 	/* The first hash is the second hash's message, W0..W7. */
-	for (int i = 0; i < 8; i++)
-		w[i] = VADD32(v[i], VSET1(ctx->midstate[i]));
+	w[0] = VADD32(v0, VSET1(ctx->midstate[0]));
+	w[1] = VADD32(v1, VSET1(ctx->midstate[1]));
+	w[2] = VADD32(v2, VSET1(ctx->midstate[2]));
+	w[3] = VADD32(v3, VSET1(ctx->midstate[3]));
+	w[4] = VADD32(v4, VSET1(ctx->midstate[4]));
+	w[5] = VADD32(v5, VSET1(ctx->midstate[5]));
+	w[6] = VADD32(v6, VSET1(ctx->midstate[6]));
+	w[7] = VADD32(v7, VSET1(ctx->midstate[7]));
 
 	/* Second hash: from the IV after round 0, plus W0. */
-	v[7] = VADD32(VSET1(ctx->h2_state[0]), w[0]);
-	v[0] = VSET1(ctx->h2_state[1]);
-	v[1] = VSET1(ctx->h2_state[2]);
-	v[2] = VSET1(ctx->h2_state[3]);
-	v[3] = VADD32(VSET1(ctx->h2_state[4]), w[0]);
-	v[4] = VSET1(ctx->h2_state[5]);
-	v[5] = VSET1(ctx->h2_state[6]);
-	v[6] = VSET1(ctx->h2_state[7]);
+	v7 = VADD32(VSET1(ctx->h2_state[0]), w[0]);
+	v0 = VSET1(ctx->h2_state[1]);
+	v1 = VSET1(ctx->h2_state[2]);
+	v2 = VSET1(ctx->h2_state[3]);
+	v3 = VADD32(VSET1(ctx->h2_state[4]), w[0]);
+	v4 = VSET1(ctx->h2_state[5]);
+	v5 = VSET1(ctx->h2_state[6]);
+	v6 = VSET1(ctx->h2_state[7]);
 	SHA256D_LANES_R(1, SHA256D_LANES_KW(1));
 	SHA256D_LANES_R(2, SHA256D_LANES_KW(2));
 	SHA256D_LANES_R(3, SHA256D_LANES_KW(3));
@@ -127,7 +136,7 @@ static inline unsigned sha256d_lanes_mask(const struct sha256d_ctx *ctx, uint32_
 	for (int t = 32; t < 61; t++)
 		w[t] = sha256_lanes_w(w[t - 2], w[t - 7], w[t - 15], w[t - 16]);
 	for (int t = 16; t < 56; t += 8)
-		SHA256_LANES_ROUNDS8(v, SHA256D_LANES_KW, t);
+		SHA256_LANES_ROUNDS8(SHA256D_LANES_V, SHA256D_LANES_KW, t);
 	SHA256D_LANES_R(0, SHA256D_LANES_KW(56));
 	SHA256D_LANES_R(1, SHA256D_LANES_KW(57));
 	SHA256D_LANES_R(2, SHA256D_LANES_KW(58));
@@ -137,9 +146,9 @@ static inline unsigned sha256d_lanes_mask(const struct sha256d_ctx *ctx, uint32_
 	 * Round 60 as far as its new e (d + T1): rounds 61..63 only move it
 	 * to h, so it plus IV word 7 is the last state word.
 	 */
-	VEC t1 = sha256_lanes_add3(VADD32(v[3], SHA256D_LANES_KW(60)), VCH(v[0], v[1], v[2]),
-				   sha256_lanes_bsig1(v[0]));
-	VEC h7 = sha256_lanes_add3(v[7], t1, VSET1(sha256_iv[7]));
+	VEC t1 = sha256_lanes_add3(VADD32(v3, SHA256D_LANES_KW(60)), VCH(v0, v1, v2),
+				   sha256_lanes_bsig1(v0));
+	VEC h7 = sha256_lanes_add3(v7, t1, VSET1(sha256_iv[7]));
 
 	/* Word 7 is stored big-endian in hash bytes 28..31, the top (digibyte-pow.md §1). */
 	return VCMPLEU32(VBSWAP32(h7), VSET1(target_top));

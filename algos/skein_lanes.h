@@ -123,7 +123,7 @@ static inline void skein_lanes_sha256(const struct skein_ctx *ctx, const VEC w[1
 	for (unsigned i = 0; i < 8; i++)
 		s[i] = st[i];
 	for (unsigned t = 0; t < 64; t += 8)
-		SHA256_LANES_ROUNDS8(s, SKEIN_LANES_KW_PAD, 0);
+		SHA256_LANES_ROUNDS8(SHA256_LANES_S(s), SKEIN_LANES_KW_PAD, 0);
 	for (unsigned i = 0; i < 8; i++)
 		st[i] = VADD32(st[i], s[i]);
 }

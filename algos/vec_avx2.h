@@ -64,9 +64,10 @@ static inline __m256i vec_avx2_rol64(__m256i x, const int r)
 /* Each 32-bit word byte-swapped. */
 static inline __m256i vec_avx2_bswap32(__m256i x)
 {
-	const __m128i idx = _mm_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+	const __m256i idx = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
+					     3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
 
-	return _mm256_shuffle_epi8(x, _mm256_broadcastsi128_si256(idx));
+	return _mm256_shuffle_epi8(x, idx);
 }
 
 /* Bit k set where 32-bit lane k of a <= that of b, unsigned. */
