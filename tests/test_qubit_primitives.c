@@ -15,8 +15,7 @@
 #include "shavite.h"
 #include "tap.h"
 #include "tvec.h"
-
-typedef void primitive_fn(const void *in, size_t len, uint8_t out[64]);
+#include "hash512_vectors.h"
 
 static uint8_t gf256_mul(uint8_t a, uint8_t b)
 {
@@ -80,21 +79,6 @@ static void test_cubehash_iv(void)
 	tap_ok(!memcmp(x, cubehash512_iv, sizeof(x)), "cubehash512_iv = 160 rounds of (64, 32, 16, 0...)");
 }
 
-static void test_primitive(json_t *v, const char *prim, primitive_fn *fn)
-{
-	size_t i = 0, len;
-	json_t *o;
-
-	while ((o = tvec_next_primitive(v, prim, &i))) {
-		uint8_t *in = tvec_hex_alloc(o, "input", &len), want[64], got[64];
-
-		tvec_hex(o, "output", want, 64);
-		fn(in, len, got);
-		tap_ok(!memcmp(got, want, 64), "%s", tvec_str(o, "id"));
-		free(in);
-	}
-}
-
 /* Every C_512 implementation this build and CPU have, on every shavite512 vector. */
 static void test_shavite_impls(json_t *v)
 {
@@ -154,7 +138,7 @@ static void test_chain(json_t *v)
 	static const struct {
 		const char *from, *to;
 		size_t from_len;
-		primitive_fn *fn;
+		hash512_fn *fn;
 	} stages[] = {
 		{ "header", "luffa512", 80, luffa512 },
 		{ "luffa512", "cubehash512", 64, cubehash512 },
@@ -181,10 +165,10 @@ int main(void)
 
 	test_aes_round();
 	test_cubehash_iv();
-	test_primitive(v, "luffa512", luffa512);
+	test_hash512_primitive(v, "luffa512", luffa512);
 	test_luffa_streaming(v);
-	test_primitive(v, "cubehash512", cubehash512);
-	test_primitive(v, "shavite512", shavite512);
+	test_hash512_primitive(v, "cubehash512", cubehash512);
+	test_hash512_primitive(v, "shavite512", shavite512);
 	test_shavite_impls(v);
 	test_chain(v);
 	json_decref(v);

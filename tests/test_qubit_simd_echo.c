@@ -12,22 +12,7 @@
 #include "simd.h"
 #include "tap.h"
 #include "tvec.h"
-
-typedef void hash512_fn(const void *in, size_t len, uint8_t out[64]);
-
-static void test_primitive(json_t *v, const char *prim, hash512_fn *fn)
-{
-	size_t i = 0, len;
-	json_t *o;
-
-	while ((o = tvec_next_primitive(v, prim, &i))) {
-		uint8_t *in = tvec_hex_alloc(o, "input", &len), want[64], got[64];
-		tvec_hex(o, "output", want, 64);
-		fn(in, len, got);
-		tap_ok(!memcmp(got, want, 64), "%s", tvec_str(o, "id"));
-		free(in);
-	}
-}
+#include "hash512_vectors.h"
 
 static void test_chain(json_t *v)
 {
@@ -83,8 +68,8 @@ int main(void)
 {
 	json_t *v = tvec_load("primitives.json");
 
-	test_primitive(v, "simd512", simd512);
-	test_primitive(v, "echo512", echo512);
+	test_hash512_primitive(v, "simd512", simd512);
+	test_hash512_primitive(v, "echo512", echo512);
 	test_chain(v);
 	test_simd_iv();
 	test_lengths();
