@@ -840,6 +840,45 @@ int stratum_session_set_extranonce(struct stratum_session *s, const uint8_t *ext
 	return 0;
 }
 
+/*
+ * 1 if a and b describe the same headers (everything work_header reads but
+ * the id): a pool that re-sends its work under a new id, e.g. after a
+ * difficulty change, must not make the workers hash those headers again.
+ */
+static int stratum_same_work(const struct job *a, const struct job *b)
+{
+	return a->version == b->version && a->nbits == b->nbits && a->ntime == b->ntime &&
+	       !memcmp(a->prevhash, b->prevhash, HASH_LEN) &&
+	       a->extranonce1_len == b->extranonce1_len &&
+	       !memcmp(a->extranonce1, b->extranonce1, a->extranonce1_len) &&
+	       a->extranonce2_len == b->extranonce2_len && a->coinb1_len == b->coinb1_len &&
+	       a->coinb2_len == b->coinb2_len && a->merkle_count == b->merkle_count &&
+	       !memcmp(a->coinb1, b->coinb1, a->coinb1_len) &&
+	       !memcmp(a->coinb2, b->coinb2, a->coinb2_len) &&
+	       !memcmp(a->merkle, b->merkle, sizeof(a->merkle[0]) * a->merkle_count);
+}
+
+/*
+ * The largest extranonce2_next among valid jobs with the same work as job
+ * into *next; returns 1 if there is any such job.
+ */
+static int stratum_same_work_next(const struct stratum_session *s, struct job *job,
+				  uint64_t *next)
+{
+	int found = 0;
+
+	for (unsigned i = 0; i < STRATUM_VALID_JOBS; i++) {
+		struct job *v = s->valid[i];
+		if (v && v != job && stratum_same_work(v, job)) {
+			uint64_t n = atomic_load(&v->extranonce2_next);
+			if (!found || n > *next)
+				*next = n;
+			found = 1;
+		}
+	}
+	return found;
+}
+
 int stratum_session_bind_job(struct stratum_session *s, struct job *job, int *is_new_block)
 {
 	if (!s->is_subscribed)
@@ -855,19 +894,25 @@ int stratum_session_bind_job(struct stratum_session *s, struct job *job, int *is
 	job->source_seq = s->pool;
 	{
 		struct job *same = stratum_session_find(s, job->id);
+		uint64_t next = 0;
+		int has_prior = stratum_same_work_next(s, job, &next);
 
-		if (same) {
+		if (same && (!has_prior || atomic_load(&same->extranonce2_next) > next))
+			next = atomic_load(&same->extranonce2_next);
+		if (same || has_prior) {
 			/*
-			 * The same work again: continue after the values workers took
-			 * from the earlier copy, with a margin for takes in flight,
-			 * unless that would run out of extranonce2 space.
+			 * The same work again (same id, or the same headers under a new
+			 * id): continue after the values workers took from the earlier
+			 * copy, with a margin for takes in flight, unless that would run
+			 * out of extranonce2 space.
 			 */
-			uint64_t next = atomic_load(&same->extranonce2_next);
 			uint64_t space_bits = 8 * (uint64_t)job->extranonce2_len;
 
 			if (space_bits >= 64 || next + STRATUM_EN2_MARGIN < (1ull << space_bits))
 				next += STRATUM_EN2_MARGIN;
 			atomic_store(&job->extranonce2_next, next);
+		}
+		if (same) {
 			if (!job->is_clean) {
 				/* The copy takes the earlier one's place: one entry per id. */
 				for (unsigned i = 0; i < STRATUM_VALID_JOBS; i++) {

@@ -623,6 +623,22 @@ static void test_session(void)
 		tap_ok(atomic_load(&again->extranonce2_next) == 4 + 2 * STRATUM_EN2_MARGIN,
 		       "session: sent a third time, it continues from the second copy");
 		job_unref(again);
+		/* The same headers under a new id (e.g. after set_difficulty). */
+		again = example_job();
+		again->is_clean = 0;
+		strcpy(again->id, "4f-again");
+		stratum_session_bind_job(&s, again, &is_new);
+		tap_ok(atomic_load(&again->extranonce2_next) == 4 + 3 * STRATUM_EN2_MARGIN,
+		       "session: the same work under a new job id continues the counter too");
+		job_unref(again);
+		again = example_job();
+		again->is_clean = 0;
+		again->ntime++;
+		strcpy(again->id, "4f-later");
+		stratum_session_bind_job(&s, again, &is_new);
+		tap_ok(atomic_load(&again->extranonce2_next) == 0,
+		       "session: different work (another ntime) starts at extranonce2 0");
+		job_unref(again);
 	}
 
 	/* Not resumed (new extranonce1): A invalid. */
