@@ -18,7 +18,7 @@
 #include <jansson.h>
 
 #include "address.h"
-#include "config.h"
+#include "options.h"
 #include "hex.h"
 #include "log.h"
 #include "queue.h"
@@ -941,7 +941,7 @@ static const struct source_ops gbt_ops = {
 
 int gbt_source_new(struct source **out, const struct source_env *env)
 {
-	const struct config *cfg = env->cfg;
+	const struct options *cfg = env->cfg;
 	const char *url = cfg->url_count ? cfg->urls[0] : NULL;
 	struct gbt *g;
 	char err[256];

@@ -13,7 +13,7 @@
 
 #include "algo.h"
 #include "bench.h"
-#include "config.h"
+#include "options.h"
 #include "cpu.h"
 #include "hex.h"
 #include "log.h"
@@ -47,7 +47,7 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static int run_hash(const struct config *cfg)
+static int run_hash(const struct options *cfg)
 {
 	uint8_t hash[HASH_LEN];
 	char hex[2 * HASH_LEN + 1];
@@ -59,7 +59,7 @@ static int run_hash(const struct config *cfg)
 	return 0;
 }
 
-static int run_cpu_features(const struct config *cfg)
+static int run_cpu_features(const struct options *cfg)
 {
 	unsigned flags = cpu_features();
 	char names[256];
@@ -78,7 +78,7 @@ static int run_cpu_features(const struct config *cfg)
 	return 0;
 }
 
-static unsigned default_threads(const struct config *cfg, struct topo *topo)
+static unsigned default_threads(const struct options *cfg, struct topo *topo)
 {
 	if (cfg->threads)
 		return cfg->threads;
@@ -88,7 +88,7 @@ static unsigned default_threads(const struct config *cfg, struct topo *topo)
 	return n > 0 ? (unsigned)n : 1;
 }
 
-static int run_benchmark(const struct config *cfg, struct topo *topo)
+static int run_benchmark(const struct options *cfg, struct topo *topo)
 {
 	struct bench_result results[64];
 	unsigned n = 0, flags = cpu_features();
@@ -174,7 +174,7 @@ static void print_status(struct stats *stats, uint64_t *last_hashes, double *las
 	*last_t = now;
 }
 
-static int run_mine(const struct config *cfg, struct topo *topo)
+static int run_mine(const struct options *cfg, struct topo *topo)
 {
 	const char *why;
 	const struct algo_impl *impl = algo_select(cfg->algo, cpu_features(), cfg->cpu_impl, &why);
@@ -258,15 +258,15 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct config cfg;
+	struct options cfg;
 	struct topo *topo = NULL;
 	char err[512];
 	int rc;
 
-	if (config_parse(&cfg, argc, argv, err, sizeof(err))) {
+	if (options_parse(&cfg, argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "quintminer: %s\n", err);
 		fprintf(stderr, "Try 'quintminer --help' for more information.\n");
-		config_release(&cfg);
+		options_release(&cfg);
 		return EXIT_USAGE;
 	}
 	log_set_level(cfg.is_debug ? LOG_DEBUG : cfg.is_quiet ? LOG_WARN : LOG_INFO);
@@ -275,7 +275,7 @@ int main(int argc, char **argv)
 
 	switch (cfg.mode) {
 	case MODE_HELP:
-		config_usage();
+		options_usage();
 		rc = 0;
 		break;
 	case MODE_VERSION:
@@ -303,6 +303,6 @@ int main(int argc, char **argv)
 	default:
 		rc = 1;
 	}
-	config_release(&cfg);
+	options_release(&cfg);
 	return rc;
 }

@@ -6,7 +6,7 @@
 
 #include "work.h"
 
-struct config;
+struct options;
 struct stats;
 
 /*
@@ -19,7 +19,7 @@ struct stats;
  * source's thread). It reports share outcomes to env->stats.
  */
 struct source_env {
-	const struct config *cfg;
+	const struct options *cfg;
 	const struct algo *algo;
 	struct job_board *board;
 	struct stats *stats;

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "config.h"
+#include "options.h"
 #include "hex.h"
 #include "log.h"
 #include "net.h"
@@ -54,7 +54,7 @@ struct stratum {
 	const struct algo *algo;
 	struct job_board *board;
 	struct stats *stats;
-	struct stratum_url urls[CONFIG_MAX_URLS];
+	struct stratum_url urls[OPTIONS_MAX_URLS];
 	unsigned url_count;
 	const char *user, *pass;
 	unsigned retry_pause_s;
@@ -749,7 +749,7 @@ static const struct source_ops stratum_ops = {
 
 int stratum_source_new(struct source **out, const struct source_env *env)
 {
-	const struct config *cfg = env->cfg;
+	const struct options *cfg = env->cfg;
 	struct stratum *st;
 	double factor;
 

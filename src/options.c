@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "config.h"
+#include "options.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -71,7 +71,7 @@ static const struct option long_options[] = {
 /* "+": no permutation, so --hash can take the header as its second argument. */
 static const char short_options[] = "+:a:o:u:p:t:qDVhc:";
 
-void config_usage(void)
+void options_usage(void)
 {
 	printf("Usage: quintminer [OPTIONS]\n"
 	       "       quintminer --benchmark -a ALGO|all [-t N] [--time-limit S] [--json]\n"
@@ -181,7 +181,7 @@ static int set_str(char **dst, const char *v)
 }
 
 /* Applies one option; name is how the user spelled it (for messages). */
-static int apply(struct config *cfg, int c, const char *name, const char *arg, char **argv,
+static int apply(struct options *cfg, int c, const char *name, const char *arg, char **argv,
 		 int argc, int *optind_io, char *err, size_t err_len)
 {
 	unsigned long u;
@@ -200,8 +200,8 @@ static int apply(struct config *cfg, int c, const char *name, const char *arg, c
 			return fail(err, err_len, "%s: unknown algorithm '%s'", name, arg);
 		return 0;
 	case 'o':
-		if (cfg->url_count >= CONFIG_MAX_URLS)
-			return fail(err, err_len, "%s: at most %d URLs", name, CONFIG_MAX_URLS);
+		if (cfg->url_count >= OPTIONS_MAX_URLS)
+			return fail(err, err_len, "%s: at most %d URLs", name, OPTIONS_MAX_URLS);
 		if (!url_scheme_ok(arg))
 			return fail(err, err_len,
 				    "%s: '%s': use stratum+tcp://, stratum+ssl://, stratum+tls://, "
@@ -345,7 +345,7 @@ static const struct option *option_by_name(const char *name)
 }
 
 /* A JSON config file: {"algo": "scrypt", "url": ["…", "…"], "threads": 2, "quiet": true}. */
-static int load_file(struct config *cfg, const char *path, char *err, size_t err_len)
+static int load_file(struct options *cfg, const char *path, char *err, size_t err_len)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr), *val;
@@ -404,7 +404,7 @@ static int load_file(struct config *cfg, const char *path, char *err, size_t err
 	return rc;
 }
 
-int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t err_len)
+int options_parse(struct options *cfg, int argc, char **argv, char *err, size_t err_len)
 {
 	int c, index;
 
@@ -467,7 +467,7 @@ int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t er
 	return 0;
 }
 
-void config_release(struct config *cfg)
+void options_release(struct options *cfg)
 {
 	for (unsigned i = 0; i < cfg->url_count; i++)
 		free(cfg->urls[i]);

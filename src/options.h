@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef QM_CONFIG_H
-#define QM_CONFIG_H
+#ifndef QM_OPTIONS_H
+#define QM_OPTIONS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -8,13 +8,13 @@
 #include "algo.h"
 
 /*
- * Command line and JSON config file -> one immutable struct config
+ * Command line and JSON config file -> one immutable struct options
  * (style.md §2.2). Long option names are the JSON keys.
  */
 
-#define CONFIG_MAX_URLS 8
+#define OPTIONS_MAX_URLS 8
 
-enum config_mode {
+enum options_mode {
 	MODE_MINE,        /* -o given: pool or node */
 	MODE_BENCHMARK,   /* --benchmark */
 	MODE_HASH,        /* --hash ALGO HEX */
@@ -23,20 +23,20 @@ enum config_mode {
 	MODE_VERSION,
 };
 
-enum config_network { NET_MAINNET, NET_TESTNET, NET_REGTEST, NET_REGTEST_717 };
+enum options_network { NET_MAINNET, NET_TESTNET, NET_REGTEST, NET_REGTEST_717 };
 
-struct config {
-	enum config_mode mode;
+struct options {
+	enum options_mode mode;
 	const struct algo *algo;          /* -a; NULL with -a all (benchmark only) */
 	int is_all_algos;
-	char *urls[CONFIG_MAX_URLS];       /* -o, in failover order */
+	char *urls[OPTIONS_MAX_URLS];       /* -o, in failover order */
 	unsigned url_count;
 	char *user, *pass;                 /* -u, -p */
 	unsigned threads;                  /* -t; 0 = one per core (hwloc) */
 	int is_quiet, is_debug, is_json;   /* -q, -D, --json */
 	double time_limit_s;               /* --time-limit; 0 = none */
 	char *cpu_impl;                    /* --cpu-impl NAME or NULL */
-	enum config_network network;       /* --network */
+	enum options_network network;       /* --network */
 	struct algo_params params;         /* odo_interval from --network, --odo-key */
 	/* --hash */
 	uint8_t hash_header[HEADER_LEN];
@@ -60,12 +60,12 @@ struct config {
  * names; command-line options win) into cfg. Returns 0, or -1 with a one-line
  * message naming the option in err (exit status 2 for the caller).
  */
-int config_parse(struct config *cfg, int argc, char **argv, char *err, size_t err_len);
+int options_parse(struct options *cfg, int argc, char **argv, char *err, size_t err_len);
 
-/* Frees what config_parse allocated. */
-void config_release(struct config *cfg);
+/* Frees what options_parse allocated. */
+void options_release(struct options *cfg);
 
 /* Prints the usage text to stdout. */
-void config_usage(void);
+void options_usage(void);
 
 #endif
