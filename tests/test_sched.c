@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "algo.h"
+#include "gbt_info.h"
 #include "sched.h"
 #include "tap.h"
 
@@ -275,8 +277,55 @@ static void test_replay(uint64_t seed)
 	       BLOCKS);
 }
 
+static double diff_of(const double *diffs, const char *name)
+{
+	for (unsigned i = 0; i < algo_count; i++)
+		if (!strcmp(algo_table[i]->name, name))
+			return diffs[i];
+	return -1;
+}
+
+static void test_mininginfo(void)
+{
+	/* 7.17: flat difficulty_<name> fields, "odo" for Odocrypt */
+	static const char v717[] =
+		"{\"blocks\":2000,\"pow_algo_id\":1,\"pow_algo\":\"scrypt\",\"difficulty\":0.0002,"
+		"\"difficulty_sha256d\":1234.5,\"difficulty_scrypt\":0.0002,"
+		"\"difficulty_skein\":77,\"difficulty_qubit\":88.25,\"difficulty_odo\":64}";
+	/* 8.22: a difficulties object, no plain difficulty */
+	static const char v822[] =
+		"{\"blocks\":2000,\"pow_algo\":\"scrypt\",\"difficulties\":{\"sha256d\":5e3,"
+		"\"scrypt\":1.5,\"skein\":2,\"qubit\":3,\"odo\":4},\"networkhashps\":1}";
+	double d[16];
+	char err[128];
+
+	tap_ok(gbt_info_parse_difficulties(v717, strlen(v717), NULL, d, err, sizeof(err)) == 5 &&
+		       diff_of(d, "sha256d") == 1234.5 && diff_of(d, "scrypt") == 0.0002 &&
+		       diff_of(d, "qubit") == 88.25 && diff_of(d, "odocrypt") == 64,
+	       "getmininginfo 7.17 shape: difficulty_<name> for all five, odo for odocrypt");
+	tap_ok(gbt_info_parse_difficulties(v822, strlen(v822), NULL, d, err, sizeof(err)) == 5 &&
+		       diff_of(d, "sha256d") == 5e3 && diff_of(d, "skein") == 2 &&
+		       diff_of(d, "odocrypt") == 4,
+	       "getmininginfo 8.22 shape: the difficulties object");
+	static const char ltc[] = "{\"blocks\":101,\"difficulty\":4.6e-10,\"chain\":\"regtest\"}";
+	tap_ok(gbt_info_parse_difficulties(ltc, strlen(ltc), &algo_scrypt, d, err, sizeof(err)) ==
+			       1 &&
+		       diff_of(d, "scrypt") == 4.6e-10 && diff_of(d, "sha256d") == 0,
+	       "a one-algorithm node's plain difficulty counts for its algorithm alone");
+	static const char odd[] = "{\"difficulties\":{\"sha256d\":-1,\"scrypt\":\"7\",\"odo\":0},"
+				  "\"difficulty_skein\":null}";
+	tap_ok(gbt_info_parse_difficulties(odd, strlen(odd), NULL, d, err, sizeof(err)) == 0 &&
+		       diff_of(d, "sha256d") == 0 && diff_of(d, "scrypt") == 0,
+	       "negative, string, zero and null difficulties are not taken");
+	tap_ok(gbt_info_parse_difficulties("[1,2]", 5, NULL, d, err, sizeof(err)) < 0 &&
+		       gbt_info_parse_difficulties("{\"a\":", 5, NULL, d, err, sizeof(err)) < 0 &&
+		       strstr(err, "not a JSON object"),
+	       "an array or broken JSON is an error: %s", err);
+}
+
 int main(void)
 {
+	test_mininginfo();
 	test_targets();
 	test_decide();
 	test_replay(0x9e3779b97f4a7c15ull);
