@@ -16,6 +16,7 @@
 #include "options.h"
 #include "cpu.h"
 #include "hex.h"
+#include "job_board.h"
 #include "log.h"
 #include "miner.h"
 #include "source.h"

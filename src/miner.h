@@ -6,7 +6,7 @@
 #include <stdatomic.h>
 
 #include "algo.h"
-#include "work.h"
+#include "job_board.h"
 
 struct opencl_scanner;
 struct source;

@@ -4,7 +4,7 @@
 
 #include <signal.h>
 
-#include "work.h"
+#include "job_board.h"
 
 struct options;
 struct stats;

@@ -2,7 +2,6 @@
 #ifndef QM_WORK_H
 #define QM_WORK_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +13,7 @@
  * extranonce2/ntime and turns a difficulty into a target (style.md §1).
  *
  * A work source (stratum, getblocktemplate) fills a struct job and publishes
- * it on the job board; after publication a job is immutable except for its
+ * it on the job board (job_board.h); after publication a job is immutable except for its
  * atomic extranonce2 counter, and is shared by reference count. Both sources
  * express their work the same way: coinbase = coinb1 || extranonce1 ||
  * extranonce2 || coinb2 (stratum-and-gbt.md §1), merkle branches in internal
@@ -98,35 +97,6 @@ void work_diff_to_target(double diff, double factor, uint8_t target[HASH_LEN]);
 
 /* Difficulty of a little-endian target (inverse of the above with factor 1). */
 double work_target_to_diff(const uint8_t target[HASH_LEN]);
-
-/*
- * The job board: where a source publishes its current job and workers pick
- * it up. A generation counter (C11 atomic) tells workers cheaply that work
- * changed; they call job_board_get only then. Lock order: board->lock is a
- * leaf lock (nothing else is taken while holding it).
- */
-struct job_board {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct job *current;          /* NULL: no valid work (workers idle) */
-	atomic_uint_fast64_t generation;
-	int is_stopping;
-};
-
-void job_board_init(struct job_board *b);
-void job_board_release(struct job_board *b);
-/* Publishes job (takes over the caller's reference); NULL clears the board. */
-void job_board_publish(struct job_board *b, struct job *job);
-/* Returns a new reference to the current job (or NULL) and its generation. */
-struct job *job_board_get(struct job_board *b, uint64_t *generation);
-/* Blocks until the generation differs from seen, the board stops, or timeout_ms passes. */
-void job_board_wait(struct job_board *b, uint64_t seen, unsigned timeout_ms);
-/* Wakes every waiter for shutdown. */
-void job_board_stop(struct job_board *b);
-static inline uint64_t job_board_generation(struct job_board *b)
-{
-	return atomic_load_explicit(&b->generation, memory_order_acquire);
-}
 
 /* A verified share: a worker found it, the portable hash confirmed it. */
 struct share {

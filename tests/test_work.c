@@ -2,13 +2,14 @@
 /*
  * work.c: header building against the worked example of
  * ../shared/docs/stratum-and-gbt.md §1, difficulty -> target, extranonce2
- * rolling and the job board.
+ * rolling, and the job board (job_board.c) that publishes those jobs.
  */
 #include <string.h>
 
 #include "algo.h"
 #include "endian.h"
 #include "hex.h"
+#include "job_board.h"
 #include "sha256.h"
 #include "tap.h"
 #include "work.h"
