@@ -21,60 +21,13 @@
 
 int stratum_url_parse(const char *url, struct stratum_url *out)
 {
-	static const struct {
-		const char *prefix;
-		int is_tls;
-	} schemes[] = {
-		{ "stratum+tcp://", 0 },
-		{ "stratum+ssl://", 1 },
-		{ "stratum+tls://", 1 },
-	};
-	struct stratum_url u = { .is_tls = -1 };
-	const char *p = NULL, *host, *host_end, *port;
-	unsigned long port_val;
-	char *end;
+	struct url u;
 
-	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		size_t n = strlen(schemes[i].prefix);
-		if (!strncasecmp(url, schemes[i].prefix, n)) {
-			p = url + n;
-			u.is_tls = schemes[i].is_tls;
-			break;
-		}
-	}
-	if (!p)
+	if (url_parse(url, &u, NULL, 0) || u.kind != URL_STRATUM)
 		return -1;
-	if (*p == '[') {
-		/* RFC 3986 §3.2.2: an IPv6 literal in brackets */
-		host = p + 1;
-		host_end = strchr(host, ']');
-		if (!host_end || host_end[1] != ':')
-			return -1;
-		port = host_end + 2;
-	} else {
-		host = p;
-		host_end = strchr(host, ':');
-		if (!host_end)
-			return -1;
-		port = host_end + 1;
-	}
-	if (host_end == host || (size_t)(host_end - host) > STRATUM_HOST_MAX)
-		return -1;
-	for (const char *c = host; c < host_end; c++) {
-		if (!isalnum((unsigned char)*c) && !strchr(".-_:", *c))
-			return -1;
-	}
-	if (!isdigit((unsigned char)*port))
-		return -1;
-	errno = 0;
-	port_val = strtoul(port, &end, 10);
-	/* A trailing '/' (path) is tolerated; anything else is not. */
-	if (errno || port_val < 1 || port_val > 65535 || (*end && strcmp(end, "/")))
-		return -1;
-	memcpy(u.host, host, (size_t)(host_end - host));
-	u.host[host_end - host] = '\0';
-	snprintf(u.port, sizeof(u.port), "%lu", port_val);
-	*out = u;
+	memcpy(out->host, u.host, sizeof(out->host));
+	memcpy(out->port, u.port, sizeof(out->port));
+	out->is_tls = u.is_tls;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "work.h"
+#include "url.h"
 
 /*
  * Stratum v1 pool client (stratum-and-gbt.md §1), in two layers:
@@ -26,7 +27,7 @@
  *    submit(), which queues.
  */
 
-#define STRATUM_HOST_MAX 255
+#define STRATUM_HOST_MAX URL_HOST_MAX
 #define STRATUM_SESSION_ID_MAX 64   /* subscription id we keep to resume */
 #define STRATUM_TEXT_MAX 256        /* error texts, show_message; longer is cut */
 #define STRATUM_ID_TEXT_MAX 64      /* a request id from the pool, as JSON text */
@@ -43,7 +44,10 @@ struct stratum_url {
 	int is_tls;
 };
 
-/* Returns 0, or -1 if url is not a stratum URL with a host and a port in 1..65535. */
+/*
+ * Returns 0, or -1 if url is not a stratum URL with a host and a port in
+ * 1..65535 (url_parse in url.h, which also says why).
+ */
 int stratum_url_parse(const char *url, struct stratum_url *out);
 
 /*
