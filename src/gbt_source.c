@@ -942,28 +942,12 @@ static const struct source_ops gbt_ops = {
 int gbt_source_new(struct source **out, const struct source_env *env)
 {
 	const struct options *cfg = env->cfg;
-	const char *url = cfg->url_count ? cfg->urls[0] : NULL;
+	const char *url = cfg->urls[0];
 	struct gbt *g;
 	char err[256];
 
+	/* options.c checked the URL, the address and the credentials (options.h). */
 	*out = NULL;
-	if (!url || (strncasecmp(url, "http://", 7) && strncasecmp(url, "https://", 8))) {
-		log_err("-o: solo mining needs an http:// or https:// node URL");
-		return -1;
-	}
-	if (cfg->url_count > 1)
-		log_warn("solo mining uses one node; ignoring the other -o URLs");
-	if (!cfg->coinbase_addr) {
-		log_err("solo mining needs --coinbase-addr ADDRESS (where the block reward goes)");
-		return -1;
-	}
-	const char *host = strstr(url, "://") + 3;
-
-	if (!cfg->rpc_cookie && !cfg->user && !memchr(host, '@', strcspn(host, "/"))) {
-		log_err("solo mining needs the node's RPC credentials: -u USER -p PASS, "
-			"--rpc-cookie FILE, or http://USER:PASS@HOST:PORT");
-		return -1;
-	}
 	g = calloc(1, sizeof(*g));
 	if (!g) {
 		log_err("out of memory");
@@ -981,16 +965,13 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 	}
 	snprintf(g->payout_text, sizeof(g->payout_text), "%s", cfg->coinbase_addr);
 	g->tag = cfg->coinbase_sig ? cfg->coinbase_sig : GBT_TAG_DEFAULT;
-	if (strlen(g->tag) > GBT_TAG_MAX)
-		log_warn("--coinbase-sig: only what fits the coinbase (at most %d bytes) is used",
-			 GBT_TAG_MAX);
 	g->algo = env->algo;
 	g->params = cfg->params;
 	g->board = env->board;
 	g->stats = env->stats;
 	g->stop_requested = env->stop_requested;
-	g->retry_pause_s = cfg->retry_pause_s ? cfg->retry_pause_s : 1;
-	g->scantime_s = cfg->scantime_s ? cfg->scantime_s : 30;
+	g->retry_pause_s = cfg->retry_pause_s;
+	g->scantime_s = cfg->scantime_s;
 	atomic_init(&g->is_stopping, 0);
 	atomic_init(&g->use_algo_param, 1);
 	atomic_init(&g->next_seq, 1);

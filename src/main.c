@@ -94,7 +94,7 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 	struct bench_result results[64];
 	unsigned n = 0, flags = cpu_features();
 	unsigned threads = default_threads(cfg, topo);
-	double seconds = cfg->time_limit_s > 0 ? cfg->time_limit_s : cfg->is_all_algos ? 5 : 10;
+	double seconds = cfg->time_limit_s;
 	int is_every_impl = cfg->cpu_impl && !strcmp(cfg->cpu_impl, "all");
 	int rc = 0;
 
@@ -117,7 +117,7 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 				rc = 1;
 				break;
 			}
-			log_info("benchmark %s with the %s implementation on %u thread%s for %.0f s",
+			log_info("benchmark %s with the %s implementation on %u thread%s for %g s",
 				 a->name, impl->name, threads, threads == 1 ? "" : "s", seconds);
 			if (n >= sizeof(results) / sizeof(results[0]) ||
 			    bench_run(a, impl, threads, seconds, topo, &stop_requested, &results[n])) {
@@ -185,18 +185,10 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct miner miner = { 0 };
 	uint64_t *last_thread = NULL;
 	int rc = 1;
-	int is_stratum = !strncasecmp(cfg->urls[0], "stratum+", 8);
-	int is_http = !strncasecmp(cfg->urls[0], "http://", 7) ||
-		      !strncasecmp(cfg->urls[0], "https://", 8);
 
 	if (!impl) {
 		log_err("%s: %s", cfg->algo->name, why);
 		return 1;
-	}
-	if (!is_stratum && !is_http) {
-		log_err("-o %s: use stratum+tcp://, stratum+ssl://, stratum+tls://, http:// or https://",
-			cfg->urls[0]);
-		return EXIT_USAGE;
 	}
 	unsigned threads = default_threads(cfg, topo), gpus = 0;
 	if (cfg->use_opencl && miner_gpu_count(&gpus))
@@ -209,7 +201,8 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	last_thread = calloc(threads + gpus, sizeof(*last_thread));
 	struct source_env env = { .cfg = cfg, .algo = cfg->algo, .board = &board, .stats = &stats,
 				  .stop_requested = &stop_requested };
-	if (!last_thread || (is_stratum ? stratum_source_new(&src, &env) : gbt_source_new(&src, &env)))
+	if (!last_thread || (cfg->source == SOURCE_STRATUM ? stratum_source_new(&src, &env)
+							     : gbt_source_new(&src, &env)))
 		goto out;
 	log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
 		 impl->name, threads, threads == 1 ? "" : "s", gpus ? " and OpenCL" : "");
@@ -234,7 +227,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 		nanosleep(&ts, NULL);
 		double now = stats_now();
 		if (cfg->time_limit_s > 0 && now - start >= cfg->time_limit_s) {
-			log_info("time limit of %.0f s reached", cfg->time_limit_s);
+			log_info("time limit of %g s reached", cfg->time_limit_s);
 			break;
 		}
 		if (now - last_t >= STATUS_INTERVAL_S && !cfg->is_quiet)
@@ -270,8 +263,10 @@ int main(int argc, char **argv)
 		options_release(&cfg);
 		return EXIT_USAGE;
 	}
-	log_set_level(cfg.is_debug ? LOG_DEBUG : cfg.is_quiet ? LOG_WARN : LOG_INFO);
-	log_set_color(isatty(STDERR_FILENO));
+	log_set_level(cfg.is_debug ? LOG_DEBUG : LOG_INFO);
+	log_set_color(cfg.use_color && isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
+	for (unsigned i = 0; i < cfg.warning_count; i++)
+		log_warn("%s", cfg.warnings[i]);
 	install_signals();
 
 	switch (cfg.mode) {

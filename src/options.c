@@ -3,117 +3,210 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
+#include "address.h"
+#include "gbt.h"
 #include "hex.h"
+#include "url.h"
 
-enum {
-	OPT_BENCHMARK = 256,
-	OPT_TIME_LIMIT,
-	OPT_JSON,
-	OPT_HASH,
-	OPT_CPU_FEATURES,
-	OPT_CPU_IMPL,
-	OPT_NETWORK,
-	OPT_ODO_KEY,
-	OPT_DIFF_FACTOR,
-	OPT_SUGGEST_DIFF,
-	OPT_NO_VERIFY_TLS,
-	OPT_COINBASE_ADDR,
-	OPT_COINBASE_SIG,
-	OPT_RPC_COOKIE,
-	OPT_RETRY_PAUSE,
-	OPT_SCANTIME,
-	OPT_KERNEL_DIR,
-	OPT_OPENCL,
+/* ------------------------------------------------------------------------
+ * The table. To add an option: add a field to struct options, a row below
+ * (a generic kind with the field's offset, or a handler), and, if it needs
+ * a default or a check against other options, a line in resolve().
+ */
+
+/* Where an option means something (a bit per mode, pool and solo apart). */
+enum opt_use {
+	USE_POOL = 1u << 0,     /* mining on a stratum pool */
+	USE_SOLO = 1u << 1,     /* mining on a node */
+	USE_BENCH = 1u << 2,    /* --benchmark */
+	USE_HASH = 1u << 3,     /* --hash */
+	USE_FEATURES = 1u << 4, /* --cpu-features */
+	USE_MINE = USE_POOL | USE_SOLO,
+	USE_ALL = USE_MINE | USE_BENCH | USE_HASH | USE_FEATURES,
 };
 
-static const struct option long_options[] = {
-	{ "algo", required_argument, NULL, 'a' },
-	{ "url", required_argument, NULL, 'o' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "pass", required_argument, NULL, 'p' },
-	{ "threads", required_argument, NULL, 't' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "debug", no_argument, NULL, 'D' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "config", required_argument, NULL, 'c' },
-	{ "benchmark", no_argument, NULL, OPT_BENCHMARK },
-	{ "time-limit", required_argument, NULL, OPT_TIME_LIMIT },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "hash", required_argument, NULL, OPT_HASH },
-	{ "cpu-features", no_argument, NULL, OPT_CPU_FEATURES },
-	{ "cpu-impl", required_argument, NULL, OPT_CPU_IMPL },
-	{ "network", required_argument, NULL, OPT_NETWORK },
-	{ "odo-key", required_argument, NULL, OPT_ODO_KEY },
-	{ "diff-factor", required_argument, NULL, OPT_DIFF_FACTOR },
-	{ "suggest-diff", required_argument, NULL, OPT_SUGGEST_DIFF },
-	{ "no-verify-tls", no_argument, NULL, OPT_NO_VERIFY_TLS },
-	{ "coinbase-addr", required_argument, NULL, OPT_COINBASE_ADDR },
-	{ "coinbase-sig", required_argument, NULL, OPT_COINBASE_SIG },
-	{ "rpc-cookie", required_argument, NULL, OPT_RPC_COOKIE },
-	{ "retry-pause", required_argument, NULL, OPT_RETRY_PAUSE },
-	{ "scantime", required_argument, NULL, OPT_SCANTIME },
-	{ "kernel-dir", required_argument, NULL, OPT_KERNEL_DIR },
-	{ "opencl", no_argument, NULL, OPT_OPENCL },
-	{ NULL, 0, NULL, 0 },
+enum opt_kind {
+	KIND_FLAG,   /* no value: sets the int at offset to 1 */
+	KIND_STRING, /* copied to the char * at offset; max > 0: at most max bytes */
+	KIND_UINT,   /* unsigned at offset, in [min, max] */
+	KIND_DOUBLE, /* double at offset, min < value <= max */
+	KIND_MODE,   /* no value: selects mode */
+	KIND_CUSTOM, /* handler */
 };
 
-/* "+": no permutation, so --hash can take the header as its second argument. */
-static const char short_options[] = "+:a:o:u:p:t:qDVhc:";
+struct parse_state;
 
-void options_usage(void)
-{
-	printf("Usage: quintminer [OPTIONS]\n"
-	       "       quintminer --benchmark -a ALGO|all [-t N] [--time-limit S] [--json]\n"
-	       "       quintminer --hash ALGO HEX80 [--odo-key N] [--network NET]\n"
-	       "\n"
-	       "Mining:\n"
-	       "  -a, --algo ALGO         sha256d, scrypt, skein, qubit, odocrypt (odo)\n"
-	       "  -o, --url URL           stratum+tcp://HOST:PORT, stratum+ssl://…, or\n"
-	       "                          http://HOST:PORT (solo, getblocktemplate);\n"
-	       "                          repeat -o for failover pools, in order\n"
-	       "  -u, --user USER         pool worker or node RPC user\n"
-	       "  -p, --pass PASS         pool password or node RPC password\n"
-	       "  -t, --threads N         worker threads (default: one per core, hwloc)\n"
-	       "  -c, --config FILE       JSON file; keys are the long option names\n"
-	       "      --coinbase-addr A   solo: address the block reward pays\n"
-	       "      --coinbase-sig TEXT solo: text in the coinbase scriptSig\n"
-	       "      --rpc-cookie FILE   solo: node cookie file instead of -u/-p\n"
-	       "      --diff-factor F     pool difficulty factor (default per algorithm:\n"
-	       "                          65536 scrypt, 1 others)\n"
-	       "      --suggest-diff D    send mining.suggest_difficulty D\n"
-	       "      --no-verify-tls     accept a pool certificate that does not verify\n"
-	       "      --network NET       mainnet, testnet, regtest, regtest-7.17 (Odocrypt\n"
-	       "                          epoch length; default mainnet)\n"
-	       "      --odo-key N         force the Odocrypt key\n"
-	       "      --retry-pause S     first reconnect back-off step (default 2)\n"
-	       "      --scantime S        solo: refresh the template after S seconds (default 30)\n"
-	       "Benchmark and tools:\n"
-	       "      --benchmark         measure hash rates on a fixed header\n"
-	       "      --time-limit S      stop after S seconds (benchmark: per algorithm)\n"
-	       "      --json              benchmark: end with one JSON line per algorithm\n"
-	       "      --hash ALGO HEX     print the PoW hash of an 80-byte header (display order)\n"
-	       "      --cpu-features      show CPU features and the implementation per algorithm\n"
-	       "      --cpu-impl NAME     force an implementation (benchmark: 'all' runs each)\n"
-	       "      --opencl            also mine (one worker per device) or benchmark on\n"
-	       "                          every OpenCL device\n"
-	       "      --kernel-dir DIR    read the OpenCL kernels from DIR, not the built-in ones\n"
-	       "Output:\n"
-	       "  -q, --quiet             only warnings, errors and results\n"
-	       "  -D, --debug             debug output\n"
-	       "  -V, --version           print the version\n"
-	       "  -h, --help              this help\n");
-}
+/* What a handler sees besides the value: the option as spelled, for messages. */
+struct opt_ctx {
+	const char *name;
+	struct parse_state *state;
+	char *err;
+	size_t err_len;
+};
+
+typedef int opt_handler_fn(struct options *o, const char *arg, struct opt_ctx *ctx);
+
+struct opt_def {
+	const char *name;        /* long name, and the key in a config file */
+	int short_name;          /* 'a', or 0 */
+	enum opt_kind kind;
+	size_t offset;           /* FLAG, STRING, UINT, DOUBLE: offsetof(struct options, ...) */
+	double min, max;         /* UINT, DOUBLE, STRING: accepted range (see enum opt_kind) */
+	const char *what;        /* UINT, DOUBLE: "a thread count", for the error */
+	enum options_mode mode;  /* MODE */
+	opt_handler_fn *handler; /* CUSTOM */
+	unsigned use;            /* enum opt_use */
+	int is_cli_only;         /* not a config file key */
+	const char *section;     /* --help heading; rows of a section need not be adjacent */
+	const char *arg_name;    /* "N" in --help; NULL: no value */
+	const char *help;        /* --help text; '\n' continues on the next line */
+};
+
+static opt_handler_fn set_algo, add_url, set_hash, set_network, set_odo_key, set_no_color,
+	set_nothing;
+
+#define FIELD(f) offsetof(struct options, f)
+
+static const char S_MINE[] = "Mining", S_POOL[] = "Pool (stratum)",
+		  S_SOLO[] = "Solo (getblocktemplate)", S_TOOLS[] = "Benchmark and tools",
+		  S_OUT[] = "Output";
+
+static const struct opt_def opt_table[] = {
+	{ .name = "algo", .short_name = 'a', .kind = KIND_CUSTOM, .handler = set_algo,
+	  .use = USE_MINE | USE_BENCH, .section = S_MINE, .arg_name = "ALGO",
+	  .help = "sha256d, scrypt, skein, qubit, odocrypt (odo);\n"
+		  "all (benchmark only)" },
+	{ .name = "url", .short_name = 'o', .kind = KIND_CUSTOM, .handler = add_url,
+	  .use = USE_MINE, .section = S_MINE, .arg_name = "URL",
+	  .help = "stratum+tcp://HOST:PORT, stratum+ssl:// or\n"
+		  "stratum+tls:// (TLS) for a pool; http://HOST:PORT\n"
+		  "or https:// for a node (solo, getblocktemplate);\n"
+		  "repeat -o for failover pools, in order" },
+	{ .name = "user", .short_name = 'u', .kind = KIND_STRING, .offset = FIELD(user),
+	  .use = USE_MINE, .section = S_MINE, .arg_name = "USER",
+	  .help = "pool worker or node RPC user" },
+	{ .name = "pass", .short_name = 'p', .kind = KIND_STRING, .offset = FIELD(pass),
+	  .use = USE_MINE, .section = S_MINE, .arg_name = "PASS",
+	  .help = "pool password (default x) or node RPC password" },
+	{ .name = "threads", .short_name = 't', .kind = KIND_UINT, .offset = FIELD(threads),
+	  .min = 1, .max = 1024, .what = "a thread count", .use = USE_MINE | USE_BENCH,
+	  .section = S_MINE, .arg_name = "N", .help = "worker threads (default: one per core)" },
+	{ .name = "time-limit", .kind = KIND_DOUBLE, .offset = FIELD(time_limit_s), .min = 0,
+	  .max = 1e9, .what = "a number of seconds", .use = USE_MINE | USE_BENCH,
+	  .section = S_MINE, .arg_name = "S",
+	  .help = "stop after S seconds (benchmark: per algorithm,\n"
+		  "default 10, or 5 each with -a all)" },
+	{ .name = "cpu-impl", .kind = KIND_STRING, .offset = FIELD(cpu_impl),
+	  .use = USE_MINE | USE_BENCH | USE_FEATURES, .section = S_MINE, .arg_name = "NAME",
+	  .help = "force an implementation (benchmark: 'all' runs\n"
+		  "each); the names are listed below" },
+	{ .name = "network", .kind = KIND_CUSTOM, .handler = set_network,
+	  .use = USE_MINE | USE_BENCH | USE_HASH, .section = S_MINE, .arg_name = "NET",
+	  .help = "mainnet, testnet, regtest, regtest-7.17 (Odocrypt\n"
+		  "epoch length; default mainnet)" },
+	{ .name = "odo-key", .kind = KIND_CUSTOM, .handler = set_odo_key,
+	  .use = USE_MINE | USE_BENCH | USE_HASH, .section = S_MINE, .arg_name = "N",
+	  .help = "force the Odocrypt key" },
+	{ .name = "retry-pause", .kind = KIND_UINT, .offset = FIELD(retry_pause_s), .min = 1,
+	  .max = 3600, .what = "a number of seconds", .use = USE_MINE, .section = S_MINE,
+	  .arg_name = "S", .help = "first reconnect back-off step (default 2)" },
+	{ .name = "opencl", .kind = KIND_FLAG, .offset = FIELD(use_opencl),
+	  .use = USE_MINE | USE_BENCH, .section = S_MINE,
+	  .help = "also mine (one worker per device) or benchmark on\n"
+		  "every OpenCL device" },
+	{ .name = "kernel-dir", .kind = KIND_STRING, .offset = FIELD(kernel_dir),
+	  .use = USE_MINE | USE_BENCH, .section = S_MINE, .arg_name = "DIR",
+	  .help = "read the OpenCL kernels from DIR, not the built-in\n"
+		  "ones" },
+	{ .name = "config", .short_name = 'c', .kind = KIND_CUSTOM, .handler = set_nothing,
+	  .use = USE_ALL, .is_cli_only = 1, .section = S_MINE, .arg_name = "FILE",
+	  .help = "JSON file; keys are the long option names" },
+
+	{ .name = "diff-factor", .kind = KIND_DOUBLE, .offset = FIELD(diff_factor), .min = 0,
+	  .max = 1e18, .what = "a positive number", .use = USE_POOL, .section = S_POOL,
+	  .arg_name = "F",
+	  .help = "pool difficulty factor (default per algorithm:\n"
+		  "65536 scrypt, 1 others)" },
+	{ .name = "suggest-diff", .kind = KIND_DOUBLE, .offset = FIELD(suggest_diff), .min = 0,
+	  .max = 1e18, .what = "a positive number", .use = USE_POOL, .section = S_POOL,
+	  .arg_name = "D", .help = "send mining.suggest_difficulty D" },
+	{ .name = "no-verify-tls", .kind = KIND_FLAG, .offset = FIELD(no_verify_tls),
+	  .use = USE_MINE, .section = S_POOL,
+	  .help = "accept a pool or node certificate that does not\n"
+		  "verify" },
+
+	{ .name = "coinbase-addr", .kind = KIND_STRING, .offset = FIELD(coinbase_addr),
+	  .use = USE_SOLO, .section = S_SOLO, .arg_name = "A",
+	  .help = "address the block reward pays (required)" },
+	{ .name = "coinbase-sig", .kind = KIND_STRING, .offset = FIELD(coinbase_sig),
+	  .max = GBT_TAG_MAX, .use = USE_SOLO, .section = S_SOLO, .arg_name = "TEXT",
+	  .help = "text in the coinbase scriptSig (default\n" GBT_TAG_DEFAULT ")" },
+	{ .name = "rpc-cookie", .kind = KIND_STRING, .offset = FIELD(rpc_cookie),
+	  .use = USE_SOLO, .section = S_SOLO, .arg_name = "FILE",
+	  .help = "node cookie file instead of -u/-p" },
+	{ .name = "scantime", .kind = KIND_UINT, .offset = FIELD(scantime_s), .min = 1,
+	  .max = 3600, .what = "a number of seconds", .use = USE_SOLO, .section = S_SOLO,
+	  .arg_name = "S", .help = "refresh the template after S seconds (default 30)" },
+
+	{ .name = "benchmark", .kind = KIND_MODE, .mode = MODE_BENCHMARK, .use = USE_ALL,
+	  .section = S_TOOLS, .help = "measure hash rates on a fixed header" },
+	{ .name = "hash", .kind = KIND_CUSTOM, .handler = set_hash, .use = USE_ALL,
+	  .is_cli_only = 1, .section = S_TOOLS, .arg_name = "ALGO HEX",
+	  .help = "print the PoW hash of an 80-byte header (display\n"
+		  "order)" },
+	{ .name = "cpu-features", .kind = KIND_MODE, .mode = MODE_CPU_FEATURES, .use = USE_ALL,
+	  .section = S_TOOLS, .help = "show CPU features and the implementation per\n"
+				      "algorithm" },
+
+	{ .name = "quiet", .short_name = 'q', .kind = KIND_FLAG, .offset = FIELD(is_quiet),
+	  .use = USE_ALL, .section = S_OUT,
+	  .help = "no periodic hash-rate line (share results and the\n"
+		  "summary stay)" },
+	{ .name = "debug", .short_name = 'D', .kind = KIND_FLAG, .offset = FIELD(is_debug),
+	  .use = USE_ALL, .section = S_OUT, .help = "debug output" },
+	{ .name = "json", .kind = KIND_FLAG, .offset = FIELD(is_json), .use = USE_MINE | USE_BENCH,
+	  .section = S_OUT,
+	  .help = "only JSON on standard output, one object per line\n"
+		  "(benchmark results; share results, the summary\n"
+		  "last); the log stays on standard error" },
+	{ .name = "no-color", .kind = KIND_CUSTOM, .handler = set_no_color, .use = USE_ALL, .section = S_OUT,
+	  .help = "no colours (there are none unless standard error\n"
+		  "is a terminal)" },
+	{ .name = "version", .short_name = 'V', .kind = KIND_MODE, .mode = MODE_VERSION,
+	  .use = USE_ALL, .section = S_OUT, .help = "print the version" },
+	{ .name = "help", .short_name = 'h', .kind = KIND_MODE, .mode = MODE_HELP, .use = USE_ALL,
+	  .section = S_OUT, .help = "this help" },
+};
+
+#define OPT_COUNT (sizeof(opt_table) / sizeof(opt_table[0]))
+
+/* Per-option bookkeeping while reading, so resolve() can judge the whole. */
+struct parse_state {
+	const char *given_as[OPT_COUNT]; /* how it was spelled; NULL: not given */
+	int is_from_cli[OPT_COUNT];
+	int is_from_file;                /* while reading a config file */
+	int are_urls_from_file;          /* the first -o on the command line drops them */
+	const char *mode_as;             /* the option that chose the mode, as spelled */
+	int is_mode_from_cli;
+	char **argv;                     /* --hash takes a second argument */
+	int argc;
+	int *next;
+	char names[OPT_COUNT][96];       /* storage for given_as */
+};
+
+/* ------------------------------------------------------------------------
+ * Messages
+ */
 
 static int fail(char *err, size_t err_len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -127,12 +220,28 @@ static int fail(char *err, size_t err_len, const char *fmt, ...)
 	return -1;
 }
 
+static void warn(struct options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct options *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->warning_count >= OPTIONS_WARN_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(o->warnings[o->warning_count++], OPTIONS_WARN_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------------
+ * Values
+ */
+
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
 
-	if (!s || !*s || *s == '-')
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
 		return -1;
 	errno = 0;
 	v = strtoul(s, &end, 0);
@@ -151,21 +260,9 @@ static int parse_double(const char *s, double *out)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v) || v < 0)
+	if (errno || *end || !isfinite(v))
 		return -1;
 	*out = v;
-	return 0;
-}
-
-static int url_scheme_ok(const char *url)
-{
-	static const char *const schemes[] = { "stratum+tcp://", "stratum+ssl://",
-					       "stratum+tls://", "http://", "https://" };
-
-	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		if (!strncasecmp(url, schemes[i], strlen(schemes[i])) && url[strlen(schemes[i])])
-			return 1;
-	}
 	return 0;
 }
 
@@ -180,257 +277,381 @@ static int set_str(char **dst, const char *v)
 	return 0;
 }
 
-/* Applies one option; name is how the user spelled it (for messages). */
-static int apply(struct options *cfg, int c, const char *name, const char *arg, char **argv,
-		 int argc, int *optind_io, char *err, size_t err_len)
+/* "5", "0.5", "1e+06": a number as short as it reads. */
+static const char *number_text(double v, char buf[32])
 {
-	unsigned long u;
-	double d;
-
-	switch (c) {
-	case 'a':
-		if (!strcasecmp(arg, "all")) {
-			cfg->is_all_algos = 1;
-			cfg->algo = NULL;
-			return 0;
-		}
-		cfg->algo = algo_find(arg);
-		cfg->is_all_algos = 0;
-		if (!cfg->algo)
-			return fail(err, err_len, "%s: unknown algorithm '%s'", name, arg);
-		return 0;
-	case 'o':
-		if (cfg->url_count >= OPTIONS_MAX_URLS)
-			return fail(err, err_len, "%s: at most %d URLs", name, OPTIONS_MAX_URLS);
-		if (!url_scheme_ok(arg))
-			return fail(err, err_len,
-				    "%s: '%s': use stratum+tcp://, stratum+ssl://, stratum+tls://, "
-				    "http:// or https://", name, arg);
-		cfg->urls[cfg->url_count] = strdup(arg);
-		if (!cfg->urls[cfg->url_count])
-			return fail(err, err_len, "out of memory");
-		cfg->url_count++;
-		return 0;
-	case 'u':
-		return set_str(&cfg->user, arg);
-	case 'p':
-		return set_str(&cfg->pass, arg);
-	case 't':
-		if (parse_uint(arg, 1024, &u) || u == 0)
-			return fail(err, err_len, "%s: '%s' is not a thread count (1..1024)", name, arg);
-		cfg->threads = (unsigned)u;
-		return 0;
-	case 'q':
-		cfg->is_quiet = 1;
-		return 0;
-	case 'D':
-		cfg->is_debug = 1;
-		return 0;
-	case 'V':
-		cfg->mode = MODE_VERSION;
-		return 0;
-	case 'h':
-		cfg->mode = MODE_HELP;
-		return 0;
-	case 'c':
-		return 0; /* handled before the command line */
-	case OPT_BENCHMARK:
-		cfg->mode = MODE_BENCHMARK;
-		return 0;
-	case OPT_TIME_LIMIT:
-		if (parse_double(arg, &d) || d <= 0 || d > 1e9)
-			return fail(err, err_len, "%s: '%s' is not a number of seconds", name, arg);
-		cfg->time_limit_s = d;
-		return 0;
-	case OPT_JSON:
-		cfg->is_json = 1;
-		return 0;
-	case OPT_HASH: {
-		const char *hex = *optind_io < argc ? argv[*optind_io] : NULL;
-		cfg->mode = MODE_HASH;
-		if (!strcasecmp(arg, "all"))
-			return fail(err, err_len, "%s: give one algorithm", name);
-		cfg->algo = algo_find(arg);
-		if (!cfg->algo)
-			return fail(err, err_len, "%s: unknown algorithm '%s'", name, arg);
-		if (!hex)
-			return fail(err, err_len, "%s: missing the header (160 hex digits)", name);
-		(*optind_io)++;
-		if (strlen(hex) != 2 * HEADER_LEN)
-			return fail(err, err_len, "%s: the header must be 160 hex digits (80 bytes), got %zu",
-				    name, strlen(hex));
-		if (hex_decode(hex, cfg->hash_header, HEADER_LEN))
-			return fail(err, err_len, "%s: the header is not valid hex", name);
-		return 0;
-	}
-	case OPT_CPU_FEATURES:
-		cfg->mode = MODE_CPU_FEATURES;
-		return 0;
-	case OPT_CPU_IMPL:
-		return set_str(&cfg->cpu_impl, arg);
-	case OPT_NETWORK:
-		if (!strcasecmp(arg, "mainnet") || !strcasecmp(arg, "main")) {
-			cfg->network = NET_MAINNET;
-			cfg->params.odo_interval = ODO_INTERVAL_MAINNET;
-		} else if (!strcasecmp(arg, "testnet") || !strcasecmp(arg, "test")) {
-			cfg->network = NET_TESTNET;
-			cfg->params.odo_interval = ODO_INTERVAL_TESTNET;
-		} else if (!strcasecmp(arg, "regtest")) {
-			cfg->network = NET_REGTEST;
-			cfg->params.odo_interval = ODO_INTERVAL_REGTEST;
-		} else if (!strcasecmp(arg, "regtest-7.17")) {
-			cfg->network = NET_REGTEST_717;
-			cfg->params.odo_interval = ODO_INTERVAL_REGTEST_717;
-		} else {
-			return fail(err, err_len,
-				    "%s: unknown network '%s' (mainnet, testnet, regtest, regtest-7.17)",
-				    name, arg);
-		}
-		return 0;
-	case OPT_ODO_KEY:
-		if (parse_uint(arg, UINT32_MAX, &u))
-			return fail(err, err_len, "%s: '%s' is not a 32-bit key", name, arg);
-		cfg->params.odo_key = (uint32_t)u;
-		cfg->params.has_odo_key = 1;
-		return 0;
-	case OPT_DIFF_FACTOR:
-		if (parse_double(arg, &d) || d <= 0)
-			return fail(err, err_len, "%s: '%s' is not a positive number", name, arg);
-		cfg->diff_factor = d;
-		return 0;
-	case OPT_SUGGEST_DIFF:
-		if (parse_double(arg, &d) || d <= 0)
-			return fail(err, err_len, "%s: '%s' is not a positive number", name, arg);
-		cfg->suggest_diff = d;
-		return 0;
-	case OPT_NO_VERIFY_TLS:
-		cfg->no_verify_tls = 1;
-		return 0;
-	case OPT_COINBASE_ADDR:
-		return set_str(&cfg->coinbase_addr, arg);
-	case OPT_COINBASE_SIG:
-		if (strlen(arg) > 40)
-			return fail(err, err_len, "%s: at most 40 bytes", name);
-		return set_str(&cfg->coinbase_sig, arg);
-	case OPT_RPC_COOKIE:
-		return set_str(&cfg->rpc_cookie, arg);
-	case OPT_RETRY_PAUSE:
-		if (parse_uint(arg, 3600, &u) || u == 0)
-			return fail(err, err_len, "%s: '%s' is not a number of seconds (1..3600)", name,
-				    arg);
-		cfg->retry_pause_s = (unsigned)u;
-		return 0;
-	case OPT_SCANTIME:
-		if (parse_uint(arg, 3600, &u) || u == 0)
-			return fail(err, err_len, "%s: '%s' is not a number of seconds (1..3600)", name,
-				    arg);
-		cfg->scantime_s = (unsigned)u;
-		return 0;
-	case OPT_KERNEL_DIR:
-		return set_str(&cfg->kernel_dir, arg);
-	case OPT_OPENCL:
-		cfg->use_opencl = 1;
-		return 0;
-	}
-	return fail(err, err_len, "internal: unhandled option %s", name);
+	snprintf(buf, 32, "%g", v);
+	return buf;
 }
 
-static const struct option *option_by_name(const char *name)
+/* The generic kinds: a value checked against the row's range, stored at its offset. */
+static int apply_generic(struct options *o, const struct opt_def *d, const char *arg,
+			 struct opt_ctx *ctx)
 {
-	for (const struct option *o = long_options; o->name; o++) {
-		if (!strcmp(o->name, name))
-			return o;
+	char *field = (char *)o + d->offset;
+	unsigned long u;
+	double v;
+	char lo[32], hi[32];
+
+	switch (d->kind) {
+	case KIND_FLAG:
+		*(int *)(void *)field = 1;
+		return 0;
+	case KIND_STRING:
+		if (d->max > 0 && strlen(arg) > (size_t)d->max)
+			return fail(ctx->err, ctx->err_len, "%s: at most %.0f bytes, got %zu", ctx->name,
+				    d->max, strlen(arg));
+		if (set_str((char **)(void *)field, arg))
+			return fail(ctx->err, ctx->err_len, "out of memory");
+		return 0;
+	case KIND_UINT:
+		if (parse_uint(arg, (unsigned long)d->max, &u) || u < (unsigned long)d->min)
+			return fail(ctx->err, ctx->err_len, "%s: '%s' is not %s (%s..%s)", ctx->name,
+				    arg, d->what, number_text(d->min, lo), number_text(d->max, hi));
+		*(unsigned *)(void *)field = (unsigned)u;
+		return 0;
+	case KIND_DOUBLE:
+		if (parse_double(arg, &v) || v <= d->min || v > d->max)
+			return fail(ctx->err, ctx->err_len, "%s: '%s' is not %s (more than %s, at most %s)",
+				    ctx->name, arg, d->what, number_text(d->min, lo),
+				    number_text(d->max, hi));
+		*(double *)(void *)field = v;
+		return 0;
+	case KIND_MODE:
+		o->mode = d->mode;
+		return 0;
+	case KIND_CUSTOM:
+		return d->handler(o, arg, ctx);
 	}
-	return NULL;
+	return fail(ctx->err, ctx->err_len, "internal: option %s has no kind", ctx->name);
+}
+
+/* ------------------------------------------------------------------------
+ * Handlers of the options that are more than a value
+ */
+
+static int set_algo(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	if (!strcasecmp(arg, "all")) {
+		o->is_all_algos = 1;
+		o->algo = NULL;
+		return 0;
+	}
+	o->algo = algo_find(arg);
+	o->is_all_algos = 0;
+	if (!o->algo)
+		return fail(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name, arg);
+	return 0;
+}
+
+static int add_url(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	struct parse_state *st = ctx->state;
+	struct url u;
+	char why[160];
+
+	/* A command-line -o replaces the config file's list (the command line wins). */
+	if (!st->is_from_file && st->are_urls_from_file) {
+		for (unsigned i = 0; i < o->url_count; i++) {
+			free(o->urls[i]);
+			o->urls[i] = NULL;
+		}
+		o->url_count = 0;
+		st->are_urls_from_file = 0;
+	}
+	if (st->is_from_file)
+		st->are_urls_from_file = 1;
+	if (o->url_count >= OPTIONS_MAX_URLS)
+		return fail(ctx->err, ctx->err_len, "%s: at most %d URLs", ctx->name,
+			    OPTIONS_MAX_URLS);
+	if (url_parse(arg, &u, why, sizeof(why)))
+		return fail(ctx->err, ctx->err_len, "%s '%.200s': %s", ctx->name, arg, why);
+	enum options_source kind = u.kind == URL_STRATUM ? SOURCE_STRATUM : SOURCE_NODE;
+	if (o->url_count && o->source != kind)
+		return fail(ctx->err, ctx->err_len,
+			    "%s '%.200s': pool (stratum) and node (http) URLs cannot be mixed",
+			    ctx->name, arg);
+	o->urls[o->url_count] = strdup(arg);
+	if (!o->urls[o->url_count])
+		return fail(ctx->err, ctx->err_len, "out of memory");
+	o->url_count++;
+	o->source = kind;
+	return 0;
+}
+
+static int set_hash(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	struct parse_state *st = ctx->state;
+	const char *hex = *st->next < st->argc ? st->argv[*st->next] : NULL;
+
+	o->mode = MODE_HASH;
+	if (!strcasecmp(arg, "all"))
+		return fail(ctx->err, ctx->err_len, "%s: give one algorithm", ctx->name);
+	o->algo = algo_find(arg);
+	if (!o->algo)
+		return fail(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name, arg);
+	if (!hex)
+		return fail(ctx->err, ctx->err_len, "%s: missing the header (160 hex digits)",
+			    ctx->name);
+	(*st->next)++;
+	if (strlen(hex) != 2 * HEADER_LEN)
+		return fail(ctx->err, ctx->err_len,
+			    "%s: the header must be 160 hex digits (80 bytes), got %zu", ctx->name,
+			    strlen(hex));
+	if (hex_decode(hex, o->hash_header, HEADER_LEN))
+		return fail(ctx->err, ctx->err_len, "%s: the header is not valid hex", ctx->name);
+	return 0;
+}
+
+static int set_network(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	static const struct {
+		const char *name, *alias;
+		enum options_network net;
+		uint32_t odo_interval;
+	} nets[] = {
+		{ "mainnet", "main", NET_MAINNET, ODO_INTERVAL_MAINNET },
+		{ "testnet", "test", NET_TESTNET, ODO_INTERVAL_TESTNET },
+		{ "regtest", NULL, NET_REGTEST, ODO_INTERVAL_REGTEST },
+		{ "regtest-7.17", NULL, NET_REGTEST_717, ODO_INTERVAL_REGTEST_717 },
+	};
+
+	for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++) {
+		if (!strcasecmp(arg, nets[i].name) ||
+		    (nets[i].alias && !strcasecmp(arg, nets[i].alias))) {
+			o->network = nets[i].net;
+			o->params.odo_interval = nets[i].odo_interval;
+			return 0;
+		}
+	}
+	return fail(ctx->err, ctx->err_len,
+		    "%s: unknown network '%s' (mainnet, testnet, regtest, regtest-7.17)", ctx->name,
+		    arg);
+}
+
+static int set_odo_key(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	unsigned long u;
+
+	if (parse_uint(arg, UINT32_MAX, &u))
+		return fail(ctx->err, ctx->err_len, "%s: '%s' is not a 32-bit key", ctx->name, arg);
+	o->params.odo_key = (uint32_t)u;
+	o->params.has_odo_key = 1;
+	return 0;
+}
+
+static int set_no_color(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	(void)arg, (void)ctx;
+	o->use_color = 0;
+	return 0;
+}
+
+/* --config: read before the command line (see options_parse). */
+static int set_nothing(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	(void)o, (void)arg, (void)ctx;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Reading: one entry point for the command line and the config file
+ */
+
+static int is_help_or_version(enum options_mode m)
+{
+	return m == MODE_HELP || m == MODE_VERSION;
+}
+
+/*
+ * A mode option (--benchmark, --hash, ...). Two different modes on the
+ * command line are an error; --help and --version win over any other; the
+ * command line's mode wins over a config file's.
+ */
+static int apply_mode(struct options *o, struct parse_state *st, const struct opt_def *d,
+		      const char *arg, struct opt_ctx *ctx)
+{
+	enum options_mode m = d->kind == KIND_MODE ? d->mode : MODE_HASH, before = o->mode;
+
+	if (!st->is_from_file) {
+		if (st->is_mode_from_cli && before != m && !is_help_or_version(m) &&
+		    !is_help_or_version(before))
+			return fail(ctx->err, ctx->err_len, "%s and %s cannot go together",
+				    st->mode_as, ctx->name);
+		if (!is_help_or_version(before) || is_help_or_version(m)) {
+			st->mode_as = ctx->name;
+			st->is_mode_from_cli = 1;
+		}
+	} else if (!st->mode_as) {
+		st->mode_as = ctx->name;
+	}
+	if (apply_generic(o, d, arg, ctx))
+		return -1;
+	if (st->is_mode_from_cli && is_help_or_version(before) && !is_help_or_version(m))
+		o->mode = before;
+	return 0;
+}
+
+/* Applies row index with arg; spelled is how the user wrote the option. */
+static int apply(struct options *o, struct parse_state *st, size_t index, const char *spelled,
+		 const char *arg, char *err, size_t err_len)
+{
+	const struct opt_def *d = &opt_table[index];
+	struct opt_ctx ctx = { .state = st, .err = err, .err_len = err_len };
+	int rc;
+
+	snprintf(st->names[index], sizeof(st->names[index]), "%s", spelled);
+	ctx.name = st->names[index];
+	if (d->kind == KIND_MODE || d->handler == set_hash)
+		rc = apply_mode(o, st, d, arg, &ctx);
+	else
+		rc = apply_generic(o, d, arg, &ctx);
+	if (rc)
+		return -1;
+	st->given_as[index] = ctx.name;
+	st->is_from_cli[index] = !st->is_from_file;
+	return 0;
+}
+
+static long option_by_name(const char *name)
+{
+	for (size_t i = 0; i < OPT_COUNT; i++) {
+		if (!strcmp(opt_table[i].name, name))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* One config file value (a string, a number or, for a flag, a boolean) -> apply. */
+static int load_value(struct options *o, struct parse_state *st, size_t index,
+		      const char *name, json_t *v, char *err, size_t err_len)
+{
+	char num[64];
+	const char *arg;
+
+	if (!opt_table[index].arg_name) {
+		if (!json_is_boolean(v))
+			return fail(err, err_len, "%s must be true or false", name);
+		return json_is_true(v) ? apply(o, st, index, name, NULL, err, err_len) : 0;
+	}
+	if (json_is_string(v)) {
+		arg = json_string_value(v);
+	} else if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		arg = num;
+	} else if (json_is_real(v)) {
+		snprintf(num, sizeof(num), "%.17g", json_real_value(v));
+		arg = num;
+	} else {
+		return fail(err, err_len, "%s must be a string or a number", name);
+	}
+	return apply(o, st, index, name, arg, err, err_len);
 }
 
 /* A JSON config file: {"algo": "scrypt", "url": ["…", "…"], "threads": 2, "quiet": true}. */
-static int load_file(struct options *cfg, const char *path, char *err, size_t err_len)
+static int load_file(struct options *o, struct parse_state *st, const char *path, char *err,
+		     size_t err_len)
 {
+	struct stat sb;
 	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr), *val;
+	json_t *root, *val;
 	const char *key;
 	int rc = 0;
 
-	if (!root)
-		return fail(err, err_len, "--config: %s: %s (line %d)", path, jerr.text, jerr.line);
+	if (stat(path, &sb))
+		return fail(err, err_len, "--config %s: %s", path, strerror(errno));
+	if (S_ISDIR(sb.st_mode))
+		return fail(err, err_len, "--config %s: is a directory", path);
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (jerr.line > 0)
+			return fail(err, err_len, "--config %s: %s (line %d)", path, jerr.text,
+				    jerr.line);
+		return fail(err, err_len, "--config %s: %s", path, jerr.text);
+	}
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return fail(err, err_len, "--config: %s: not a JSON object", path);
+		return fail(err, err_len, "--config %s: not a JSON object", path);
 	}
+	st->is_from_file = 1;
 	json_object_foreach(root, key, val) {
-		const struct option *o = option_by_name(key);
-		char name[96], num[64];
-		int dummy = 0;
+		long index = option_by_name(key);
+		char name[96];
 
 		snprintf(name, sizeof(name), "%s: \"%s\"", path, key);
-		if (!o || o->val == 'c' || o->val == OPT_HASH) {
-			rc = fail(err, err_len, "--config: %s: unknown key \"%s\"", path, key);
+		if (index < 0 || opt_table[index].is_cli_only) {
+			rc = fail(err, err_len, "--config %s: unknown key \"%s\"", path, key);
 			break;
 		}
-		if (o->has_arg == no_argument) {
-			if (!json_is_boolean(val)) {
-				rc = fail(err, err_len, "%s must be true or false", name);
-				break;
-			}
-			if (json_is_true(val) && (rc = apply(cfg, o->val, name, NULL, NULL, 0, &dummy,
-							      err, err_len)))
-				break;
-			continue;
-		}
-		json_t *items = json_is_array(val) ? val : NULL;
-		size_t n = items ? json_array_size(items) : 1;
-		for (size_t i = 0; i < n && !rc; i++) {
-			json_t *v = items ? json_array_get(items, i) : val;
-			const char *arg;
-			if (json_is_string(v)) {
-				arg = json_string_value(v);
-			} else if (json_is_integer(v)) {
-				snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-				arg = num;
-			} else if (json_is_real(v)) {
-				snprintf(num, sizeof(num), "%.17g", json_real_value(v));
-				arg = num;
-			} else {
-				rc = fail(err, err_len, "%s must be a string or a number", name);
-				break;
-			}
-			rc = apply(cfg, o->val, name, arg, NULL, 0, &dummy, err, err_len);
-		}
+		size_t n = json_is_array(val) ? json_array_size(val) : 1;
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = load_value(o, st, (size_t)index, name,
+					json_is_array(val) ? json_array_get(val, i) : val, err,
+					err_len);
 		if (rc)
 			break;
 	}
+	st->is_from_file = 0;
 	json_decref(root);
 	return rc;
 }
 
-int options_parse(struct options *cfg, int argc, char **argv, char *err, size_t err_len)
+/* Reads -c/--config files, in order, before the command line so that it wins. */
+static int load_files(struct options *o, struct parse_state *st, int argc, char **argv,
+		      char *err, size_t err_len)
 {
-	int c, index;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->mode = MODE_MINE;
-	cfg->params.odo_interval = ODO_INTERVAL_MAINNET;
-	cfg->retry_pause_s = 2;
-	cfg->scantime_s = 30;
-	err[0] = '\0';
-
-	/* The config file first, so the command line overrides it. */
 	for (int i = 1; i < argc; i++) {
 		const char *path = NULL;
+
+		if (!strcmp(argv[i], "--"))
+			break;
 		if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc)
-			path = argv[i + 1];
+			path = argv[++i];
 		else if (!strncmp(argv[i], "--config=", 9))
 			path = argv[i] + 9;
-		if (path && load_file(cfg, path, err, err_len))
+		if (path && load_file(o, st, path, err, err_len))
 			return -1;
 	}
+	return 0;
+}
 
+/* getopt_long's tables, built from opt_table: a long option's value is 256 + its row. */
+static void getopt_tables(struct option *longs, char *shorts, size_t shorts_len)
+{
+	size_t used = (size_t)snprintf(shorts, shorts_len, "+:");
+
+	for (size_t i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &opt_table[i];
+		longs[i] = (struct option){ d->name, d->arg_name ? required_argument : no_argument,
+					    NULL, 256 + (int)i };
+		if (d->short_name && used + 3 < shorts_len) {
+			shorts[used++] = (char)d->short_name;
+			if (d->arg_name)
+				shorts[used++] = ':';
+			shorts[used] = '\0';
+		}
+	}
+	longs[OPT_COUNT] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static int read_command_line(struct options *o, struct parse_state *st, int argc, char **argv,
+			     char *err, size_t err_len)
+{
+	struct option longs[OPT_COUNT + 1];
+	char shorts[2 * OPT_COUNT + 4];
+	int c;
+
+	getopt_tables(longs, shorts, sizeof(shorts));
+	st->argv = argv;
+	st->argc = argc;
+	st->next = &optind;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, short_options, long_options, &index)) != -1) {
-		char name[64];
+	/* "+": no permutation, so --hash can take the header as its second argument. */
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		const char *spelled = argv[optind - 1];
+		size_t index = OPT_COUNT;
+		char name[64];
 
 		if (c == '?') {
 			if (optopt)
@@ -442,6 +663,13 @@ int options_parse(struct options *cfg, int argc, char **argv, char *err, size_t 
 				return fail(err, err_len, "option '-%c' needs a value", optopt);
 			return fail(err, err_len, "option '%s' needs a value", spelled);
 		}
+		if (c >= 256) {
+			index = (size_t)(c - 256);
+		} else {
+			for (size_t i = 0; i < OPT_COUNT && index == OPT_COUNT; i++)
+				if (opt_table[i].short_name == c)
+					index = i;
+		}
 		/* With a separate value, argv[optind - 1] is the value: name the option. */
 		if (optarg && spelled == optarg && optind >= 2)
 			spelled = argv[optind - 2];
@@ -449,34 +677,242 @@ int options_parse(struct options *cfg, int argc, char **argv, char *err, size_t 
 		char *eq = strchr(name, '=');
 		if (eq)
 			*eq = '\0';
-		if (apply(cfg, c, name, optarg, argv, argc, &optind, err, err_len))
+		if (index == OPT_COUNT)
+			return fail(err, err_len, "internal: option '%s' has no row", name);
+		if (apply(o, st, index, name, optarg, err, err_len))
 			return -1;
 	}
 	if (optind < argc)
 		return fail(err, err_len, "unexpected argument '%s'", argv[optind]);
-
-	if (cfg->mode == MODE_MINE) {
-		if (!cfg->url_count)
-			return fail(err, err_len,
-				    "nothing to do: give -o URL to mine, --benchmark, or --help");
-		if (!cfg->algo)
-			return fail(err, err_len, "-a/--algo: choose one algorithm to mine");
-	}
-	if (cfg->mode == MODE_BENCHMARK && !cfg->algo && !cfg->is_all_algos)
-		return fail(err, err_len, "--benchmark: choose -a ALGO or -a all");
 	return 0;
 }
 
-void options_release(struct options *cfg)
+/* ------------------------------------------------------------------------
+ * Judging the whole: modes, what goes together, defaults
+ */
+
+static unsigned mode_use(const struct options *o)
 {
-	for (unsigned i = 0; i < cfg->url_count; i++)
-		free(cfg->urls[i]);
-	free(cfg->user);
-	free(cfg->pass);
-	free(cfg->cpu_impl);
-	free(cfg->coinbase_addr);
-	free(cfg->coinbase_sig);
-	free(cfg->rpc_cookie);
-	free(cfg->kernel_dir);
-	memset(cfg, 0, sizeof(*cfg));
+	switch (o->mode) {
+	case MODE_MINE:
+		return o->source == SOURCE_NODE ? USE_SOLO : USE_POOL;
+	case MODE_BENCHMARK:
+		return USE_BENCH;
+	case MODE_HASH:
+		return USE_HASH;
+	case MODE_CPU_FEATURES:
+		return USE_FEATURES;
+	default:
+		return USE_ALL;
+	}
+}
+
+/*
+ * An option given for another mode: on the command line an error (the user
+ * asked for two things), from a config file ignored (a file serves several
+ * modes). Pool options with a node and solo options with a pool: a warning.
+ */
+static int check_combinations(struct options *o, const struct parse_state *st, char *err,
+			      size_t err_len)
+{
+	unsigned use = mode_use(o);
+
+	for (size_t i = 0; i < OPT_COUNT; i++) {
+		const struct opt_def *d = &opt_table[i];
+
+		if (!st->given_as[i] || (d->use & use))
+			continue;
+		if (o->mode == MODE_MINE && (d->use & USE_MINE)) {
+			warn(o, "%s is for %s; ignored", st->given_as[i],
+			     o->source == SOURCE_NODE ? "a stratum pool" : "solo mining (http://)");
+			continue;
+		}
+		if (st->is_from_cli[i])
+			return fail(err, err_len, "%s cannot go with %s", st->given_as[i],
+				    o->mode == MODE_MINE ? "mining (-o)" : st->mode_as);
+	}
+	return 0;
+}
+
+/* --cpu-impl NAME: a name some algorithm in the run has ('all' for the benchmark). */
+static int check_cpu_impl(const struct options *o, char *err, size_t err_len)
+{
+	char names[512];
+	size_t used = 0;
+
+	if (!o->cpu_impl || (o->mode == MODE_BENCHMARK && !strcmp(o->cpu_impl, "all")))
+		return 0;
+	for (unsigned i = 0; i < algo_count; i++) {
+		const struct algo *a = algo_table[i];
+		if (o->algo && a != o->algo)
+			continue;
+		for (unsigned k = 0; k < a->n_impls; k++)
+			if (!strcmp(a->impls[k].name, o->cpu_impl))
+				return 0;
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s:",
+					 used ? "; " : "", a->name);
+		for (unsigned k = 0; k < a->n_impls && used < sizeof(names) - 1; k++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, " %s",
+						 a->impls[k].name);
+		if (used >= sizeof(names) - 1)
+			break;
+	}
+	return fail(err, err_len, "--cpu-impl: no implementation '%s' (%s)", o->cpu_impl, names);
+}
+
+/* Solo mining needs a payout address and the node's credentials. */
+static int check_solo(struct options *o, char *err, size_t err_len)
+{
+	struct address addr;
+	struct url u;
+	char why[160];
+
+	if (!o->coinbase_addr)
+		return fail(err, err_len,
+			    "solo mining needs --coinbase-addr ADDRESS (where the block reward goes)");
+	if (address_decode(&addr, o->coinbase_addr, why, sizeof(why)))
+		return fail(err, err_len, "--coinbase-addr '%.100s': %s", o->coinbase_addr, why);
+	if (url_parse(o->urls[0], &u, why, sizeof(why)))
+		return fail(err, err_len, "-o: %s", why);
+	if (!o->rpc_cookie && !o->user && !u.has_credentials)
+		return fail(err, err_len,
+			    "solo mining needs the node's RPC credentials: -u USER -p PASS, "
+			    "--rpc-cookie FILE, or http://USER:PASS@HOST:PORT");
+	if (o->url_count > 1) {
+		warn(o, "solo mining uses one node; the other %u -o URLs are ignored",
+		     o->url_count - 1);
+		for (unsigned i = 1; i < o->url_count; i++) {
+			free(o->urls[i]);
+			o->urls[i] = NULL;
+		}
+		o->url_count = 1;
+	}
+	return 0;
+}
+
+static int resolve(struct options *o, const struct parse_state *st, char *err, size_t err_len)
+{
+	if (o->mode == MODE_HELP || o->mode == MODE_VERSION)
+		return 0;
+	if (o->mode == MODE_MINE) {
+		if (!o->url_count)
+			return fail(err, err_len,
+				    "nothing to do: give -o URL to mine, --benchmark, or --help");
+		if (!o->algo)
+			return fail(err, err_len, "-a/--algo: choose one algorithm to mine%s",
+				    o->is_all_algos ? " (-a all is for --benchmark)" : "");
+	} else {
+		o->source = SOURCE_NONE;
+	}
+	if (o->mode == MODE_BENCHMARK && !o->algo && !o->is_all_algos)
+		return fail(err, err_len, "--benchmark: choose -a ALGO or -a all");
+	if (check_combinations(o, st, err, err_len) || check_cpu_impl(o, err, err_len))
+		return -1;
+	if (o->mode == MODE_BENCHMARK && o->time_limit_s == 0)
+		o->time_limit_s = o->is_all_algos ? 5 : 10;
+	if (o->source == SOURCE_STRATUM) {
+		if (o->diff_factor == 0)
+			o->diff_factor = o->algo->share_scale;
+		if ((!o->user && set_str(&o->user, "")) || (!o->pass && set_str(&o->pass, "x")))
+			return fail(err, err_len, "out of memory");
+	}
+	if (o->source == SOURCE_NODE && check_solo(o, err, err_len))
+		return -1;
+	return 0;
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t err_len)
+{
+	struct parse_state *st = calloc(1, sizeof(*st));
+	int rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = MODE_MINE;
+	o->params.odo_interval = ODO_INTERVAL_MAINNET;
+	o->retry_pause_s = 2;
+	o->scantime_s = 30;
+	o->use_color = 1;
+	err[0] = '\0';
+	if (!st)
+		return fail(err, err_len, "out of memory");
+	if (!load_files(o, st, argc, argv, err, err_len) &&
+	    !read_command_line(o, st, argc, argv, err, err_len) &&
+	    !resolve(o, st, err, err_len))
+		rc = 0;
+	free(st);
+	return rc;
+}
+
+void options_release(struct options *o)
+{
+	for (unsigned i = 0; i < o->url_count; i++)
+		free(o->urls[i]);
+	free(o->user);
+	free(o->pass);
+	free(o->cpu_impl);
+	free(o->coinbase_addr);
+	free(o->coinbase_sig);
+	free(o->rpc_cookie);
+	free(o->kernel_dir);
+	memset(o, 0, sizeof(*o));
+}
+
+/* ------------------------------------------------------------------------
+ * --help, from the table
+ */
+
+static void usage_row(const struct opt_def *d)
+{
+	char left[64];
+	const char *p = d->help;
+
+	snprintf(left, sizeof(left), "%c%c%c --%s%s%s", d->short_name ? '-' : ' ',
+		 d->short_name ? d->short_name : ' ', d->short_name ? ',' : ' ', d->name,
+		 d->arg_name ? " " : "", d->arg_name ? d->arg_name : "");
+	printf("  %-24s", left);
+	if (strlen(left) > 24)
+		printf("\n  %-24s", "");
+	for (;;) {
+		size_t n = strcspn(p, "\n");
+		printf("%s%.*s\n", p == d->help ? "" : "                          ", (int)n, p);
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+}
+
+void options_usage(void)
+{
+	const char *done[OPT_COUNT];
+	size_t done_count = 0;
+
+	printf("Usage: quintminer -a ALGO -o URL [-u USER -p PASS] [OPTIONS]\n"
+	       "       quintminer --benchmark -a ALGO|all [-t N] [--time-limit S] [--json]\n"
+	       "       quintminer --hash ALGO HEX80 [--odo-key N] [--network NET]\n"
+	       "       quintminer --cpu-features\n");
+	/* Sections in the order they first appear in the table. */
+	for (size_t i = 0; i < OPT_COUNT; i++) {
+		const char *section = opt_table[i].section;
+		int is_done = 0;
+
+		for (size_t k = 0; k < done_count; k++)
+			is_done |= done[k] == section;
+		if (is_done)
+			continue;
+		done[done_count++] = section;
+		printf("\n%s:\n", section);
+		for (size_t k = i; k < OPT_COUNT; k++)
+			if (opt_table[k].section == section)
+				usage_row(&opt_table[k]);
+	}
+	printf("\nImplementations in this build (--cpu-impl; the CPU may lack some):\n");
+	for (unsigned i = 0; i < algo_count; i++) {
+		const struct algo *a = algo_table[i];
+		printf("  %-24s", a->name);
+		for (unsigned k = 0; k < a->n_impls; k++)
+			printf("%s%s", k ? " " : "", a->impls[k].name);
+		printf("\n");
+	}
+	printf("\nExit status: 0 done or stopped (SIGINT, SIGTERM, --time-limit), 1 failed,\n"
+	       "2 bad options.\n");
 }

@@ -9,63 +9,87 @@
 
 /*
  * Command line and JSON config file -> one immutable struct options
- * (style.md §2.2). Long option names are the JSON keys.
+ * (style.md §2.2). Every option is one row of the table in options.c: its
+ * long name (also its JSON key), short name, how its value is checked, the
+ * modes it means something in, and its --help text. Every default and
+ * every limit is decided there, once; what the rest of the program reads
+ * here is final (no "0 means default" left to the reader, except where a
+ * field says so).
+ *
+ * Exit statuses, for main: a usage error is 2 (options_parse failed), a
+ * failure while running is 1, a finished run or a requested stop is 0.
  */
 
 #define OPTIONS_MAX_URLS 8
+#define OPTIONS_WARN_MAX 8
+#define OPTIONS_WARN_LEN 200
 
 enum options_mode {
-	MODE_MINE,        /* -o given: pool or node */
-	MODE_BENCHMARK,   /* --benchmark */
-	MODE_HASH,        /* --hash ALGO HEX */
-	MODE_CPU_FEATURES,/* --cpu-features */
+	MODE_MINE,         /* -o given: pool or node */
+	MODE_BENCHMARK,    /* --benchmark */
+	MODE_HASH,         /* --hash ALGO HEX */
+	MODE_CPU_FEATURES, /* --cpu-features */
 	MODE_HELP,
 	MODE_VERSION,
+};
+
+/* What the -o URLs point at; decided by their scheme (url.h). */
+enum options_source {
+	SOURCE_NONE,    /* not mining */
+	SOURCE_STRATUM, /* stratum+tcp://, stratum+ssl://, stratum+tls:// */
+	SOURCE_NODE,    /* http://, https://: solo through getblocktemplate */
 };
 
 enum options_network { NET_MAINNET, NET_TESTNET, NET_REGTEST, NET_REGTEST_717 };
 
 struct options {
 	enum options_mode mode;
-	const struct algo *algo;          /* -a; NULL with -a all (benchmark only) */
+	enum options_source source;        /* MODE_MINE: from the URLs' scheme */
+	const struct algo *algo;           /* -a; NULL with -a all (benchmark only) */
 	int is_all_algos;
-	char *urls[OPTIONS_MAX_URLS];       /* -o, in failover order */
+	char *urls[OPTIONS_MAX_URLS];      /* -o, in failover order; solo keeps one */
 	unsigned url_count;
-	char *user, *pass;                 /* -u, -p */
-	unsigned threads;                  /* -t; 0 = one per core (hwloc) */
+	char *user, *pass;                 /* -u, -p; stratum: "" and "x" by default */
+	unsigned threads;                  /* -t; 0 = one per core (hwloc, known at run time) */
 	int is_quiet, is_debug, is_json;   /* -q, -D, --json */
-	double time_limit_s;               /* --time-limit; 0 = none */
-	char *cpu_impl;                    /* --cpu-impl NAME or NULL */
-	enum options_network network;       /* --network */
+	int use_color;                     /* 0 with --no-color; main adds "stderr is a tty" */
+	double time_limit_s;               /* --time-limit; 0 = none (mining); benchmark: set */
+	char *cpu_impl;                    /* --cpu-impl NAME or NULL; checked against algos */
+	enum options_network network;      /* --network */
 	struct algo_params params;         /* odo_interval from --network, --odo-key */
 	/* --hash */
 	uint8_t hash_header[HEADER_LEN];
 	/* stratum */
-	double diff_factor;                /* --diff-factor; 0 = the algorithm's share_scale */
+	double diff_factor;                /* --diff-factor, or the algorithm's share_scale */
 	double suggest_diff;               /* --suggest-diff; 0 = none */
 	int no_verify_tls;                 /* --no-verify-tls */
 	/* solo */
-	char *coinbase_addr;               /* --coinbase-addr */
-	char *coinbase_sig;                /* --coinbase-sig */
+	char *coinbase_addr;               /* --coinbase-addr, checked (address.h) */
+	char *coinbase_sig;                /* --coinbase-sig, at most GBT_TAG_MAX bytes */
 	char *rpc_cookie;                  /* --rpc-cookie FILE */
 	unsigned retry_pause_s;            /* --retry-pause; first back-off step */
-	unsigned scantime_s;               /* --scantime: max seconds on one template before refresh */
-	unsigned api_port;                 /* reserved */
+	unsigned scantime_s;               /* --scantime: max seconds on one template */
 	char *kernel_dir;                  /* --kernel-dir */
 	int use_opencl;                    /* --opencl: benchmark/mine on every OpenCL device too */
+	/* Said once by main after the log is set up (e.g. an option that is ignored). */
+	char warnings[OPTIONS_WARN_MAX][OPTIONS_WARN_LEN];
+	unsigned warning_count;
 };
 
 /*
- * Parses argv (and a -c/--config JSON file, whose keys are the long option
- * names; command-line options win) into cfg. Returns 0, or -1 with a one-line
- * message naming the option in err (exit status 2 for the caller).
+ * Parses argv (and -c/--config JSON files, whose keys are the long option
+ * names; the command line wins, and a command-line -o replaces the file's
+ * URLs) into cfg, then checks the whole: URLs, options that cannot go
+ * together, what a mode needs. Returns 0, or -1 with a one-line message
+ * naming the option in err (exit status 2 for the caller). Call
+ * options_release either way.
  */
 int options_parse(struct options *cfg, int argc, char **argv, char *err, size_t err_len);
 
 /* Frees what options_parse allocated. */
 void options_release(struct options *cfg);
 
-/* Prints the usage text to stdout. */
+/* Prints the usage text, generated from the option table, to stdout. */
 void options_usage(void);
 
 #endif

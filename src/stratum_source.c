@@ -751,7 +751,6 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 {
 	const struct options *cfg = env->cfg;
 	struct stratum *st;
-	double factor;
 
 	*out = NULL;
 	st = calloc(1, sizeof(*st));
@@ -787,17 +786,16 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 	st->algo = env->algo;
 	st->board = env->board;
 	st->stats = env->stats;
-	st->user = cfg->user ? cfg->user : "";
-	st->pass = cfg->pass ? cfg->pass : "x";
-	st->retry_pause_s = cfg->retry_pause_s ? cfg->retry_pause_s : 1;
+	st->user = cfg->user;
+	st->pass = cfg->pass;
+	st->retry_pause_s = cfg->retry_pause_s;
 	st->probe_every_ms = 1000ull * st->retry_pause_s;
 	st->suggest_diff = cfg->suggest_diff;
 	st->net_flags = cfg->no_verify_tls ? NET_NO_VERIFY : 0;
 	st->peer = "(none)";
 	st->end = STRATUM_END_NONE;
 	atomic_init(&st->is_stopping, 0);
-	factor = cfg->diff_factor > 0 ? cfg->diff_factor : env->algo->share_scale;
-	stratum_session_init(&st->session, env->algo, &cfg->params, factor);
+	stratum_session_init(&st->session, env->algo, &cfg->params, cfg->diff_factor);
 	st->src.ops = &stratum_ops;
 	st->src.env = *env;
 	st->src.priv = st;

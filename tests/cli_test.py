@@ -110,6 +110,78 @@ for args, what in [
     ok(rc == 2 and lines and lines[0].startswith("quintminer: "),
        "%s: exit 2 with a one-line error (%s)" % (what, lines[0] if lines else "no message"))
 
+
+def usage_error(args, words, what):
+    """Exit 2, nothing on stdout, and the first line of stderr says what is wrong."""
+    rc, out, err = run(*args, timeout=20)
+    first = err.splitlines()[0] if err else ""
+    ok(rc == 2 and not out and first.startswith("quintminer: ")
+       and all(w in first for w in words),
+       "%s: exit 2, '%s'" % (what, first))
+
+
+# URLs are checked when the options are read, each with what is wrong.
+for url, words in [
+    ("stratum+tcp://127.0.0.1", ["missing port"]),
+    ("stratum+tcp://127.0.0.1:99999", ["99999", "out of range"]),
+    ("stratum+tcp://127.0.0.1:0", ["port 0", "out of range"]),
+    ("stratum+tcp://127.0.0.1:abc", ["'abc'", "not a number"]),
+    ("stratum+tcp://:3333", ["missing host"]),
+    ("http://127.0.0.1:99999", ["99999", "out of range"]),
+    ("https://user:pw@127.0.0.1", ["missing port"]),
+    ("ftp://127.0.0.1:21", ["unknown scheme", "stratum+tls://", "https://"]),
+    ("127.0.0.1:3333", ["no scheme"]),
+    ("stratum+tcp://127.0.0.1:3333/path", ["no path"]),
+]:
+    usage_error(["-a", "sha256d", "-o", url], [url] + words, "-o %s" % url)
+usage_error(["-a", "sha256d", "-o", "stratum+tcp://127.0.0.1:3333", "-o", "http://127.0.0.1:1"],
+            ["cannot be mixed"], "pool and node URLs together")
+
+# Options that cannot go together.
+usage_error(["--hash", "sha256d", hdr, "-a", "scrypt"], ["-a", "--hash"], "--hash with -a")
+usage_error(["--benchmark", "-a", "sha256d", "--hash", "skein", hdr], ["--benchmark", "--hash"],
+            "--benchmark with --hash")
+usage_error(["--cpu-features", "--benchmark", "-a", "sha256d"], ["--cpu-features", "--benchmark"],
+            "--cpu-features with --benchmark")
+usage_error(["--benchmark", "-a", "sha256d", "-o", "stratum+tcp://127.0.0.1:3333"],
+            ["-o", "--benchmark"], "--benchmark with -o")
+usage_error(["--hash", "sha256d", hdr, "-t", "2"], ["-t", "--hash"], "--hash with -t")
+usage_error(["-a", "all", "-o", "stratum+tcp://127.0.0.1:3333"], ["-a all"], "mining -a all")
+
+# Bad values: exit 2, with what the value should be.
+usage_error(["-a", "sha256d", "-o", "http://u:p@127.0.0.1:1", "--coinbase-addr", "garbage"],
+            ["--coinbase-addr", "garbage"], "--coinbase-addr garbage")
+usage_error(["-a", "sha256d", "-o", "http://u:p@127.0.0.1:1"], ["--coinbase-addr"],
+            "solo without --coinbase-addr")
+usage_error(["-a", "sha256d", "-o", "http://127.0.0.1:1", "--coinbase-addr",
+             "rltc1qpdvggggdmy5ydl66nhwklkrshms8gx6utrxmvw"], ["credentials"],
+            "solo without credentials")
+usage_error(["--benchmark", "-a", "sha256d", "--cpu-impl", "foo"],
+            ["foo", "sha256d:", "portable"], "--cpu-impl foo lists the names sha256d has")
+usage_error(["--benchmark", "-a", "sha256d", "--cpu-impl", "vaes"], ["vaes", "portable"],
+            "--cpu-impl vaes (no algorithm has it)")
+usage_error(["--benchmark", "-a", "sha256d", "--coinbase-sig", "x" * 76], ["at most 75"],
+            "--coinbase-sig longer than the coinbase takes")
+usage_error(["--time-limit", "0", "--benchmark", "-a", "sha256d"], ["--time-limit", "'0'"],
+            "--time-limit 0")
+usage_error(["-c", "/nonexistent/q.json"], ["/nonexistent/q.json", "No such file"],
+            "-c with a missing file")
+usage_error(["-c", "/"], ["is a directory"], "-c with a directory")
+
+rc, out, err = run("--benchmark", "-a", "sha256d", "--cpu-impl", "foo")
+ok(rc == 2 and "Usage" not in out and "hashrate" not in out,
+   "--cpu-impl foo prints no table header")
+
+# Only a warning: a solo option with a pool.
+rc, out, err = run("-a", "sha256d", "-o", "stratum+tcp://127.0.0.1:1", "--coinbase-addr", "x",
+                   "-t", "1", "--time-limit", "0.5", "--retry-pause", "1", timeout=20)
+ok(rc == 0 and "--coinbase-addr is for solo mining" in err,
+   "--coinbase-addr with a stratum pool is a warning: %s" % (err.splitlines() or [""])[0])
+ok("for 0 s" not in err and "time limit of 0.5 s" in err, "--time-limit 0.5 says 0.5 s")
+
+rc, out, err = run("--help", "--benchmark")
+ok(rc == 0 and "Usage" in out, "--help wins over another mode")
+
 rc, out, err = run("--frobnicate")
 ok("--frobnicate" in err, "the error names the unknown option")
 
@@ -117,6 +189,12 @@ rc, out, _ = run("--version")
 ok(rc == 0 and out.startswith("quintminer "), "--version")
 rc, out, _ = run("--help")
 ok(rc == 0 and "--benchmark" in out and "--hash" in out and "-o, --url" in out, "--help")
+ok(all(sch in out for sch in ("stratum+tcp://", "stratum+ssl://", "stratum+tls://", "http://",
+                                "https://")), "--help names every URL scheme")
+impl_lines = out.split("Implementations in this build")[-1].splitlines()
+ok(all(any(l.split()[:1] == [a] and "portable" in l for l in impl_lines) for a in algos)
+   and "vaes" not in out.split("Implementations in this build")[-1],
+   "--help lists the implementations each algorithm has")
 
 # Benchmark: honest JSON on the last line.
 rc, out, err = run("--benchmark", "-a", "sha256d", "-t", "1", "--time-limit", "1", "--json")
@@ -142,7 +220,7 @@ ok(rc == 0 and json.loads(out.strip().splitlines()[-1])["impl"] == "portable",
    "--cpu-impl forces the implementation")
 rc, out, err = run("--benchmark", "-a", "sha256d", "--cpu-impl", "nosuch", "-t", "1",
                    "--time-limit", "0.3")
-ok(rc != 0 and "no implementation of that name" in err, "--cpu-impl with an unknown name fails")
+ok(rc == 2 and "no implementation 'nosuch'" in err, "--cpu-impl with an unknown name fails")
 
 with tempfile.TemporaryDirectory() as d:
     good = os.path.join(d, "good.json")
@@ -155,6 +233,17 @@ with tempfile.TemporaryDirectory() as d:
     rc, out, err = run("-c", good, "-t", "2")
     ok(rc == 0 and json.loads(out.strip().splitlines()[-1])["threads"] == 2,
        "the command line overrides the config file")
+    # A command-line -o replaces the file's pools: nothing is tried on the file's.
+    pool = os.path.join(d, "pool.json")
+    with open(pool, "w") as f:
+        json.dump({"algo": "sha256d", "url": "stratum+tcp://127.0.0.1:9", "threads": 1}, f)
+    rc, out, err = run("-c", pool, "-o", "stratum+tcp://127.0.0.1:7", "--time-limit", "1",
+                       timeout=20)
+    ok(rc == 0 and "127.0.0.1:7" in err and "127.0.0.1:9" not in err,
+       "a command-line -o replaces the config file's URLs")
+    rc, out, err = run("-c", pool, "--benchmark", "-t", "1", "--time-limit", "0.3", "--json")
+    ok(rc == 0 and json.loads(out.strip().splitlines()[-1])["algo"] == "sha256d",
+       "a config file's pool options do not stop --benchmark")
     bad = os.path.join(d, "bad.json")
     with open(bad, "w") as f:
         f.write('{"algo": "sha256d", "threads": [1, {}]}')
