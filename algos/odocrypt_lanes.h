@@ -24,6 +24,7 @@
 #include "odocrypt.h"
 
 #include "endian.h"
+#include "lane_walk.h"
 
 enum { ODOCRYPT_LANES = VLANES32 / 2 };
 
@@ -106,15 +107,15 @@ static inline unsigned odocrypt_lanes_scan(void *vctx, const uint8_t target[HASH
 	unsigned n = 0;
 
 	odocrypt_load(base, ctx->header);
-	for (uint64_t start = first; start <= last; start += ODOCRYPT_LANES) {
-		uint64_t left = last - start + 1;
-		unsigned count = left < ODOCRYPT_LANES ? (unsigned)left : ODOCRYPT_LANES;
+	struct lane_walk lw = lane_walk_begin(first, last);
+	do {
 		VEC w[ODOCRYPT_WORDS];
 
-		odocrypt_lanes_load(w, base, start);
+		odocrypt_lanes_load(w, base, lw.base);
 		odocrypt_lanes_encrypt(f, w);
-		n = odocrypt_lanes_hits(w, start, count, target, hits, n, max_hits);
-	}
+		n = odocrypt_lanes_hits(w, lw.base, lane_walk_count(&lw, ODOCRYPT_LANES), target,
+					hits, n, max_hits);
+	} while (lane_walk_next(&lw, ODOCRYPT_LANES));
 	return n;
 }
 

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "endian.h"
+#include "lane_walk.h"
 #include "sha256.h"
 #include "sha256_lanes.h"
 
@@ -271,18 +272,15 @@ static inline unsigned scrypt_lanes_scan(void *vctx, const uint8_t target[HASH_L
 	_Alignas(VBYTES) uint32_t diag[VLANES32 * SCRYPT_BLOCK_WORDS];
 	unsigned n = 0;
 
-	for (uint32_t nonce = first;; nonce += VLANES32) {
-		uint32_t left = last - nonce;
-		unsigned count = left < VLANES32 ? left + 1 : VLANES32;
-
-		scrypt_lanes_pbkdf2_in(ctx, nonce, &hm, xs);
+	struct lane_walk w = lane_walk_begin(first, last);
+	do {
+		scrypt_lanes_pbkdf2_in(ctx, w.base, &hm, xs);
 		scrypt_diag_pack(diag, xs, 1, VLANES32, VLANES32, SCRYPT_LANES_PER_VEC);
 		scrypt_lanes_romix(diag, ctx->pad);
 		scrypt_diag_unpack(xs, diag, 1, VLANES32, VLANES32, SCRYPT_LANES_PER_VEC);
-		n = scrypt_lanes_pbkdf2_out(&hm, xs, count, nonce, target, hits, n, max_hits);
-		if (left < VLANES32)
-			break;
-	}
+		n = scrypt_lanes_pbkdf2_out(&hm, xs, lane_walk_count(&w, VLANES32), w.base, target,
+					    hits, n, max_hits);
+	} while (lane_walk_next(&w, VLANES32));
 	return n;
 }
 

@@ -16,6 +16,7 @@
 #include "sha256d.h"
 
 #include "endian.h"
+#include "lane_walk.h"
 #include "sha256.h"
 #include "sha256_lanes.h"
 
@@ -165,14 +166,13 @@ static inline unsigned sha256d_lanes_scan(void *vctx, const uint8_t target[HASH_
 
 	if (max_hits == 0)
 		return 0;
-	/* left: nonces after base still in range; a short last group is masked. */
-	for (uint32_t base = first, left = last - first;; base += VLANES32, left -= VLANES32) {
-		unsigned mask = sha256d_lanes_mask(ctx, base, target_top);
+	struct lane_walk w = lane_walk_begin(first, last);
+	do {
+		unsigned mask = sha256d_lanes_mask(ctx, w.base, target_top) &
+				lane_walk_mask(&w, VLANES32);
 
-		if (left < VLANES32 - 1)
-			mask &= (2u << left) - 1;
 		while (mask) {
-			uint32_t nonce = base + (uint32_t)__builtin_ctz(mask);
+			uint32_t nonce = w.base + (uint32_t)__builtin_ctz(mask);
 
 			mask &= mask - 1;
 			if (sha256d_check_nonce(ctx, target, nonce)) {
@@ -181,9 +181,7 @@ static inline unsigned sha256d_lanes_scan(void *vctx, const uint8_t target[HASH_
 					return n;
 			}
 		}
-		if (left < VLANES32)
-			break;
-	}
+	} while (lane_walk_next(&w, VLANES32));
 	return n;
 }
 

@@ -14,6 +14,7 @@
 #include <immintrin.h>
 
 #include "endian.h"
+#include "lane_walk.h"
 #include "sha256.h"
 
 #define SHA256D_SHANI_WAYS 2
@@ -207,15 +208,13 @@ unsigned sha256d_scan_shani(void *vctx, const uint8_t target[HASH_LEN], uint32_t
 	if (max_hits == 0)
 		return 0;
 	sha256d_shani_pre_init(&pre, ctx);
-	/* left: nonces after base still in range; a short last group is masked. */
-	for (uint32_t base = first, left = last - first;; base += SHA256D_SHANI_WAYS,
-		      left -= SHA256D_SHANI_WAYS) {
-		unsigned mask = sha256d_shani_ways(&pre, base, target_top);
+	struct lane_walk w = lane_walk_begin(first, last);
+	do {
+		unsigned mask = sha256d_shani_ways(&pre, w.base, target_top) &
+				lane_walk_mask(&w, SHA256D_SHANI_WAYS);
 
-		if (left < SHA256D_SHANI_WAYS - 1)
-			mask &= (2u << left) - 1;
 		while (mask) {
-			uint32_t nonce = base + (uint32_t)__builtin_ctz(mask);
+			uint32_t nonce = w.base + (uint32_t)__builtin_ctz(mask);
 
 			mask &= mask - 1;
 			if (sha256d_check_nonce(ctx, target, nonce)) {
@@ -224,8 +223,6 @@ unsigned sha256d_scan_shani(void *vctx, const uint8_t target[HASH_LEN], uint32_t
 					return n;
 			}
 		}
-		if (left < SHA256D_SHANI_WAYS)
-			break;
-	}
+	} while (lane_walk_next(&w, SHA256D_SHANI_WAYS));
 	return n;
 }

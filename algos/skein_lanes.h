@@ -13,6 +13,7 @@
 #include "skein.h"
 
 #include "endian.h"
+#include "lane_walk.h"
 #include "sha256.h"
 #include "sha256_lanes.h"
 
@@ -162,10 +163,9 @@ static inline unsigned skein_lanes_scan(void *vctx, const uint8_t target[HASH_LE
 	const VEC off_b = VADD64(off_a, VSET1_64(2));
 	unsigned n = 0;
 
-	for (uint32_t base = first;; base += VLANES32) {
-		/* Lanes k <= span hold nonces in range; the rest are computed and ignored. */
-		uint32_t span = last - base;
-		VEC b64 = VSET1_64(base);
+	struct lane_walk lw = lane_walk_begin(first, last);
+	do {
+		VEC b64 = VSET1_64(lw.base);
 		/* (base + off) << 32 drops the carry out of bit 31: nonces wrap mod 2^32. */
 		VEC nonce_a = VSLL64(VADD64(b64, off_a), 32);
 		VEC nonce_b = VSLL64(VADD64(b64, off_b), 32);
@@ -177,12 +177,13 @@ static inline unsigned skein_lanes_scan(void *vctx, const uint8_t target[HASH_LE
 		skein_lanes_sha256(ctx, w, st);
 
 		/* Pre-check the most significant word of the hash: bswap of state word 7. */
-		unsigned mask = VCMPLEU32(VBSWAP32(st[7]), target_top);
+		unsigned mask = VCMPLEU32(VBSWAP32(st[7]), target_top) &
+				lane_walk_mask(&lw, VLANES32);
 		if (mask) {
 			uint32_t words[8][VLANES32];
 			for (unsigned i = 0; i < 8; i++)
 				VSTOREU(words[i], st[i]);
-			for (unsigned k = 0; k < VLANES32 && k <= span; k++) {
+			for (unsigned k = 0; k < VLANES32; k++) {
 				uint32_t lane[8];
 				uint8_t hash[HASH_LEN];
 				if (!(mask >> k & 1))
@@ -191,12 +192,10 @@ static inline unsigned skein_lanes_scan(void *vctx, const uint8_t target[HASH_LE
 					lane[i] = words[i][k];
 				sha256_state_store(lane, hash);
 				if (hash_le_target(hash, target) && n < max_hits)
-					hits[n++] = base + k;
+					hits[n++] = lw.base + k;
 			}
 		}
-		if (span < VLANES32)
-			break;
-	}
+	} while (lane_walk_next(&lw, VLANES32));
 	return n;
 }
 

@@ -14,6 +14,7 @@
 #include "cpu.h"
 #include "endian.h"
 #include "hex.h"
+#include "lane_walk.h"
 #include "tap.h"
 #include "tvec.h"
 
@@ -176,6 +177,41 @@ static void test_algo(const struct algo *a, unsigned cpu)
 	json_decref(v);
 }
 
+/*
+ * The lane scans' walker: every nonce of first..last in exactly one group's
+ * in-range lanes, in order, the last group ending at last (0xffffffff too).
+ */
+static void test_lane_walk(void)
+{
+	const struct {
+		uint32_t first, last;
+	} ranges[] = {
+		{ 0, 0 }, { 7, 7 }, { 0, 15 }, { 0, 16 }, { 3, 40 },
+		{ 0xfffffff0u, 0xffffffffu }, { 0xffffffe3u, 0xffffffffu }, { 0xffffffffu, 0xffffffffu },
+	};
+	const unsigned lanes[] = { 1, 2, 8, 16 };
+
+	for (size_t l = 0; l < sizeof(lanes) / sizeof(lanes[0]); l++) {
+		for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]); r++) {
+			uint32_t first = ranges[r].first, last = ranges[r].last, next = first;
+			uint64_t visited = 0;
+			int ok = 1;
+			struct lane_walk w = lane_walk_begin(first, last);
+
+			do {
+				uint32_t mask = lane_walk_mask(&w, lanes[l]) & ((1u << lanes[l]) - 1);
+
+				ok &= w.base == next && mask == (1u << lane_walk_count(&w, lanes[l])) - 1;
+				visited += lane_walk_count(&w, lanes[l]);
+				next = w.base + lane_walk_count(&w, lanes[l]);
+			} while (lane_walk_next(&w, lanes[l]) && visited <= 64);
+			tap_ok(ok && visited == (uint64_t)last - first + 1 && next == last + 1,
+			       "lane walk of %u lanes over %#x..%#x: each nonce once", lanes[l], first,
+			       last);
+		}
+	}
+}
+
 int main(void)
 {
 	unsigned cpu = cpu_features();
@@ -183,6 +219,7 @@ int main(void)
 
 	cpu_features_str(cpu, names, sizeof(names));
 	tap_diag("CPU features: %s", names);
+	test_lane_walk();
 	/* QM_TEST_ALGO=name narrows a run while working on one algorithm. */
 	const char *only = getenv("QM_TEST_ALGO");
 	for (unsigned i = 0; i < algo_count; i++) {
