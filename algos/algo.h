@@ -63,6 +63,17 @@ typedef int algo_prepare_fn(void *ctx, const struct algo_params *params,
 typedef unsigned algo_scan_fn(void *ctx, const uint8_t target[HASH_LEN], uint32_t first,
 			      uint32_t last, uint32_t *hits, unsigned max_hits);
 
+/*
+ * Per-key data an OpenCL kernel reads (the data argument of kernels/common.cl),
+ * for an algorithm whose kernel needs tables that depend on the header only
+ * through a key (Odocrypt's epoch): kernel_key returns the key header selects
+ * under params; kernel_data writes the kernel_data_len bytes of key's tables
+ * into data, in the layout the kernel declares. Pure and thread-safe.
+ */
+typedef uint32_t algo_kernel_key_fn(const struct algo_params *params,
+				    const uint8_t header[HEADER_LEN]);
+typedef void algo_kernel_data_fn(uint32_t key, void *data);
+
 struct algo_impl {
 	const char *name;     /* "portable", "avx2", ...: logs and --cpu-impl */
 	unsigned cpu_needs;   /* enum cpu_flags the impl needs */
@@ -81,6 +92,9 @@ struct algo {
 	unsigned n_impls;
 	double share_scale;          /* pool difficulty factor (stratum-and-gbt.md §1) */
 	const char *kernel;          /* OpenCL kernel file name, or NULL */
+	size_t kernel_data_len;      /* bytes of per-key kernel data, 0: none */
+	algo_kernel_key_fn *kernel_key;
+	algo_kernel_data_fn *kernel_data;
 };
 
 #define ALGO_VERSION_MASK 0x00000F00u

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "odocrypt.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "config.h"
@@ -417,6 +418,37 @@ unsigned odocrypt_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint
 	return n;
 }
 
+/* --- OpenCL kernel data -------------------------------------------------- */
+
+_Static_assert(sizeof(struct odocrypt_kernel_tables) % 8 == 0 &&
+		       offsetof(struct odocrypt_kernel_tables, mix_rot) +
+				       ODOCRYPT_MIX_ROTS == sizeof(struct odocrypt_kernel_tables),
+	       "the kernel tables have no padding, so the kernel's struct matches");
+
+#define ODO_KT(field) offsetof(struct odocrypt_kernel_tables, field)
+
+void odocrypt_kernel_data(uint32_t key, void *data)
+{
+	struct odocrypt_cipher c;
+	uint8_t *p = data;
+
+	odocrypt_cipher_init(&c, key);
+	for (unsigned i = 0; i < 2 * ODOCRYPT_PBOX_SWAPS * ODOCRYPT_PAIRS; i++)
+		le64_store(p + ODO_KT(pbox_mask) + 8 * i, (&c.pbox_mask[0][0][0])[i]);
+	for (unsigned i = 0; i < ODOCRYPT_LARGE_SBOXES * ODOCRYPT_LARGE_SIZE; i++) {
+		uint16_t v = (uint16_t)((&c.sbox_large[0][0])[i] << ODOCRYPT_SMALL_BITS);
+		p[ODO_KT(sbox_large_hi) + 2 * i] = (uint8_t)v;
+		p[ODO_KT(sbox_large_hi) + 2 * i + 1] = (uint8_t)(v >> 8);
+	}
+	for (unsigned r = 0; r < ODOCRYPT_ROUNDS; r++) {
+		p[ODO_KT(round_key) + 2 * r] = (uint8_t)c.round_key[r];
+		p[ODO_KT(round_key) + 2 * r + 1] = (uint8_t)(c.round_key[r] >> 8);
+	}
+	memcpy(p + ODO_KT(sbox_small), c.sbox_small, sizeof(c.sbox_small));
+	memcpy(p + ODO_KT(pbox_rot), c.pbox_rot, sizeof(c.pbox_rot));
+	memcpy(p + ODO_KT(mix_rot), c.mix_rot, sizeof(c.mix_rot));
+}
+
 static const struct algo_impl odocrypt_impls[] = {
 #if HAVE_AVX512
 	{ .name = "avx512",
@@ -441,5 +473,8 @@ const struct algo algo_odocrypt = {
 	.impls = odocrypt_impls,
 	.n_impls = sizeof(odocrypt_impls) / sizeof(odocrypt_impls[0]),
 	.share_scale = 1.0,
-	.kernel = NULL, /* no OpenCL kernel yet */
+	.kernel = "odocrypt.cl",
+	.kernel_data_len = sizeof(struct odocrypt_kernel_tables),
+	.kernel_key = algo_odo_key,
+	.kernel_data = odocrypt_kernel_data,
 };

@@ -159,6 +159,23 @@ struct odocrypt_ctx {
 	uint8_t header[HEADER_LEN];
 };
 
+/*
+ * The tables kernels/odocrypt.cl reads for one key, with the same layout as
+ * its struct odo_tables: each field naturally aligned, widest first, no
+ * padding; stored little-endian by odocrypt_kernel_data() whatever the host.
+ */
+struct odocrypt_kernel_tables {
+	uint64_t pbox_mask[2][ODOCRYPT_PBOX_SWAPS][ODOCRYPT_PAIRS];          /* M0, M1 */
+	uint16_t sbox_large_hi[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE]; /* S10 << 6 */
+	uint16_t round_key[ODOCRYPT_ROUNDS];                                /* K */
+	uint8_t sbox_small[ODOCRYPT_SMALL_SBOXES][ODOCRYPT_SMALL_SIZE];     /* S6 */
+	uint8_t pbox_rot[2][ODOCRYPT_PBOX_ROTS][ODOCRYPT_PAIRS];            /* R0, R1 */
+	uint8_t mix_rot[ODOCRYPT_MIX_ROTS];                                 /* Q */
+};
+
+/* Fills data (sizeof(struct odocrypt_kernel_tables) bytes) with key's tables. */
+algo_kernel_data_fn odocrypt_kernel_data;
+
 /* Builds the key schedule of key and the scan tables into f. */
 void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key);
 

@@ -69,5 +69,5 @@ const struct algo algo_qubit = {
 	.impls = qubit_impls,
 	.n_impls = sizeof(qubit_impls) / sizeof(qubit_impls[0]),
 	.share_scale = 1.0,
-	.kernel = NULL, /* no OpenCL kernel yet */
+	.kernel = "qubit.cl",
 };

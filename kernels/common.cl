@@ -12,7 +12,7 @@
  *
  *   __kernel void qm_scan(uint16 hdr_lo, uint4 hdr_hi, uint8 target, uint first, uint last,
  *			   __global uint *hits, volatile __global uint *hit_count,
- *			   uint max_hits, __global uint4 *scratch)
+ *			   uint max_hits, __global uint4 *scratch, __global const ulong *data)
  *	One work-item per nonce: nonce = first + get_global_id(0). The global
  *	size is rounded up to the work-group size, so work-items past last do
  *	nothing. hdr_lo/hdr_hi are the 80 header bytes read as 20 little-endian
@@ -22,7 +22,10 @@
  *	on *hit_count; slots at or past max_hits are not written, but
  *	*hit_count still counts them, so the host knows when hits were lost.
  *	scratch holds info[0] bytes for each work-item of the launch (NULL when
- *	info[0] is 0).
+ *	info[0] is 0). data holds the algorithm's per-key tables
+ *	(algo->kernel_data_len bytes, little-endian, filled on the host by
+ *	algo->kernel_data for the key algo->kernel_key selects; NULL when the
+ *	algorithm has none). It changes only between launches.
  */
 
 /*

@@ -101,7 +101,7 @@ QM_INLINE void scrypt_blockmix(uint x[32])
 
 __kernel void qm_scan(uint16 hdr_lo, uint4 hdr_hi, uint8 target, uint first, uint last,
 		      __global uint *hits, volatile __global uint *hit_count, uint max_hits,
-		      __global uint4 *scratch)
+		      __global uint4 *scratch, __global const ulong *data)
 {
 	if (get_global_id(0) > (size_t)(last - first))
 		return;

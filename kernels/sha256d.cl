@@ -11,7 +11,7 @@ __kernel void qm_info(__global uint *info)
 
 __kernel void qm_scan(uint16 hdr_lo, uint4 hdr_hi, uint8 target, uint first, uint last,
 		      __global uint *hits, volatile __global uint *hit_count, uint max_hits,
-		      __global uint4 *scratch)
+		      __global uint4 *scratch, __global const ulong *data)
 {
 	/*
 	 * The first 64 header bytes hold no nonce, so their compression (the

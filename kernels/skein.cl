@@ -96,7 +96,7 @@ QM_INLINE void skein_ubi(ulong chain[8], const ulong m[8], ulong pos, ulong t1)
 
 __kernel void qm_scan(uint16 hdr_lo, uint4 hdr_hi, uint8 target, uint first, uint last,
 		      __global uint *hits, volatile __global uint *hit_count, uint max_hits,
-		      __global uint4 *scratch)
+		      __global uint4 *scratch, __global const ulong *data)
 {
 	/* The first message block (header bytes 0..63) holds no nonce: one per group. */
 	__local ulong midstate[8];

@@ -34,6 +34,15 @@ enum opencl_arg {
 	ARG_HIT_COUNT,
 	ARG_MAX_HITS,
 	ARG_SCRATCH,
+	ARG_DATA,
+};
+
+/* Per-key kernel data on the device (algo->kernel_data): two keys, as the CPU keeps. */
+#define OPENCL_DATA_SLOTS 2
+struct opencl_data_slot {
+	cl_mem mem;
+	uint32_t key;
+	int is_filled;
 };
 
 struct opencl_scanner {
@@ -42,6 +51,11 @@ struct opencl_scanner {
 	cl_program program;
 	cl_kernel kernel;
 	cl_mem hits_mem, count_mem, scratch_mem;
+	const struct algo *algo;
+	struct opencl_data_slot data[OPENCL_DATA_SLOTS];
+	unsigned data_current;    /* slot of the prepared header's key */
+	void *data_host;          /* algo->kernel_data_len bytes, filled before an upload */
+	uint64_t data_builds;     /* kernel data filled and uploaded so far */
 	size_t local_size;        /* work-items per group */
 	size_t batch;             /* work-items per launch, a multiple of local_size */
 	char name[OPENCL_NAME_LEN + 8];
@@ -421,6 +435,7 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 	if (!s)
 		return opencl_fail(err, err_len, "out of memory");
 	snprintf(s->name, sizeof(s->name), "opencl:%s", device_name);
+	s->algo = a;
 
 	if (kernel_dir) {
 		for (int i = 0; i < 2; i++) {
@@ -483,6 +498,22 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 		opencl_fail_status(err, err_len, "clCreateBuffer(hit count)", status);
 		goto out;
 	}
+	if (a->kernel_data_len) {
+		s->data_host = malloc(a->kernel_data_len);
+		if (!s->data_host) {
+			opencl_fail(err, err_len, "out of memory");
+			goto out;
+		}
+		for (unsigned i = 0; i < OPENCL_DATA_SLOTS; i++) {
+			s->data[i].mem = clCreateBuffer(s->context, CL_MEM_READ_ONLY,
+							a->kernel_data_len, NULL, &status);
+			if (status != CL_SUCCESS) {
+				opencl_fail_status(err, err_len, "clCreateBuffer(kernel data)",
+						   status);
+				goto out;
+			}
+		}
+	}
 
 	/* The arguments that stay for the life of the scanner. */
 	const cl_uint slots = OPENCL_HIT_SLOTS;
@@ -496,6 +527,7 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 		{ ARG_HIT_COUNT, sizeof(cl_mem), &s->count_mem, "clSetKernelArg(hit_count)" },
 		{ ARG_MAX_HITS, sizeof(cl_uint), &slots, "clSetKernelArg(max_hits)" },
 		{ ARG_SCRATCH, sizeof(cl_mem), &s->scratch_mem, "clSetKernelArg(scratch)" },
+		{ ARG_DATA, sizeof(cl_mem), &s->data[0].mem, "clSetKernelArg(data)" },
 	};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
 		status = clSetKernelArg(s->kernel, fixed[i].index, fixed[i].len, fixed[i].value);
@@ -510,10 +542,11 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 	 * happen here rather than in the first range a worker or the
 	 * benchmark times; and a launch that fails fails here.
 	 */
+	const struct algo_params warm_params = { .odo_interval = ODO_INTERVAL_MAINNET };
 	const uint8_t zero[HEADER_LEN] = { 0 };
 	uint32_t hit;
 	unsigned n;
-	if (opencl_scanner_prepare(s, NULL, zero) ||
+	if (opencl_scanner_prepare(s, &warm_params, zero) ||
 	    opencl_scanner_scan(s, zero, 0, (uint32_t)s->local_size - 1, &hit, 1, &n)) {
 		opencl_fail(err, err_len, "first launch on %s: %s", s->name, s->err);
 		goto out;
@@ -533,6 +566,11 @@ void opencl_scanner_free(struct opencl_scanner *s)
 	if (!s)
 		return;
 	/* Reverse order of creation; each object only if it was created. */
+	for (unsigned i = OPENCL_DATA_SLOTS; i-- > 0;) {
+		if (s->data[i].mem)
+			clReleaseMemObject(s->data[i].mem);
+	}
+	free(s->data_host);
 	if (s->count_mem)
 		clReleaseMemObject(s->count_mem);
 	if (s->hits_mem)
@@ -565,6 +603,50 @@ const char *opencl_scanner_error(const struct opencl_scanner *s)
 	return s->err;
 }
 
+uint64_t opencl_scanner_data_builds(const struct opencl_scanner *s)
+{
+	return s->data_builds;
+}
+
+/*
+ * Makes the kernel data of the key header selects the data argument: a slot
+ * that has it already, else the slot not in use, filled on the host and
+ * uploaded (blocking: the host buffer is reused). A job going back and forth
+ * across one epoch boundary so builds each key once, as on the CPU.
+ */
+static int opencl_select_data(struct opencl_scanner *s, const struct algo_params *params,
+			      const uint8_t header[HEADER_LEN])
+{
+	uint32_t key = s->algo->kernel_key(params, header);
+	unsigned slot = OPENCL_DATA_SLOTS;
+	cl_int status;
+
+	for (unsigned i = 0; i < OPENCL_DATA_SLOTS; i++) {
+		if (s->data[i].is_filled && s->data[i].key == key)
+			slot = i;
+	}
+	if (slot == OPENCL_DATA_SLOTS) {
+		slot = s->data[s->data_current].is_filled ? (s->data_current + 1) % OPENCL_DATA_SLOTS
+							  : s->data_current;
+		s->algo->kernel_data(key, s->data_host);
+		s->data[slot].is_filled = 0;
+		status = clEnqueueWriteBuffer(s->queue, s->data[slot].mem, CL_TRUE, 0,
+					      s->algo->kernel_data_len, s->data_host, 0, NULL,
+					      NULL);
+		if (status != CL_SUCCESS)
+			return opencl_fail_status(s->err, sizeof(s->err),
+						  "clEnqueueWriteBuffer(kernel data)", status);
+		s->data[slot].key = key;
+		s->data[slot].is_filled = 1;
+		s->data_builds++;
+	}
+	s->data_current = slot;
+	status = clSetKernelArg(s->kernel, ARG_DATA, sizeof(cl_mem), &s->data[slot].mem);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clSetKernelArg(data)", status);
+	return 0;
+}
+
 int opencl_scanner_prepare(struct opencl_scanner *s, const struct algo_params *params,
 			   const uint8_t header[HEADER_LEN])
 {
@@ -572,7 +654,8 @@ int opencl_scanner_prepare(struct opencl_scanner *s, const struct algo_params *p
 	cl_uint4 hi;
 	cl_int status;
 
-	(void)params;
+	if (s->algo->kernel_data_len && opencl_select_data(s, params, header))
+		return -1;
 	/* The header as 20 little-endian words (kernels/common.cl). */
 	for (unsigned i = 0; i < 16; i++)
 		lo.s[i] = le32_load(header + 4 * i);
@@ -675,4 +758,31 @@ int opencl_scanner_scan(struct opencl_scanner *s, const uint8_t target[HASH_LEN]
 			return 0;
 		lo = hi + 1;
 	}
+}
+
+int opencl_scanner_hash(struct opencl_scanner *s, const struct algo_params *params,
+			const uint8_t header[HEADER_LEN], uint8_t out[HASH_LEN])
+{
+	uint32_t nonce = le32_load(header + NONCE_OFFSET), hit;
+	uint8_t t[HASH_LEN];
+	unsigned n;
+
+	if (opencl_scanner_prepare(s, params, header))
+		return -1;
+	/*
+	 * From the top bit down, with the bits above b equal to the hash's and
+	 * those below all ones: clearing bit b keeps a hit exactly when the
+	 * hash has bit b clear. After bit 0, t is the hash.
+	 */
+	memset(t, 0xff, sizeof(t));
+	for (int b = HASH_LEN * 8 - 1; b >= 0; b--) {
+		uint8_t bit = (uint8_t)(1u << (b % 8));
+		t[b / 8] &= (uint8_t)~bit;
+		if (opencl_scanner_scan(s, t, nonce, nonce, &hit, 1, &n))
+			return -1;
+		if (n == 0)
+			t[b / 8] |= bit;
+	}
+	memcpy(out, t, HASH_LEN);
+	return 0;
 }

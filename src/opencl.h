@@ -81,9 +81,11 @@ const char *opencl_scanner_name(const struct opencl_scanner *s);
 uint32_t opencl_scanner_batch(const struct opencl_scanner *s);
 
 /*
- * Sets the header the next scans hash (its nonce is ignored). params is
- * accepted for symmetry with algo->prepare; the kernels built so far need
- * nothing from it. Returns 0.
+ * Sets the header the next scans hash (its nonce is ignored). For an
+ * algorithm with per-key kernel data (algo->kernel_data_len), the key
+ * header selects under params picks one of two device slots, filled and
+ * uploaded when neither holds that key. Returns 0, or -1 with the message in
+ * opencl_scanner_error(s).
  */
 int opencl_scanner_prepare(struct opencl_scanner *s, const struct algo_params *params,
 			   const uint8_t header[HEADER_LEN]);
@@ -98,6 +100,19 @@ int opencl_scanner_prepare(struct opencl_scanner *s, const struct algo_params *p
  */
 int opencl_scanner_scan(struct opencl_scanner *s, const uint8_t target[HASH_LEN], uint32_t first,
 			uint32_t last, uint32_t *hits, unsigned max_hits, unsigned *hit_count);
+
+/*
+ * The PoW hash of header (its own nonce) as the kernel computes it, into out
+ * (32 bytes, little-endian): the smallest target for which the scan kernel
+ * reports the nonce, found bit by bit from the top with 256 one-nonce scans,
+ * so it checks exactly the code that mines. Leaves header prepared. Returns
+ * 0, or -1 with the message in opencl_scanner_error(s).
+ */
+int opencl_scanner_hash(struct opencl_scanner *s, const struct algo_params *params,
+			const uint8_t header[HEADER_LEN], uint8_t out[HASH_LEN]);
+
+/* Kernel data builds (fill + upload) so far; tests check that keys are reused. */
+uint64_t opencl_scanner_data_builds(const struct opencl_scanner *s);
 
 /* The message of the last failed opencl_scanner_scan ("" if none). */
 const char *opencl_scanner_error(const struct opencl_scanner *s);

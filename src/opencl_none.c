@@ -77,6 +77,22 @@ int opencl_scanner_scan(struct opencl_scanner *s, const uint8_t target[HASH_LEN]
 	return -1;
 }
 
+int opencl_scanner_hash(struct opencl_scanner *s, const struct algo_params *params,
+			const uint8_t header[HEADER_LEN], uint8_t out[HASH_LEN])
+{
+	(void)s;
+	(void)params;
+	(void)header;
+	(void)out;
+	return -1;
+}
+
+uint64_t opencl_scanner_data_builds(const struct opencl_scanner *s)
+{
+	(void)s;
+	return 0;
+}
+
 const char *opencl_scanner_error(const struct opencl_scanner *s)
 {
 	(void)s;
