@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The OpenCL back-end on the first OpenCL device (PoCL in CI), for every
- * algorithm whose kernel file is embedded: the solved vectors from scan_from
+ * algorithm whose kernel file is embedded: every vector's PoW hash through
+ * the kernel (opencl_scanner_hash), the solved vectors from scan_from
  * (first hit == nonce), other vectors with target == the hash of a chosen
  * nonce (the hits must equal the portable hash's, in order; first and last
  * work-item of a group, the end of the nonce space, more hits than the
  * device's slots, a max_hits cut), every hit re-hashed with algo->hash;
- * then --kernel-dir, a broken kernel (build log in the error) and an
+ * for algorithms with per-key kernel data, a job straddling two keys (Odocrypt
+ * epochs); then --kernel-dir, a broken kernel (build log in the error) and an
  * algorithm without a kernel. Built only when configure found OpenCL; no
  * device at run time is a failure, not a skip.
  */
@@ -70,6 +72,41 @@ static unsigned portable_hits(const struct algo *a, uint8_t header[HEADER_LEN],
 	return n;
 }
 
+/* The vector's parameters: its forced Odocrypt key, when it has one. */
+static void vector_params(json_t *o, struct algo_params *p)
+{
+	json_t *key = json_object_get(o, "odo_key");
+
+	*p = params;
+	if (json_is_integer(key)) {
+		p->has_odo_key = 1;
+		p->odo_key = (uint32_t)json_integer_value(key);
+	}
+}
+
+/* Every vector: the kernel's hash of the header equals pow_hash, bit for bit. */
+static void test_vectors(const struct algo *a, struct opencl_scanner *s, json_t *v)
+{
+	char bad[512] = "";
+	size_t i, used = 0;
+	json_t *o;
+
+	json_array_foreach(v, i, o) {
+		uint8_t header[HEADER_LEN], want[HASH_LEN], got[HASH_LEN];
+		struct algo_params p;
+		vector_params(o, &p);
+		tvec_hex(o, "header", header, HEADER_LEN);
+		tvec_hex(o, "pow_hash", want, HASH_LEN);
+		if (opencl_scanner_hash(s, &p, header, got) || memcmp(got, want, HASH_LEN)) {
+			int len = snprintf(bad + used, sizeof(bad) - used, " %s", tvec_str(o, "id"));
+			if (len > 0 && (size_t)len < sizeof(bad) - used)
+				used += (size_t)len;
+		}
+	}
+	tap_ok(!bad[0], "%s: the kernel's hash equals pow_hash for all %zu vectors%s", a->name,
+	       json_array_size(v), bad);
+}
+
 static void test_solved(const struct algo *a, struct opencl_scanner *s, json_t *o)
 {
 	const char *id = tvec_str(o, "id");
@@ -127,6 +164,51 @@ static void test_chosen(const struct algo *a, struct opencl_scanner *s, const ch
 	       "%s: %s: max_hits 3 keeps the lowest %u", id, what, n_cut);
 }
 
+/*
+ * A job straddling two keys: the same header with nTime on the last second
+ * of one mainnet Odocrypt epoch and the first of the next, prepared in turn
+ * A, B, A, B. Each scan's hits equal the portable hash's under that header's
+ * own key; the device builds each key's tables once.
+ */
+static void test_two_keys(const struct algo *a, struct opencl_scanner *s)
+{
+	static uint32_t want[MAX_HITS], got[MAX_HITS];
+	uint8_t header[2][HEADER_LEN], target[HASH_LEN];
+	const uint32_t epoch_end = 1764288000u - 1; /* odocrypt.json epoch-last-second */
+	const uint32_t first = 1000, last = first + SPAN - 1;
+
+	for (int h = 0; h < 2; h++) {
+		for (int i = 0; i < HEADER_LEN; i++)
+			header[h][i] = (uint8_t)(i * 37 + 11);
+		le32_store(header[h] + NTIME_OFFSET, epoch_end + (uint32_t)h);
+	}
+	tap_ok(a->kernel_key(&params, header[0]) != a->kernel_key(&params, header[1]),
+	       "%s: the two headers select different keys", a->name);
+	uint64_t builds = opencl_scanner_data_builds(s);
+	for (int step = 0; step < 4; step++) {
+		uint8_t *hd = header[step % 2];
+		unsigned n_want, n_got = 0;
+
+		/* Target = the hash of a mid-range nonce under this header's key. */
+		le32_store(hd + NONCE_OFFSET, first + SPAN / 2);
+		a->hash(&params, hd, target);
+		n_want = portable_hits(a, hd, target, first, last, want, MAX_HITS);
+		int rc = opencl_scanner_prepare(s, &params, hd);
+		if (!rc)
+			rc = opencl_scanner_scan(s, target, first, last, got, MAX_HITS, &n_got);
+		tap_ok(rc == 0 && n_got == n_want && n_want > 0 &&
+			       !memcmp(got, want, n_want * sizeof(want[0])),
+		       "%s: epoch %s, step %d: %u hits, equal to the portable hash's %u%s%s",
+		       a->name, step % 2 ? "after" : "before", step, n_got, n_want,
+		       rc ? ": " : "", rc ? opencl_scanner_error(s) : "");
+	}
+	uint64_t built = opencl_scanner_data_builds(s) - builds;
+	tap_ok(built <= 2, "%s: alternating keys built the tables %llu times, not 4", a->name,
+	       (unsigned long long)built);
+	/* The scanner held one of the keys before: at least the other was built. */
+	tap_ok(built >= 1, "%s: a new key builds its tables", a->name);
+}
+
 static void test_algo(const struct algo *a)
 {
 	struct opencl_scanner *s = NULL;
@@ -144,6 +226,7 @@ static void test_algo(const struct algo *a)
 		 opencl_scanner_batch(s));
 	snprintf(name, sizeof(name), "%s.json", a->name);
 	v = tvec_load(name);
+	test_vectors(a, s, v);
 	json_array_foreach(v, i, o) {
 		const char *kind = tvec_str(o, "kind");
 		if (!strcmp(kind, "solved")) {
@@ -169,6 +252,8 @@ static void test_algo(const struct algo *a)
 			    "range ending at 0xffffffff");
 	}
 	json_decref(v);
+	if (a->kernel_data_len)
+		test_two_keys(a, s);
 	opencl_scanner_free(s);
 }
 
@@ -252,8 +337,12 @@ int main(void)
 		return tap_done();
 	tap_ok(opencl_embedded_source(OPENCL_COMMON_SOURCE) != NULL, "%s is embedded",
 	       OPENCL_COMMON_SOURCE);
+	/* QM_OPENCL_ALGO=name limits the run to one algorithm (while working on a kernel). */
+	const char *only = getenv("QM_OPENCL_ALGO");
 	for (unsigned i = 0; i < algo_count; i++) {
 		const struct algo *a = algo_table[i];
+		if (only && *only && strcmp(only, a->name))
+			continue;
 		if (!a->kernel || !opencl_embedded_source(a->kernel)) {
 			tap_skip("%s: no kernel embedded (%s)", a->name,
 				 a->kernel ? a->kernel : "none");
