@@ -8,9 +8,6 @@
  */
 #include "odocrypt.h"
 
-#include "config.h"
-
-#if HAVE_AVX2
 #include "vec_avx2.h"
 
 #include "endian.h"
@@ -106,4 +103,3 @@ unsigned odocrypt_scan_avx2(void *vctx, const uint8_t target[HASH_LEN], uint32_t
 {
 	return odocrypt_lanes_scan(vctx, target, first, last, hits, max_hits);
 }
-#endif

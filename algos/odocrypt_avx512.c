@@ -8,9 +8,6 @@
  */
 #include "odocrypt.h"
 
-#include "config.h"
-
-#if HAVE_AVX512
 #include "vec_avx512.h"
 
 #include "endian.h"
@@ -169,4 +166,3 @@ unsigned odocrypt_scan_avx512(void *vctx, const uint8_t target[HASH_LEN], uint32
 {
 	return odocrypt_lanes_scan(vctx, target, first, last, hits, max_hits);
 }
-#endif

@@ -5,9 +5,6 @@
  * (scrypt.h) of two hashes, one per 128-bit lane. The lane code is
  * scrypt_lanes.h on vec_avx2.h.
  */
-#include "config.h"
-#if HAVE_AVX2
-
 #include "scrypt.h"
 
 #include "vec_avx2.h"
@@ -36,5 +33,3 @@ unsigned scrypt_scan_avx2(void *vctx, const uint8_t target[HASH_LEN], uint32_t f
 {
 	return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits);
 }
-
-#endif

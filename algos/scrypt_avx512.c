@@ -5,9 +5,6 @@
  * (scrypt.h) of four hashes, one per 128-bit lane. The lane code is
  * scrypt_lanes.h on vec_avx512.h.
  */
-#include "config.h"
-#if HAVE_AVX512
-
 #include "scrypt.h"
 
 #include "vec_avx512.h"
@@ -44,5 +41,3 @@ unsigned scrypt_scan_avx512(void *vctx, const uint8_t target[HASH_LEN], uint32_t
 {
 	return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits);
 }
-
-#endif

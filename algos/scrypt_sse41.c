@@ -4,9 +4,6 @@
  * diagonal order (scrypt.h), the four hashes' Salsa20/8 steps interleaved;
  * the lane code is scrypt_lanes.h on vec_sse41.h.
  */
-#include "config.h"
-#if HAVE_SSE41
-
 #include "scrypt.h"
 
 #include "vec_sse41.h"
@@ -30,5 +27,3 @@ unsigned scrypt_scan_sse41(void *vctx, const uint8_t target[HASH_LEN], uint32_t 
 {
 	return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits);
 }
-
-#endif

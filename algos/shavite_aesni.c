@@ -6,9 +6,6 @@
  * four AESENCs, and each nonlinear expansion step is one AESENC with key 0.
  * A 128-bit register holds four consecutive words of rk or of the state.
  */
-#include "config.h"
-#if HAVE_AESNI
-
 #include "shavite.h"
 
 #include <immintrin.h>
@@ -78,5 +75,3 @@ void shavite512_compress_aesni(uint32_t h[16], const uint8_t block[SHAVITE512_BL
 		_mm_storeu_si128((__m128i *)(h + 4 * i), _mm_xor_si128(x, p[i]));
 	}
 }
-
-#endif
