@@ -2,7 +2,6 @@
 #include "gbt.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <jansson.h>
 
 #include "endian.h"
+#include "errbuf.h"
 #include "hex.h"
 #include "sha256.h"
 
@@ -22,17 +22,6 @@
 #define WITNESS_RESERVED_LEN 32  /* BIP141: the coinbase witness is one 32-byte item */
 /* BIP141: commitment script = OP_RETURN, push 36, this header, SHA-256d(root || reserved). */
 static const uint8_t commitment_header[6] = { OP_RETURN, 0x24, 0xaa, 0x21, 0xa9, 0xed };
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 /* A bounded reader over one serialized transaction. */
 struct reader {
@@ -256,20 +245,21 @@ static int check_rules(json_t *rules, char *err, size_t err_len)
 	if (!rules)
 		return 0;
 	if (!json_is_array(rules)) {
-		set_err(err, err_len, "template: \"rules\" is not an array");
+		errbuf_set(err, err_len, "template: \"rules\" is not an array");
 		return -1;
 	}
 	json_array_foreach(rules, i, v) {
 		const char *s = json_string_value(v);
 
 		if (!s) {
-			set_err(err, err_len, "template: a rule is not a string");
+			errbuf_set(err, err_len, "template: a rule is not a string");
 			return -1;
 		}
 		if (s[0] == '!' && strcmp(s + 1, "segwit")) {
-			set_err(err, err_len,
-				"template requires rule '%.40s', which quintminer does not "
-				"implement", s + 1);
+			errbuf_set(err, err_len,
+				   "template requires rule '%.40s', which quintminer does not "
+				   "implement",
+				   s + 1);
 			return -1;
 		}
 	}
@@ -284,7 +274,7 @@ static int parse_aux(struct gbt_template *t, json_t *aux, char *err, size_t err_
 	if (!aux)
 		return 0;
 	if (!json_is_object(aux)) {
-		set_err(err, err_len, "template: \"coinbaseaux\" is not an object");
+		errbuf_set(err, err_len, "template: \"coinbaseaux\" is not an object");
 		return -1;
 	}
 	json_object_foreach(aux, key, v) {
@@ -292,13 +282,13 @@ static int parse_aux(struct gbt_template *t, json_t *aux, char *err, size_t err_
 		long n;
 
 		if (!hex) {
-			set_err(err, err_len, "template: coinbaseaux value is not a string");
+			errbuf_set(err, err_len, "template: coinbaseaux value is not a string");
 			return -1;
 		}
 		n = hex_decode_var(hex, t->coinbase_aux + t->coinbase_aux_len,
 				   sizeof(t->coinbase_aux) - t->coinbase_aux_len);
 		if (n < 0) {
-			set_err(err, err_len, "template: coinbaseaux is not hex or is too long");
+			errbuf_set(err, err_len, "template: coinbaseaux is not hex or is too long");
 			return -1;
 		}
 		t->coinbase_aux_len += (size_t)n;
@@ -313,13 +303,13 @@ static int parse_txs(struct gbt_template *t, json_t *txs, char *err, size_t err_
 	json_t *v;
 
 	if (!json_is_array(txs)) {
-		set_err(err, err_len, "template: \"transactions\" is not an array");
+		errbuf_set(err, err_len, "template: \"transactions\" is not an array");
 		return -1;
 	}
 	count = json_array_size(txs);
 	if (count > GBT_TX_MAX) {
-		set_err(err, err_len, "template: %zu transactions, more than %d", count,
-			GBT_TX_MAX);
+		errbuf_set(err, err_len, "template: %zu transactions, more than %d", count,
+			   GBT_TX_MAX);
 		return -1;
 	}
 	/* First pass: shapes and sizes, so the blob is allocated once. */
@@ -328,9 +318,10 @@ static int parse_txs(struct gbt_template *t, json_t *txs, char *err, size_t err_
 		size_t n = data ? strlen(data) : 0;
 
 		if (!json_is_object(v) || !data || n % 2 || n / 2 > GBT_BLOCK_MAX - total) {
-			set_err(err, err_len,
-				"template: transaction %zu has no valid \"data\" (or the "
-				"transactions pass %u bytes)", i, GBT_BLOCK_MAX);
+			errbuf_set(err, err_len,
+				   "template: transaction %zu has no valid \"data\" (or the "
+				   "transactions pass %u bytes)",
+				   i, GBT_BLOCK_MAX);
 			return -1;
 		}
 		total += n / 2;
@@ -338,7 +329,7 @@ static int parse_txs(struct gbt_template *t, json_t *txs, char *err, size_t err_
 	t->txs = calloc(count ? count : 1, sizeof(*t->txs));
 	t->tx_data = malloc(total ? total : 1);
 	if (!t->txs || !t->tx_data) {
-		set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		return -1;
 	}
 	json_array_foreach(txs, i, v) {
@@ -350,13 +341,13 @@ static int parse_txs(struct gbt_template *t, json_t *txs, char *err, size_t err_
 
 		if (json_unpack_ex(v, &jerr, 0, "{s:s, s?s, s?s}", "data", &data, "txid", &txid,
 				   "hash", &hash)) {
-			set_err(err, err_len, "template: transaction %zu: %s", i, jerr.text);
+			errbuf_set(err, err_len, "template: transaction %zu: %s", i, jerr.text);
 			return -1;
 		}
 		n = hex_decode_var(data, t->tx_data + t->tx_data_len, total - t->tx_data_len);
 		if (n < 0 || gbt_tx_parse(t->tx_data + t->tx_data_len, (size_t)n, tx)) {
-			set_err(err, err_len,
-				"template: transaction %zu is not a valid transaction", i);
+			errbuf_set(err, err_len,
+				   "template: transaction %zu is not a valid transaction", i);
 			return -1;
 		}
 		tx->offset = t->tx_data_len;
@@ -367,20 +358,26 @@ static int parse_txs(struct gbt_template *t, json_t *txs, char *err, size_t err_
 		 * only "hash", meaning the txid.
 		 */
 		if (txid && (hash_from_display(txid, want) || memcmp(want, tx->txid, HASH_LEN))) {
-			set_err(err, err_len, "template: transaction %zu: \"txid\" does not match "
-				"its data", i);
+			errbuf_set(err, err_len,
+				   "template: transaction %zu: \"txid\" does not match "
+				   "its data",
+				   i);
 			return -1;
 		}
 		if (hash && (hash_from_display(hash, want) ||
 			     (memcmp(want, tx->wtxid, HASH_LEN) &&
 			      (txid || memcmp(want, tx->txid, HASH_LEN))))) {
-			set_err(err, err_len, "template: transaction %zu: \"hash\" does not match "
-				"its data", i);
+			errbuf_set(err, err_len,
+				   "template: transaction %zu: \"hash\" does not match "
+				   "its data",
+				   i);
 			return -1;
 		}
 		if (!txid && !hash) {
-			set_err(err, err_len, "template: transaction %zu has neither \"txid\" nor "
-				"\"hash\"", i);
+			errbuf_set(err, err_len,
+				   "template: transaction %zu has neither \"txid\" nor "
+				   "\"hash\"",
+				   i);
 			return -1;
 		}
 	}
@@ -403,21 +400,23 @@ static int check_commitment(struct gbt_template *t, const char *dwc, char *err, 
 		has_witness |= t->txs[i].has_witness;
 	if (!dwc) {
 		if (has_witness) {
-			set_err(err, err_len, "template has witness transactions but no "
-				"default_witness_commitment");
+			errbuf_set(err, err_len,
+				   "template has witness transactions but no "
+				   "default_witness_commitment");
 			return -1;
 		}
 		return 0;
 	}
 	if (hex_decode(dwc, t->witness_commitment, GBT_COMMITMENT_LEN) ||
 	    memcmp(t->witness_commitment, commitment_header, sizeof(commitment_header))) {
-		set_err(err, err_len, "template: default_witness_commitment is not a BIP141 "
-			"commitment script");
+		errbuf_set(err, err_len,
+			   "template: default_witness_commitment is not a BIP141 "
+			   "commitment script");
 		return -1;
 	}
 	h = malloc((t->tx_count + 2) * sizeof(*h));
 	if (!h) {
-		set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		return -1;
 	}
 	memset(h[0], 0, HASH_LEN);
@@ -429,8 +428,9 @@ static int check_commitment(struct gbt_template *t, const char *dwc, char *err, 
 	memcpy(script, commitment_header, sizeof(commitment_header));
 	sha256d(buf, sizeof(buf), script + sizeof(commitment_header));
 	if (memcmp(script, t->witness_commitment, GBT_COMMITMENT_LEN)) {
-		set_err(err, err_len, "template: default_witness_commitment does not match the "
-			"transactions' witnesses");
+		errbuf_set(err, err_len,
+			   "template: default_witness_commitment does not match the "
+			   "transactions' witnesses");
 		return -1;
 	}
 	t->has_witness_commitment = 1;
@@ -478,65 +478,67 @@ static int template_from_json(struct gbt_template *t, json_t *root, char *err, s
 			   &height, "mintime", &mintime, "target", &target,
 			   "default_witness_commitment", &dwc, "longpollid", &lpid, "coinbaseaux",
 			   &aux, "rules", &rules, "odokey", &odokey, "mweb", &mweb)) {
-		set_err(err, err_len, "template: %s", jerr.text);
+		errbuf_set(err, err_len, "template: %s", jerr.text);
 		return -1;
 	}
 	/* nVersion is an int32 the node may print signed. */
 	if (version < INT32_MIN || version > UINT32_MAX) {
-		set_err(err, err_len, "template: version %" JSON_INTEGER_FORMAT " out of range",
-			version);
+		errbuf_set(err, err_len, "template: version %" JSON_INTEGER_FORMAT " out of range",
+			   version);
 		return -1;
 	}
 	t->version = (uint32_t)version;
 	if (hash_from_display(prev, t->prevhash)) {
-		set_err(err, err_len, "template: previousblockhash is not 64 hex digits");
+		errbuf_set(err, err_len, "template: previousblockhash is not 64 hex digits");
 		return -1;
 	}
 	if (hex_decode(bits, b4, 4) || bits_to_target(be32_load(b4), t->target)) {
-		set_err(err, err_len, "template: bits '%.16s' is not a valid compact target", bits);
+		errbuf_set(err, err_len, "template: bits '%.16s' is not a valid compact target",
+			   bits);
 		return -1;
 	}
 	t->nbits = be32_load(b4);
 	if (target && (hash_from_display(target, want) || memcmp(want, t->target, HASH_LEN))) {
-		set_err(err, err_len, "template: target does not match bits %08x", t->nbits);
+		errbuf_set(err, err_len, "template: target does not match bits %08x", t->nbits);
 		return -1;
 	}
 	if (curtime < 0 || curtime > UINT32_MAX || mintime < -1 || mintime > UINT32_MAX) {
-		set_err(err, err_len, "template: curtime or mintime out of range");
+		errbuf_set(err, err_len, "template: curtime or mintime out of range");
 		return -1;
 	}
 	t->curtime = (uint32_t)curtime;
 	t->mintime = mintime < 0 ? t->curtime : (uint32_t)mintime;
 	if (height < 1 || height > INT32_MAX) {
-		set_err(err, err_len, "template: height %" JSON_INTEGER_FORMAT " out of range",
-			height);
+		errbuf_set(err, err_len, "template: height %" JSON_INTEGER_FORMAT " out of range",
+			   height);
 		return -1;
 	}
 	t->height = (uint32_t)height;
 	if (value < 0 || (uint64_t)value > GBT_MONEY_MAX) {
-		set_err(err, err_len, "template: coinbasevalue %" JSON_INTEGER_FORMAT
-			" out of range", value);
+		errbuf_set(err, err_len,
+			   "template: coinbasevalue %" JSON_INTEGER_FORMAT " out of range", value);
 		return -1;
 	}
 	t->coinbase_value = (uint64_t)value;
 	if (lpid) {
 		if (strlen(lpid) > GBT_LONGPOLLID_MAX || !is_printable(lpid)) {
-			set_err(err, err_len, "template: longpollid too long or not printable");
+			errbuf_set(err, err_len, "template: longpollid too long or not printable");
 			return -1;
 		}
 		strcpy(t->longpollid, lpid);
 	}
 	if (odokey != -1) {
 		if (odokey < 0 || odokey > UINT32_MAX) {
-			set_err(err, err_len, "template: odokey out of range");
+			errbuf_set(err, err_len, "template: odokey out of range");
 			return -1;
 		}
 		t->has_odokey = 1;
 		t->odokey = (uint32_t)odokey;
 	}
 	if (mweb && *mweb) {
-		set_err(err, err_len, "template carries an MWEB block (Litecoin MWEB is active), "
-			"which quintminer does not build");
+		errbuf_set(err, err_len,
+			   "template carries an MWEB block (Litecoin MWEB is active), "
+			   "which quintminer does not build");
 		return -1;
 	}
 	if (check_rules(rules, err, err_len) || parse_aux(t, aux, err, err_len) ||
@@ -565,7 +567,7 @@ int gbt_template_parse(struct gbt_template *t, const char *json, size_t len, cha
 
 	if (!root) {
 		memset(t, 0, sizeof(*t));
-		set_err(err, err_len, "template is not JSON: %s", jerr.text);
+		errbuf_set(err, err_len, "template is not JSON: %s", jerr.text);
 		return -1;
 	}
 	rc = gbt_template_from_json(t, root, err, err_len);
@@ -593,27 +595,30 @@ int gbt_job_new(struct job **out, const struct gbt_template *t, const struct alg
 
 	*out = NULL;
 	if ((t->version & ALGO_VERSION_MASK) != algo->version_bits) {
-		set_err(err, err_len,
+		errbuf_set(
+			err, err_len,
 			"the node's template (version 0x%08x, algorithm bits 0x%03x) is not for %s "
-			"(0x%03x)", t->version, t->version & ALGO_VERSION_MASK, algo->name,
-			algo->version_bits);
+			"(0x%03x)",
+			t->version, t->version & ALGO_VERSION_MASK, algo->name, algo->version_bits);
 		return -1;
 	}
 	if (t->has_odokey && !params->has_odo_key && params->odo_interval &&
 	    t->odokey != odo_key_for_time(t->curtime, params->odo_interval)) {
-		set_err(err, err_len, "the node's odokey %u is not the key of curtime %u under "
-			"--network: check --network", t->odokey, t->curtime);
+		errbuf_set(err, err_len,
+			   "the node's odokey %u is not the key of curtime %u under "
+			   "--network: check --network",
+			   t->odokey, t->curtime);
 		return -1;
 	}
 	if (!payout->script_len || payout->script_len > GBT_PAYOUT_SCRIPT_MAX) {
-		set_err(err, err_len, "payout script of %zu bytes", payout->script_len);
+		errbuf_set(err, err_len, "payout script of %zu bytes", payout->script_len);
 		return -1;
 	}
 	/* scriptSig: height push || coinbaseaux || push 8 || extranonce || push tag. */
 	height_len = gbt_height_push(t->height, height);
 	fixed = height_len + t->coinbase_aux_len + 1 + GBT_EXTRANONCE_LEN;
 	if (fixed > GBT_SCRIPTSIG_MAX) {
-		set_err(err, err_len, "template: coinbaseaux leaves no room in the coinbase");
+		errbuf_set(err, err_len, "template: coinbaseaux leaves no room in the coinbase");
 		return -1;
 	}
 	room = GBT_SCRIPTSIG_MAX - fixed;
@@ -664,14 +669,14 @@ int gbt_job_new(struct job **out, const struct gbt_template *t, const struct alg
 	txids = malloc((t->tx_count ? t->tx_count : 1) * sizeof(*txids));
 	if (!job || !txids ||
 	    job_set_coinbase(job, cb1, (size_t)(p - cb1), cb2, (size_t)(q - cb2))) {
-		set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		goto fail;
 	}
 	for (size_t i = 0; i < t->tx_count; i++)
 		memcpy(txids[i], t->txs[i].txid, HASH_LEN);
 	n = gbt_merkle_branches((const uint8_t (*)[HASH_LEN])txids, t->tx_count, job->merkle);
 	if (n < 0) {
-		set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		goto fail;
 	}
 	job->merkle_count = (unsigned)n;

@@ -6,7 +6,6 @@
 #include "gbt.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <jansson.h>
 
 #include "address.h"
+#include "errbuf.h"
 #include "options.h"
 #include "hex.h"
 #include "log.h"
@@ -91,17 +91,6 @@ struct gbt {
 	struct gbt_work *current;     /* what the board shows; NULL while it is cleared */
 	uint64_t published_ms;
 };
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 static int hash_from_display(const char *hex, uint8_t out[HASH_LEN])
 {
@@ -177,8 +166,7 @@ static enum gbt_call_end gbt_call(struct rpc *r, const char *method, const char 
 	root = json_loads(body, 0, &jerr);
 	if (!root || json_unpack_ex(root, &jerr, 0, "{s?o, s?o}", "result", &res, "error",
 				    &error)) {
-		set_err(err, err_len, "HTTP %ld: no JSON-RPC answer to %s", status,
-			method);
+		errbuf_set(err, err_len, "HTTP %ld: no JSON-RPC answer to %s", status, method);
 		goto out;
 	}
 	if (error && !json_is_null(error)) {
@@ -186,7 +174,7 @@ static enum gbt_call_end gbt_call(struct rpc *r, const char *method, const char 
 		const char *msg = NULL;
 
 		if (json_unpack_ex(error, &jerr, 0, "{s?I, s?s}", "code", &c, "message", &msg)) {
-			set_err(err, err_len, "%s failed with a malformed error", method);
+			errbuf_set(err, err_len, "%s failed with a malformed error", method);
 			goto out;
 		}
 		*code = c > INT32_MIN && c < INT32_MAX ? (int)c : 0;
@@ -195,7 +183,8 @@ static enum gbt_call_end gbt_call(struct rpc *r, const char *method, const char 
 		goto out;
 	}
 	if (!res) {
-		set_err(err, err_len, "HTTP %ld: the answer to %s has no result", status, method);
+		errbuf_set(err, err_len, "HTTP %ld: the answer to %s has no result", status,
+			   method);
 		goto out;
 	}
 	*result = json_incref(res);
@@ -244,7 +233,7 @@ static enum gbt_call_end gbt_fetch_once(struct gbt *g, struct rpc *r, const char
 
 	*out = NULL;
 	if (!params) {
-		set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		return GBT_CALL_FAILED;
 	}
 	end = gbt_call(r, "getblocktemplate", params, timeout_ms, &result, &code, err, err_len);
@@ -254,7 +243,7 @@ static enum gbt_call_end gbt_fetch_once(struct gbt *g, struct rpc *r, const char
 	w = calloc(1, sizeof(*w));
 	if (!w) {
 		json_decref(result);
-		set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		return GBT_CALL_FAILED;
 	}
 	atomic_init(&w->refs, 1);
@@ -292,8 +281,8 @@ static enum gbt_call_end gbt_fetch(struct gbt *g, struct rpc *r, const char *lon
 	if (end != GBT_CALL_OK)
 		return end;
 	if (((*out)->t.version & ALGO_VERSION_MASK) != g->algo->version_bits) {
-		set_err(err, err_len, "getblocktemplate for algorithm '%s': %s", g->algo->node_name,
-			first);
+		errbuf_set(err, err_len, "getblocktemplate for algorithm '%s': %s",
+			   g->algo->node_name, first);
 		work_unref(*out);
 		*out = NULL;
 		return GBT_CALL_NODE_ERROR;
@@ -474,7 +463,7 @@ static int gbt_tip_changed(struct gbt *g, uint8_t tip[HASH_LEN], char *err, size
 		return -1;
 	hex = json_string_value(result);
 	if (!hex || hash_from_display(hex, tip)) {
-		set_err(err, err_len, "getbestblockhash did not return a hash");
+		errbuf_set(err, err_len, "getbestblockhash did not return a hash");
 		goto out;
 	}
 	pthread_mutex_lock(&g->lock);

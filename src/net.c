@@ -10,7 +10,6 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,8 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+
+#include "errbuf.h"
 
 struct net_conn {
 	int fd;
@@ -58,19 +59,6 @@ static int net_left_ms(unsigned long long deadline)
 	return deadline - now > 0x7fffffffull ? 0x7fffffff : (int)(deadline - now);
 }
 
-static void net_set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void net_set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
-
 /* Appends OpenSSL's queued error text (and clears the queue). */
 static void net_tls_err(char *err, size_t err_len, const char *what)
 {
@@ -80,7 +68,7 @@ static void net_tls_err(char *err, size_t err_len, const char *what)
 	if (e)
 		ERR_error_string_n(e, text, sizeof(text));
 	ERR_clear_error();
-	net_set_err(err, err_len, "%s%s%s", what, e ? ": " : "", text);
+	errbuf_set(err, err_len, "%s%s%s", what, e ? ": " : "", text);
 }
 
 void net_block_sigpipe(void)
@@ -135,7 +123,7 @@ static int net_tcp_connect(struct net_conn *c, const char *host, const char *por
 
 	rc = getaddrinfo(host, port, &hints, &list);
 	if (rc) {
-		net_set_err(err, err_len, "cannot resolve %s: %s", host, gai_strerror(rc));
+		errbuf_set(err, err_len, "cannot resolve %s: %s", host, gai_strerror(rc));
 		return NET_ERR_RESOLVE;
 	}
 	for (struct addrinfo *ai = list; ai; ai = ai->ai_next) {
@@ -174,8 +162,8 @@ static int net_tcp_connect(struct net_conn *c, const char *host, const char *por
 		return 0;
 	}
 	freeaddrinfo(list);
-	net_set_err(err, err_len, "cannot connect to %s: %s", c->peer,
-		    strerror(last_errno ? last_errno : ECONNREFUSED));
+	errbuf_set(err, err_len, "cannot connect to %s: %s", c->peer,
+		   strerror(last_errno ? last_errno : ECONNREFUSED));
 	return NET_ERR_CONNECT;
 }
 
@@ -237,16 +225,18 @@ static int net_tls_handshake(struct net_conn *c, const char *host, unsigned flag
 			p = net_poll(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, NULL,
 				     deadline);
 			if (p <= 0) {
-				net_set_err(err, err_len, "TLS handshake with %s: %s", c->peer,
-					    p == 0 ? "timed out" : strerror(errno));
+				errbuf_set(err, err_len, "TLS handshake with %s: %s", c->peer,
+					   p == 0 ? "timed out" : strerror(errno));
 				return NET_ERR_TLS;
 			}
 			continue;
 		}
 		if (is_verify && SSL_get_verify_result(c->ssl) != X509_V_OK) {
-			net_set_err(err, err_len, "certificate of %s not trusted: %s (use "
-				    "--no-verify-tls to accept it)", c->peer,
-				    X509_verify_cert_error_string(SSL_get_verify_result(c->ssl)));
+			errbuf_set(err, err_len,
+				   "certificate of %s not trusted: %s (use "
+				   "--no-verify-tls to accept it)",
+				   c->peer,
+				   X509_verify_cert_error_string(SSL_get_verify_result(c->ssl)));
 			ERR_clear_error();
 			return NET_ERR_VERIFY;
 		}
@@ -263,11 +253,11 @@ int net_connect(struct net_conn **out, const char *host, const char *port, unsig
 	int rc;
 
 	*out = NULL;
-	net_set_err(err, err_len, "%s", "");
+	errbuf_set(err, err_len, "%s", "");
 	c = calloc(1, sizeof(*c));
 	if (!c || !(c->buf = malloc(NET_BUF_LEN))) {
 		free(c);
-		net_set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		return NET_ERR_NOMEM;
 	}
 	c->fd = -1;
@@ -327,13 +317,13 @@ static long net_read_some(struct net_conn *c, char *buf, size_t len, short *even
 			return 0;
 		}
 		if (e == SSL_ERROR_ZERO_RETURN) {
-			net_set_err(c->err, sizeof(c->err), "connection closed by peer");
+			errbuf_set(c->err, sizeof(c->err), "connection closed by peer");
 			return NET_ERR_CLOSED;
 		}
 		if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
 			/* EOF without close_notify: treat as a plain close. */
-			net_set_err(c->err, sizeof(c->err), "connection closed by peer%s%s",
-				    errno ? ": " : "", errno ? strerror(errno) : "");
+			errbuf_set(c->err, sizeof(c->err), "connection closed by peer%s%s",
+				   errno ? ": " : "", errno ? strerror(errno) : "");
 			return NET_ERR_CLOSED;
 		}
 		net_tls_err(c->err, sizeof(c->err), "TLS read");
@@ -345,7 +335,7 @@ static long net_read_some(struct net_conn *c, char *buf, size_t len, short *even
 		if (r > 0)
 			return (long)r;
 		if (r == 0) {
-			net_set_err(c->err, sizeof(c->err), "connection closed by peer");
+			errbuf_set(c->err, sizeof(c->err), "connection closed by peer");
 			return NET_ERR_CLOSED;
 		}
 		if (errno == EINTR)
@@ -354,7 +344,7 @@ static long net_read_some(struct net_conn *c, char *buf, size_t len, short *even
 			*events = POLLIN;
 			return 0;
 		}
-		net_set_err(c->err, sizeof(c->err), "read: %s", strerror(errno));
+		errbuf_set(c->err, sizeof(c->err), "read: %s", strerror(errno));
 		return errno == ECONNRESET ? NET_ERR_CLOSED : NET_ERR_IO;
 	}
 }
@@ -390,8 +380,8 @@ int net_read_line(struct net_conn *c, struct net_waker *waker, unsigned timeout_
 		}
 		c->scan = c->end;
 		if (c->end - c->start > NET_LINE_MAX) {
-			net_set_err(c->err, sizeof(c->err), "line longer than %u bytes refused",
-				    NET_LINE_MAX);
+			errbuf_set(c->err, sizeof(c->err), "line longer than %u bytes refused",
+				   NET_LINE_MAX);
 			return NET_ERR_TOO_LONG;
 		}
 		if (c->start) {
@@ -418,7 +408,7 @@ int net_read_line(struct net_conn *c, struct net_waker *waker, unsigned timeout_
 		if (p == 0)
 			return NET_TIMEOUT;
 		if (p < 0) {
-			net_set_err(c->err, sizeof(c->err), "poll: %s", strerror(errno));
+			errbuf_set(c->err, sizeof(c->err), "poll: %s", strerror(errno));
 			return NET_ERR_IO;
 		}
 	}
@@ -448,8 +438,8 @@ int net_write_all(struct net_conn *c, const char *buf, size_t len, unsigned time
 				events = POLLIN;
 			else if (e != SSL_ERROR_WANT_WRITE) {
 				if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
-					net_set_err(c->err, sizeof(c->err), "write: %s",
-						    strerror(errno ? errno : EPIPE));
+					errbuf_set(c->err, sizeof(c->err), "write: %s",
+						   strerror(errno ? errno : EPIPE));
 					return NET_ERR_CLOSED;
 				}
 				net_tls_err(c->err, sizeof(c->err), "TLS write");
@@ -465,15 +455,15 @@ int net_write_all(struct net_conn *c, const char *buf, size_t len, unsigned time
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-				net_set_err(c->err, sizeof(c->err), "write: %s", strerror(errno));
+				errbuf_set(c->err, sizeof(c->err), "write: %s", strerror(errno));
 				return errno == EPIPE || errno == ECONNRESET ? NET_ERR_CLOSED
 									     : NET_ERR_IO;
 			}
 		}
 		p = net_poll(c->fd, events, NULL, deadline);
 		if (p <= 0) {
-			net_set_err(c->err, sizeof(c->err), "write: %s",
-				    p == 0 ? "timed out" : strerror(errno));
+			errbuf_set(c->err, sizeof(c->err), "write: %s",
+				   p == 0 ? "timed out" : strerror(errno));
 			return NET_ERR_IO;
 		}
 	}

@@ -2,7 +2,6 @@
 #include "opencl.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <CL/cl.h>
 
 #include "endian.h"
+#include "errbuf.h"
 
 /* Hit slots on the device; a launch that finds more is split and run again. */
 #define OPENCL_HIT_SLOTS 64
@@ -132,23 +132,11 @@ static const char *opencl_status_name(cl_int status)
 	return "unknown OpenCL status";
 }
 
-static int opencl_fail(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int opencl_fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Fails with "what: CL_NAME (code)" for an OpenCL status. */
 static int opencl_fail_status(char *err, size_t err_len, const char *what, cl_int status)
 {
-	return opencl_fail(err, err_len, "%s: %s (%d)", what, opencl_status_name(status),
-			   (int)status);
+	return errbuf_set(err, err_len, "%s: %s (%d)", what, opencl_status_name(status),
+			  (int)status);
 }
 
 const char *opencl_embedded_source(const char *name)
@@ -180,7 +168,7 @@ static int opencl_find_device(unsigned index, unsigned *count, cl_platform_id *p
 		return opencl_fail_status(err, err_len, "clGetPlatformIDs", status);
 	platforms = calloc(n_platforms, sizeof(*platforms));
 	if (!platforms)
-		return opencl_fail(err, err_len, "out of memory");
+		return errbuf_set(err, err_len, "out of memory");
 	status = clGetPlatformIDs(n_platforms, platforms, NULL);
 	if (status != CL_SUCCESS) {
 		opencl_fail_status(err, err_len, "clGetPlatformIDs", status);
@@ -198,7 +186,7 @@ static int opencl_find_device(unsigned index, unsigned *count, cl_platform_id *p
 		if (index >= *count && index - *count < n) {
 			cl_device_id *devices = calloc(n, sizeof(*devices));
 			if (!devices) {
-				opencl_fail(err, err_len, "out of memory");
+				errbuf_set(err, err_len, "out of memory");
 				goto out;
 			}
 			status = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, n, devices, NULL);
@@ -237,26 +225,26 @@ static char *opencl_read_source(const char *dir, const char *name, char *err, si
 	FILE *f;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
-		opencl_fail(err, err_len, "--kernel-dir: path too long");
+		errbuf_set(err, err_len, "--kernel-dir: path too long");
 		return NULL;
 	}
 	f = fopen(path, "rb");
 	if (!f) {
-		opencl_fail(err, err_len, "%s: %s", path, strerror(errno));
+		errbuf_set(err, err_len, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	text = malloc(OPENCL_MAX_SOURCE_LEN + 1);
 	if (!text) {
-		opencl_fail(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		goto fail;
 	}
 	len = fread(text, 1, OPENCL_MAX_SOURCE_LEN + 1, f);
 	if (ferror(f)) {
-		opencl_fail(err, err_len, "%s: read error", path);
+		errbuf_set(err, err_len, "%s: read error", path);
 		goto fail;
 	}
 	if (len > OPENCL_MAX_SOURCE_LEN) {
-		opencl_fail(err, err_len, "%s: larger than %u bytes", path, OPENCL_MAX_SOURCE_LEN);
+		errbuf_set(err, err_len, "%s: larger than %u bytes", path, OPENCL_MAX_SOURCE_LEN);
 		goto fail;
 	}
 	text[len] = '\0';
@@ -373,11 +361,11 @@ static int opencl_size(struct opencl_scanner *s, cl_device_id device, cl_uint sc
 		cl_ulong cap = max_alloc < global_mem / 2 ? max_alloc : global_mem / 2;
 		cl_ulong fit = cap / ((cl_ulong)scratch_len * s->local_size);
 		if (fit == 0)
-			return opencl_fail(err, err_len,
-					   "%s: one work-group needs %llu bytes of scratch, the "
-					   "device allows %llu", s->name,
-					   (unsigned long long)scratch_len * s->local_size,
-					   (unsigned long long)cap);
+			return errbuf_set(err, err_len,
+					  "%s: one work-group needs %llu bytes of scratch, the "
+					  "device allows %llu",
+					  s->name, (unsigned long long)scratch_len * s->local_size,
+					  (unsigned long long)cap);
 		if (groups > fit)
 			groups = (size_t)fit;
 	}
@@ -409,16 +397,16 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 
 	*out = NULL;
 	if (!a->kernel || (!kernel_dir && !opencl_embedded_source(a->kernel))) {
-		opencl_fail(err, err_len, "%s: no OpenCL kernel%s%s%s", a->name,
-			    a->kernel ? " (" : "", a->kernel ? a->kernel : "",
-			    a->kernel ? " is not built in)" : "");
+		errbuf_set(err, err_len, "%s: no OpenCL kernel%s%s%s", a->name,
+			   a->kernel ? " (" : "", a->kernel ? a->kernel : "",
+			   a->kernel ? " is not built in)" : "");
 		return OPENCL_ERR_NO_KERNEL;
 	}
 	if (opencl_find_device(device_index, &count, &platform, &device, err, err_len))
 		return -1;
 	if (!device)
-		return opencl_fail(err, err_len, "OpenCL device %u not found (%u device%s)",
-				   device_index, count, count == 1 ? "" : "s");
+		return errbuf_set(err, err_len, "OpenCL device %u not found (%u device%s)",
+				  device_index, count, count == 1 ? "" : "s");
 	status = clGetDeviceInfo(device, CL_DEVICE_NAME, sizeof(device_name), device_name, NULL);
 	if (status != CL_SUCCESS)
 		return opencl_fail_status(err, err_len, "CL_DEVICE_NAME", status);
@@ -433,7 +421,7 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return opencl_fail(err, err_len, "out of memory");
+		return errbuf_set(err, err_len, "out of memory");
 	snprintf(s->name, sizeof(s->name), "opencl:%s", device_name);
 	s->algo = a;
 
@@ -449,7 +437,7 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 		texts[0] = opencl_embedded_source(OPENCL_COMMON_SOURCE);
 		texts[1] = opencl_embedded_source(a->kernel);
 		if (!texts[0]) {
-			opencl_fail(err, err_len, "%s is not built in", OPENCL_COMMON_SOURCE);
+			errbuf_set(err, err_len, "%s is not built in", OPENCL_COMMON_SOURCE);
 			goto out;
 		}
 	}
@@ -473,8 +461,8 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 	}
 	status = clBuildProgram(s->program, 1, &device, "-cl-std=CL1.2", NULL, NULL);
 	if (status != CL_SUCCESS) {
-		opencl_fail(err, err_len, "building %s + %s for %s: %s (%d)", OPENCL_COMMON_SOURCE,
-			    a->kernel, s->name, opencl_status_name(status), (int)status);
+		errbuf_set(err, err_len, "building %s + %s for %s: %s (%d)", OPENCL_COMMON_SOURCE,
+			   a->kernel, s->name, opencl_status_name(status), (int)status);
 		opencl_append_build_log(s->program, device, err, err_len);
 		goto out;
 	}
@@ -501,7 +489,7 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 	if (a->kernel_data_len) {
 		s->data_host = malloc(a->kernel_data_len);
 		if (!s->data_host) {
-			opencl_fail(err, err_len, "out of memory");
+			errbuf_set(err, err_len, "out of memory");
 			goto out;
 		}
 		for (unsigned i = 0; i < OPENCL_DATA_SLOTS; i++) {
@@ -548,7 +536,7 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 	unsigned n;
 	if (opencl_scanner_prepare(s, &warm_params, zero) ||
 	    opencl_scanner_scan(s, zero, 0, (uint32_t)s->local_size - 1, &hit, 1, &n)) {
-		opencl_fail(err, err_len, "first launch on %s: %s", s->name, s->err);
+		errbuf_set(err, err_len, "first launch on %s: %s", s->name, s->err);
 		goto out;
 	}
 	*out = s;

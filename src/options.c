@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "address.h"
+#include "errbuf.h"
 #include "gbt.h"
 #include "hex.h"
 #include "url.h"
@@ -208,18 +209,6 @@ struct parse_state {
  * Messages
  */
 
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static void warn(struct options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct options *o, const char *fmt, ...)
 {
@@ -299,22 +288,24 @@ static int apply_generic(struct options *o, const struct opt_def *d, const char 
 		return 0;
 	case KIND_STRING:
 		if (d->max > 0 && strlen(arg) > (size_t)d->max)
-			return fail(ctx->err, ctx->err_len, "%s: at most %.0f bytes, got %zu", ctx->name,
-				    d->max, strlen(arg));
+			return errbuf_set(ctx->err, ctx->err_len, "%s: at most %.0f bytes, got %zu",
+					  ctx->name, d->max, strlen(arg));
 		if (set_str((char **)(void *)field, arg))
-			return fail(ctx->err, ctx->err_len, "out of memory");
+			return errbuf_set(ctx->err, ctx->err_len, "out of memory");
 		return 0;
 	case KIND_UINT:
 		if (parse_uint(arg, (unsigned long)d->max, &u) || u < (unsigned long)d->min)
-			return fail(ctx->err, ctx->err_len, "%s: '%s' is not %s (%s..%s)", ctx->name,
-				    arg, d->what, number_text(d->min, lo), number_text(d->max, hi));
+			return errbuf_set(ctx->err, ctx->err_len, "%s: '%s' is not %s (%s..%s)",
+					  ctx->name, arg, d->what, number_text(d->min, lo),
+					  number_text(d->max, hi));
 		*(unsigned *)(void *)field = (unsigned)u;
 		return 0;
 	case KIND_DOUBLE:
 		if (parse_double(arg, &v) || v <= d->min || v > d->max)
-			return fail(ctx->err, ctx->err_len, "%s: '%s' is not %s (more than %s, at most %s)",
-				    ctx->name, arg, d->what, number_text(d->min, lo),
-				    number_text(d->max, hi));
+			return errbuf_set(ctx->err, ctx->err_len,
+					  "%s: '%s' is not %s (more than %s, at most %s)",
+					  ctx->name, arg, d->what, number_text(d->min, lo),
+					  number_text(d->max, hi));
 		*(double *)(void *)field = v;
 		return 0;
 	case KIND_MODE:
@@ -323,7 +314,7 @@ static int apply_generic(struct options *o, const struct opt_def *d, const char 
 	case KIND_CUSTOM:
 		return d->handler(o, arg, ctx);
 	}
-	return fail(ctx->err, ctx->err_len, "internal: option %s has no kind", ctx->name);
+	return errbuf_set(ctx->err, ctx->err_len, "internal: option %s has no kind", ctx->name);
 }
 
 /* ------------------------------------------------------------------------
@@ -340,7 +331,8 @@ static int set_algo(struct options *o, const char *arg, struct opt_ctx *ctx)
 	o->algo = algo_find(arg);
 	o->is_all_algos = 0;
 	if (!o->algo)
-		return fail(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name, arg);
+		return errbuf_set(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name,
+				  arg);
 	return 0;
 }
 
@@ -362,18 +354,19 @@ static int add_url(struct options *o, const char *arg, struct opt_ctx *ctx)
 	if (st->is_from_file)
 		st->are_urls_from_file = 1;
 	if (o->url_count >= OPTIONS_MAX_URLS)
-		return fail(ctx->err, ctx->err_len, "%s: at most %d URLs", ctx->name,
-			    OPTIONS_MAX_URLS);
+		return errbuf_set(ctx->err, ctx->err_len, "%s: at most %d URLs", ctx->name,
+				  OPTIONS_MAX_URLS);
 	if (url_parse(arg, &u, why, sizeof(why)))
-		return fail(ctx->err, ctx->err_len, "%s '%.200s': %s", ctx->name, arg, why);
+		return errbuf_set(ctx->err, ctx->err_len, "%s '%.200s': %s", ctx->name, arg, why);
 	enum options_source kind = u.kind == URL_STRATUM ? SOURCE_STRATUM : SOURCE_NODE;
 	if (o->url_count && o->source != kind)
-		return fail(ctx->err, ctx->err_len,
-			    "%s '%.200s': pool (stratum) and node (http) URLs cannot be mixed",
-			    ctx->name, arg);
+		return errbuf_set(
+			ctx->err, ctx->err_len,
+			"%s '%.200s': pool (stratum) and node (http) URLs cannot be mixed",
+			ctx->name, arg);
 	o->urls[o->url_count] = strdup(arg);
 	if (!o->urls[o->url_count])
-		return fail(ctx->err, ctx->err_len, "out of memory");
+		return errbuf_set(ctx->err, ctx->err_len, "out of memory");
 	o->url_count++;
 	o->source = kind;
 	return 0;
@@ -386,20 +379,22 @@ static int set_hash(struct options *o, const char *arg, struct opt_ctx *ctx)
 
 	o->mode = MODE_HASH;
 	if (!strcasecmp(arg, "all"))
-		return fail(ctx->err, ctx->err_len, "%s: give one algorithm", ctx->name);
+		return errbuf_set(ctx->err, ctx->err_len, "%s: give one algorithm", ctx->name);
 	o->algo = algo_find(arg);
 	if (!o->algo)
-		return fail(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name, arg);
+		return errbuf_set(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name,
+				  arg);
 	if (!hex)
-		return fail(ctx->err, ctx->err_len, "%s: missing the header (160 hex digits)",
-			    ctx->name);
+		return errbuf_set(ctx->err, ctx->err_len, "%s: missing the header (160 hex digits)",
+				  ctx->name);
 	(*st->next)++;
 	if (strlen(hex) != 2 * HEADER_LEN)
-		return fail(ctx->err, ctx->err_len,
-			    "%s: the header must be 160 hex digits (80 bytes), got %zu", ctx->name,
-			    strlen(hex));
+		return errbuf_set(ctx->err, ctx->err_len,
+				  "%s: the header must be 160 hex digits (80 bytes), got %zu",
+				  ctx->name, strlen(hex));
 	if (hex_decode(hex, o->hash_header, HEADER_LEN))
-		return fail(ctx->err, ctx->err_len, "%s: the header is not valid hex", ctx->name);
+		return errbuf_set(ctx->err, ctx->err_len, "%s: the header is not valid hex",
+				  ctx->name);
 	return 0;
 }
 
@@ -424,9 +419,9 @@ static int set_network(struct options *o, const char *arg, struct opt_ctx *ctx)
 			return 0;
 		}
 	}
-	return fail(ctx->err, ctx->err_len,
-		    "%s: unknown network '%s' (mainnet, testnet, regtest, regtest-7.17)", ctx->name,
-		    arg);
+	return errbuf_set(ctx->err, ctx->err_len,
+			  "%s: unknown network '%s' (mainnet, testnet, regtest, regtest-7.17)",
+			  ctx->name, arg);
 }
 
 static int set_odo_key(struct options *o, const char *arg, struct opt_ctx *ctx)
@@ -434,7 +429,8 @@ static int set_odo_key(struct options *o, const char *arg, struct opt_ctx *ctx)
 	unsigned long u;
 
 	if (parse_uint(arg, UINT32_MAX, &u))
-		return fail(ctx->err, ctx->err_len, "%s: '%s' is not a 32-bit key", ctx->name, arg);
+		return errbuf_set(ctx->err, ctx->err_len, "%s: '%s' is not a 32-bit key", ctx->name,
+				  arg);
 	o->params.odo_key = (uint32_t)u;
 	o->params.has_odo_key = 1;
 	return 0;
@@ -476,8 +472,8 @@ static int apply_mode(struct options *o, struct parse_state *st, const struct op
 	if (!st->is_from_file) {
 		if (st->is_mode_from_cli && before != m && !is_help_or_version(m) &&
 		    !is_help_or_version(before))
-			return fail(ctx->err, ctx->err_len, "%s and %s cannot go together",
-				    st->mode_as, ctx->name);
+			return errbuf_set(ctx->err, ctx->err_len, "%s and %s cannot go together",
+					  st->mode_as, ctx->name);
 		if (!is_help_or_version(before) || is_help_or_version(m)) {
 			st->mode_as = ctx->name;
 			st->is_mode_from_cli = 1;
@@ -531,7 +527,7 @@ static int load_value(struct options *o, struct parse_state *st, size_t index,
 
 	if (!opt_table[index].arg_name) {
 		if (!json_is_boolean(v))
-			return fail(err, err_len, "%s must be true or false", name);
+			return errbuf_set(err, err_len, "%s must be true or false", name);
 		return json_is_true(v) ? apply(o, st, index, name, NULL, err, err_len) : 0;
 	}
 	if (json_is_string(v)) {
@@ -543,7 +539,7 @@ static int load_value(struct options *o, struct parse_state *st, size_t index,
 		snprintf(num, sizeof(num), "%.17g", json_real_value(v));
 		arg = num;
 	} else {
-		return fail(err, err_len, "%s must be a string or a number", name);
+		return errbuf_set(err, err_len, "%s must be a string or a number", name);
 	}
 	return apply(o, st, index, name, arg, err, err_len);
 }
@@ -559,19 +555,19 @@ static int load_file(struct options *o, struct parse_state *st, const char *path
 	int rc = 0;
 
 	if (stat(path, &sb))
-		return fail(err, err_len, "--config %s: %s", path, strerror(errno));
+		return errbuf_set(err, err_len, "--config %s: %s", path, strerror(errno));
 	if (S_ISDIR(sb.st_mode))
-		return fail(err, err_len, "--config %s: is a directory", path);
+		return errbuf_set(err, err_len, "--config %s: is a directory", path);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		if (jerr.line > 0)
-			return fail(err, err_len, "--config %s: %s (line %d)", path, jerr.text,
-				    jerr.line);
-		return fail(err, err_len, "--config %s: %s", path, jerr.text);
+			return errbuf_set(err, err_len, "--config %s: %s (line %d)", path,
+					  jerr.text, jerr.line);
+		return errbuf_set(err, err_len, "--config %s: %s", path, jerr.text);
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return fail(err, err_len, "--config %s: not a JSON object", path);
+		return errbuf_set(err, err_len, "--config %s: not a JSON object", path);
 	}
 	st->is_from_file = 1;
 	json_object_foreach(root, key, val) {
@@ -580,7 +576,7 @@ static int load_file(struct options *o, struct parse_state *st, const char *path
 
 		snprintf(name, sizeof(name), "%s: \"%s\"", path, key);
 		if (index < 0 || opt_table[index].is_cli_only) {
-			rc = fail(err, err_len, "--config %s: unknown key \"%s\"", path, key);
+			rc = errbuf_set(err, err_len, "--config %s: unknown key \"%s\"", path, key);
 			break;
 		}
 		size_t n = json_is_array(val) ? json_array_size(val) : 1;
@@ -655,13 +651,14 @@ static int read_command_line(struct options *o, struct parse_state *st, int argc
 
 		if (c == '?') {
 			if (optopt)
-				return fail(err, err_len, "unknown option '-%c'", optopt);
-			return fail(err, err_len, "unknown option '%s'", spelled);
+				return errbuf_set(err, err_len, "unknown option '-%c'", optopt);
+			return errbuf_set(err, err_len, "unknown option '%s'", spelled);
 		}
 		if (c == ':') {
 			if (optopt && optopt < 256)
-				return fail(err, err_len, "option '-%c' needs a value", optopt);
-			return fail(err, err_len, "option '%s' needs a value", spelled);
+				return errbuf_set(err, err_len, "option '-%c' needs a value",
+						  optopt);
+			return errbuf_set(err, err_len, "option '%s' needs a value", spelled);
 		}
 		if (c >= 256) {
 			index = (size_t)(c - 256);
@@ -678,12 +675,12 @@ static int read_command_line(struct options *o, struct parse_state *st, int argc
 		if (eq)
 			*eq = '\0';
 		if (index == OPT_COUNT)
-			return fail(err, err_len, "internal: option '%s' has no row", name);
+			return errbuf_set(err, err_len, "internal: option '%s' has no row", name);
 		if (apply(o, st, index, name, optarg, err, err_len))
 			return -1;
 	}
 	if (optind < argc)
-		return fail(err, err_len, "unexpected argument '%s'", argv[optind]);
+		return errbuf_set(err, err_len, "unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
@@ -728,8 +725,8 @@ static int check_combinations(struct options *o, const struct parse_state *st, c
 			continue;
 		}
 		if (st->is_from_cli[i])
-			return fail(err, err_len, "%s cannot go with %s", st->given_as[i],
-				    o->mode == MODE_MINE ? "mining (-o)" : st->mode_as);
+			return errbuf_set(err, err_len, "%s cannot go with %s", st->given_as[i],
+					  o->mode == MODE_MINE ? "mining (-o)" : st->mode_as);
 	}
 	return 0;
 }
@@ -757,7 +754,8 @@ static int check_cpu_impl(const struct options *o, char *err, size_t err_len)
 		if (used >= sizeof(names) - 1)
 			break;
 	}
-	return fail(err, err_len, "--cpu-impl: no implementation '%s' (%s)", o->cpu_impl, names);
+	return errbuf_set(err, err_len, "--cpu-impl: no implementation '%s' (%s)", o->cpu_impl,
+			  names);
 }
 
 /* Solo mining needs a payout address and the node's credentials. */
@@ -768,16 +766,18 @@ static int check_solo(struct options *o, char *err, size_t err_len)
 	char why[160];
 
 	if (!o->coinbase_addr)
-		return fail(err, err_len,
-			    "solo mining needs --coinbase-addr ADDRESS (where the block reward goes)");
+		return errbuf_set(
+			err, err_len,
+			"solo mining needs --coinbase-addr ADDRESS (where the block reward goes)");
 	if (address_decode(&addr, o->coinbase_addr, why, sizeof(why)))
-		return fail(err, err_len, "--coinbase-addr '%.100s': %s", o->coinbase_addr, why);
+		return errbuf_set(err, err_len, "--coinbase-addr '%.100s': %s", o->coinbase_addr,
+				  why);
 	if (url_parse(o->urls[0], &u, why, sizeof(why)))
-		return fail(err, err_len, "-o: %s", why);
+		return errbuf_set(err, err_len, "-o: %s", why);
 	if (!o->rpc_cookie && !o->user && !u.has_credentials)
-		return fail(err, err_len,
-			    "solo mining needs the node's RPC credentials: -u USER -p PASS, "
-			    "--rpc-cookie FILE, or http://USER:PASS@HOST:PORT");
+		return errbuf_set(err, err_len,
+				  "solo mining needs the node's RPC credentials: -u USER -p PASS, "
+				  "--rpc-cookie FILE, or http://USER:PASS@HOST:PORT");
 	if (o->url_count > 1) {
 		warn(o, "solo mining uses one node; the other %u -o URLs are ignored",
 		     o->url_count - 1);
@@ -796,16 +796,17 @@ static int resolve(struct options *o, const struct parse_state *st, char *err, s
 		return 0;
 	if (o->mode == MODE_MINE) {
 		if (!o->url_count)
-			return fail(err, err_len,
-				    "nothing to do: give -o URL to mine, --benchmark, or --help");
+			return errbuf_set(
+				err, err_len,
+				"nothing to do: give -o URL to mine, --benchmark, or --help");
 		if (!o->algo)
-			return fail(err, err_len, "-a/--algo: choose one algorithm to mine%s",
-				    o->is_all_algos ? " (-a all is for --benchmark)" : "");
+			return errbuf_set(err, err_len, "-a/--algo: choose one algorithm to mine%s",
+					  o->is_all_algos ? " (-a all is for --benchmark)" : "");
 	} else {
 		o->source = SOURCE_NONE;
 	}
 	if (o->mode == MODE_BENCHMARK && !o->algo && !o->is_all_algos)
-		return fail(err, err_len, "--benchmark: choose -a ALGO or -a all");
+		return errbuf_set(err, err_len, "--benchmark: choose -a ALGO or -a all");
 	if (check_combinations(o, st, err, err_len) || check_cpu_impl(o, err, err_len))
 		return -1;
 	if (o->mode == MODE_BENCHMARK && o->time_limit_s == 0)
@@ -814,7 +815,7 @@ static int resolve(struct options *o, const struct parse_state *st, char *err, s
 		if (o->diff_factor == 0)
 			o->diff_factor = o->algo->share_scale;
 		if ((!o->user && set_str(&o->user, "")) || (!o->pass && set_str(&o->pass, "x")))
-			return fail(err, err_len, "out of memory");
+			return errbuf_set(err, err_len, "out of memory");
 	}
 	if (o->source == SOURCE_NODE && check_solo(o, err, err_len))
 		return -1;
@@ -834,7 +835,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->use_color = 1;
 	err[0] = '\0';
 	if (!st)
-		return fail(err, err_len, "out of memory");
+		return errbuf_set(err, err_len, "out of memory");
 	if (!load_files(o, st, argc, argv, err, err_len) &&
 	    !read_command_line(o, st, argc, argv, err, err_len) &&
 	    !resolve(o, st, err, err_len))

@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "errbuf.h"
 #include "hex.h"
 
 /* ------------------------------------------------------------------------
@@ -42,19 +42,6 @@ void stratum_printable(char *dst, size_t cap, const char *src, size_t len)
 	for (size_t i = 0; i < n; i++)
 		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
 	dst[n] = '\0';
-}
-
-static void stratum_why(char *why, size_t why_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void stratum_why(char *why, size_t why_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !why_len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, why_len, fmt, ap);
-	va_end(ap);
 }
 
 /* Exactly len bytes of hex. */
@@ -147,20 +134,20 @@ static int stratum_parse_notify(const json_t *params, struct stratum_msg *msg, c
 	int rc = STRATUM_ERR_PARAMS;
 
 	if (json_array_size(params) < 9) {
-		stratum_why(why, why_len, "notify: %zu parameters, 9 expected",
-			    json_array_size(params));
+		errbuf_set(why, why_len, "notify: %zu parameters, 9 expected",
+			   json_array_size(params));
 		return STRATUM_ERR_PARAMS;
 	}
 	job = job_new();
 	if (!job)
 		return STRATUM_ERR_NOMEM;
 	if (stratum_json_token(json_array_get(params, 0), job->id, JOB_ID_MAX)) {
-		stratum_why(why, why_len, "notify: job id is not a string of 1..%d characters",
-			    JOB_ID_MAX);
+		errbuf_set(why, why_len, "notify: job id is not a string of 1..%d characters",
+			   JOB_ID_MAX);
 		goto fail;
 	}
 	if (stratum_json_hex(json_array_get(params, 1), prevhash, HASH_LEN)) {
-		stratum_why(why, why_len, "notify: prevhash is not 64 hex digits");
+		errbuf_set(why, why_len, "notify: prevhash is not 64 hex digits");
 		goto fail;
 	}
 	/* §1 step 3: each 4-byte word of the notify prevhash is byte-reversed. */
@@ -171,21 +158,21 @@ static int stratum_parse_notify(const json_t *params, struct stratum_msg *msg, c
 	if (stratum_json_hex_alloc(json_array_get(params, 2), JOB_COINBASE_MAX, &coinb1, &len1) ||
 	    stratum_json_hex_alloc(json_array_get(params, 3), JOB_COINBASE_MAX, &coinb2, &len2) ||
 	    len1 + len2 > JOB_COINBASE_MAX) {
-		stratum_why(why, why_len, "notify: coinb1/coinb2 not hex or over %d bytes",
-			    JOB_COINBASE_MAX);
+		errbuf_set(why, why_len, "notify: coinb1/coinb2 not hex or over %d bytes",
+			   JOB_COINBASE_MAX);
 		goto fail;
 	}
 	branches = json_array_get(params, 4);
 	if (!json_is_array(branches) || json_array_size(branches) > JOB_MERKLE_MAX) {
-		stratum_why(why, why_len, "notify: merkle branch is not an array of at most %d",
-			    JOB_MERKLE_MAX);
+		errbuf_set(why, why_len, "notify: merkle branch is not an array of at most %d",
+			   JOB_MERKLE_MAX);
 		goto fail;
 	}
 	for (size_t i = 0; i < json_array_size(branches); i++) {
 		/* §1 step 2: branches arrive in internal order and are used as they are. */
 		if (stratum_json_hex(json_array_get(branches, i), job->merkle[i], HASH_LEN)) {
-			stratum_why(why, why_len, "notify: merkle branch %zu is not 64 hex digits",
-				    i);
+			errbuf_set(why, why_len, "notify: merkle branch %zu is not 64 hex digits",
+				   i);
 			goto fail;
 		}
 	}
@@ -193,11 +180,11 @@ static int stratum_parse_notify(const json_t *params, struct stratum_msg *msg, c
 	if (stratum_json_u32(json_array_get(params, 5), &job->version) ||
 	    stratum_json_u32(json_array_get(params, 6), &job->nbits) ||
 	    stratum_json_u32(json_array_get(params, 7), &job->ntime)) {
-		stratum_why(why, why_len, "notify: version/nbits/ntime not 8 hex digits");
+		errbuf_set(why, why_len, "notify: version/nbits/ntime not 8 hex digits");
 		goto fail;
 	}
 	if (!json_is_boolean(json_array_get(params, 8))) {
-		stratum_why(why, why_len, "notify: clean_jobs is not a boolean");
+		errbuf_set(why, why_len, "notify: clean_jobs is not a boolean");
 		goto fail;
 	}
 	job->is_clean = json_is_true(json_array_get(params, 8));
@@ -226,7 +213,7 @@ static int stratum_parse_set_difficulty(const json_t *params, struct stratum_msg
 	const json_t *v = json_array_get(params, 0);
 
 	if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) <= 0) {
-		stratum_why(why, why_len, "set_difficulty: not a positive number");
+		errbuf_set(why, why_len, "set_difficulty: not a positive number");
 		return STRATUM_ERR_PARAMS;
 	}
 	msg->diff = json_number_value(v);
@@ -244,8 +231,8 @@ static int stratum_parse_set_extranonce(const json_t *params, struct stratum_msg
 	    json_string_length(en1) / 2 > JOB_EXTRANONCE1_MAX ||
 	    hex_decode(json_string_value(en1), buf, json_string_length(en1) / 2) ||
 	    stratum_json_int(json_array_get(params, 1), 0, JOB_EXTRANONCE2_MAX, &en2_len)) {
-		stratum_why(why, why_len, "set_extranonce: want [hex of at most %d bytes, 0..%d]",
-			    JOB_EXTRANONCE1_MAX, JOB_EXTRANONCE2_MAX);
+		errbuf_set(why, why_len, "set_extranonce: want [hex of at most %d bytes, 0..%d]",
+			   JOB_EXTRANONCE1_MAX, JOB_EXTRANONCE2_MAX);
 		return STRATUM_ERR_PARAMS;
 	}
 	memcpy(msg->extranonce1, buf, json_string_length(en1) / 2);
@@ -302,7 +289,7 @@ static int stratum_parse_reconnect(const json_t *params, struct stratum_msg *msg
 	msg->wait_s = (unsigned)wait_val;
 	return STRATUM_OK;
 fail:
-	stratum_why(why, why_len, "reconnect: want [host, port 1..65535, wait seconds]");
+	errbuf_set(why, why_len, "reconnect: want [host, port 1..65535, wait seconds]");
 	return STRATUM_ERR_PARAMS;
 }
 
@@ -352,14 +339,14 @@ static int stratum_parse_method(const json_t *root, const char *method, struct s
 		size_t n;
 
 		if (!json_is_integer(id) && !json_is_string(id)) {
-			stratum_why(why, why_len, "request id is neither a number nor a string");
+			errbuf_set(why, why_len, "request id is neither a number nor a string");
 			return STRATUM_ERR_SHAPE;
 		}
 		n = json_dumpb(id, msg->id_text, sizeof(msg->id_text) - 1,
 			       JSON_COMPACT | JSON_ENCODE_ANY);
 		if (n == 0 || n > sizeof(msg->id_text) - 1) {
-			stratum_why(why, why_len, "request id longer than %d characters",
-				    STRATUM_ID_TEXT_MAX);
+			errbuf_set(why, why_len, "request id longer than %d characters",
+				   STRATUM_ID_TEXT_MAX);
 			memset(msg->id_text, 0, sizeof(msg->id_text));
 			return STRATUM_ERR_SHAPE;
 		}
@@ -371,7 +358,7 @@ static int stratum_parse_method(const json_t *root, const char *method, struct s
 			return STRATUM_ERR_NOMEM;
 	}
 	if (!json_is_array(params)) {
-		stratum_why(why, why_len, "%s: params is not an array", msg->method);
+		errbuf_set(why, why_len, "%s: params is not an array", msg->method);
 		return STRATUM_ERR_PARAMS;
 	}
 	if (!strcmp(method, "mining.notify")) {
@@ -393,7 +380,7 @@ static int stratum_parse_method(const json_t *root, const char *method, struct s
 
 		msg->kind = STRATUM_MSG_SHOW_MESSAGE;
 		if (!json_is_string(text)) {
-			stratum_why(why, why_len, "show_message: not a string");
+			errbuf_set(why, why_len, "show_message: not a string");
 			rc = STRATUM_ERR_PARAMS;
 		} else {
 			stratum_printable(msg->text, sizeof(msg->text), json_string_value(text),
@@ -417,14 +404,14 @@ int stratum_parse(const char *line, size_t len, struct stratum_msg *msg, char *w
 
 	memset(msg, 0, sizeof(*msg));
 	memset(&m, 0, sizeof(m));
-	stratum_why(why, why_len, "%s", "");
+	errbuf_set(why, why_len, "%s", "");
 	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		stratum_why(why, why_len, "not JSON: %s", jerr.text);
+		errbuf_set(why, why_len, "not JSON: %s", jerr.text);
 		return STRATUM_ERR_JSON;
 	}
 	if (!json_is_object(root)) {
-		stratum_why(why, why_len, "not a JSON object");
+		errbuf_set(why, why_len, "not a JSON object");
 		rc = STRATUM_ERR_JSON;
 		goto out;
 	}
@@ -437,7 +424,7 @@ int stratum_parse(const char *line, size_t len, struct stratum_msg *msg, char *w
 	} else if (!method || json_is_null(method)) {
 		if (!id || json_is_null(id) ||
 		    (!json_object_get(root, "result") && !json_object_get(root, "error"))) {
-			stratum_why(why, why_len, "neither a response nor a method call");
+			errbuf_set(why, why_len, "neither a response nor a method call");
 			rc = STRATUM_ERR_SHAPE;
 			goto out;
 		}
@@ -458,7 +445,7 @@ int stratum_parse(const char *line, size_t len, struct stratum_msg *msg, char *w
 		stratum_parse_error_member(json_object_get(root, "error"), &m);
 		rc = STRATUM_OK;
 	} else {
-		stratum_why(why, why_len, "method is not a string");
+		errbuf_set(why, why_len, "method is not a string");
 		rc = STRATUM_ERR_SHAPE;
 	}
 out:
