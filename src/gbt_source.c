@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "address.h"
+#include "deadline.h"
 #include "errbuf.h"
 #include "options.h"
 #include "hex.h"
@@ -98,14 +99,6 @@ static int hash_from_display(const char *hex, uint8_t out[HASH_LEN])
 		return -1;
 	bytes_reverse(out, HASH_LEN);
 	return 0;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static int gbt_is_stopping(struct gbt *g)
@@ -375,7 +368,7 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, uns
 	g->recent[0] = work_ref(w);
 	work_unref(g->current);
 	g->current = w;
-	g->published_ms = now_ms();
+	g->published_ms = deadline_now_ms();
 	job_board_publish(g->board, job_ref(w->job));
 	pthread_cond_broadcast(&g->cond);
 	pthread_mutex_unlock(&g->lock);
@@ -403,15 +396,8 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, uns
 /* Sleeps ms, or less if the source stops. Handles nothing meanwhile. */
 static void gbt_sleep(struct gbt *g, unsigned ms)
 {
-	struct timespec ts;
+	struct timespec ts = deadline_after_ms(ms);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&g->lock);
 	if (!gbt_is_stopping(g))
 		pthread_cond_timedwait(&g->cond, &g->lock, &ts);
@@ -434,10 +420,10 @@ static void gbt_submit_share(struct gbt *g, struct share *share);
  */
 static void gbt_pause(struct gbt *g, uint64_t ms)
 {
-	uint64_t end = now_ms() + ms;
+	uint64_t end = deadline_now_ms() + ms;
 
 	while (!gbt_is_stopping(g)) {
-		uint64_t now = now_ms();
+		uint64_t now = deadline_now_ms();
 		struct share *s;
 
 		if (now >= end)
@@ -601,7 +587,7 @@ static void *gbt_main(void *arg)
 
 	prctl(PR_SET_NAME, "qm-gbt", 0, 0, 0);
 	while (!gbt_is_stopping(g)) {
-		uint64_t now = now_ms();
+		uint64_t now = deadline_now_ms();
 		enum gbt_call_end end = GBT_CALL_OK;
 		unsigned flags = 0;
 
@@ -655,7 +641,7 @@ static void *gbt_main(void *arg)
 		need_fetch = 0;
 
 		/* Handle shares until the next tip check is due. */
-		now = now_ms();
+		now = deadline_now_ms();
 		struct share *s = gbt_wait(g, next_tip_ms > now ? (unsigned)(next_tip_ms - now)
 							      : 0);
 
@@ -688,7 +674,7 @@ static void *gbt_longpoll_main(void *arg)
 		pthread_mutex_unlock(&g->lock);
 		if (gbt_is_stopping(g))
 			break;
-		start = now_ms();
+		start = deadline_now_ms();
 		end = gbt_fetch(g, g->rpc_lp, lpid, GBT_LONGPOLL_TIMEOUT_MS, &w, err, sizeof(err));
 		if (end == GBT_CALL_CANCELLED)
 			break;
@@ -698,7 +684,7 @@ static void *gbt_longpoll_main(void *arg)
 			if (gbt_accept(g, w, "longpoll", 0, err, sizeof(err)))
 				log_warn("longpoll: %s", err);
 			/* A node that answers at once with the same id does not hold longpolls. */
-			if (!is_same || now_ms() - start >= 1000)
+			if (!is_same || deadline_now_ms() - start >= 1000)
 				continue;
 		} else {
 			log_debug("longpoll: %s", err);

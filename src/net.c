@@ -21,6 +21,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "deadline.h"
 #include "errbuf.h"
 
 struct net_conn {
@@ -40,19 +41,10 @@ struct net_conn {
 /* Bytes asked of the socket per read. */
 #define NET_READ_CHUNK 16384
 
-unsigned long long net_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000ull +
-	       (unsigned long long)ts.tv_nsec / 1000000ull;
-}
-
 /* Milliseconds left until deadline (0 if passed), as a poll() timeout. */
 static int net_left_ms(unsigned long long deadline)
 {
-	unsigned long long now = net_now_ms();
+	unsigned long long now = deadline_now_ms();
 
 	if (now >= deadline)
 		return 0;
@@ -248,7 +240,7 @@ static int net_tls_handshake(struct net_conn *c, const char *host, unsigned flag
 int net_connect(struct net_conn **out, const char *host, const char *port, unsigned flags,
 		unsigned timeout_ms, char *err, size_t err_len)
 {
-	unsigned long long deadline = net_now_ms() + timeout_ms;
+	unsigned long long deadline = deadline_now_ms() + timeout_ms;
 	struct net_conn *c;
 	int rc;
 
@@ -352,7 +344,7 @@ static long net_read_some(struct net_conn *c, char *buf, size_t len, short *even
 int net_read_line(struct net_conn *c, struct net_waker *waker, unsigned timeout_ms,
 		  const char **line, size_t *len)
 {
-	unsigned long long deadline = net_now_ms() + timeout_ms;
+	unsigned long long deadline = deadline_now_ms() + timeout_ms;
 
 	*line = NULL;
 	*len = 0;
@@ -416,7 +408,7 @@ int net_read_line(struct net_conn *c, struct net_waker *waker, unsigned timeout_
 
 int net_write_all(struct net_conn *c, const char *buf, size_t len, unsigned timeout_ms)
 {
-	unsigned long long deadline = net_now_ms() + timeout_ms;
+	unsigned long long deadline = deadline_now_ms() + timeout_ms;
 	size_t done = 0;
 
 	while (done < len) {
@@ -506,7 +498,7 @@ void net_waker_wake(struct net_waker *w)
 
 int net_waker_wait(struct net_waker *w, unsigned timeout_ms)
 {
-	unsigned long long deadline = net_now_ms() + timeout_ms;
+	unsigned long long deadline = deadline_now_ms() + timeout_ms;
 
 	for (;;) {
 		struct pollfd p = { .fd = w->fds[0], .events = POLLIN };

@@ -108,7 +108,4 @@ int net_waker_wait(struct net_waker *w, unsigned timeout_ms);
  */
 void net_block_sigpipe(void);
 
-/* Milliseconds of a monotonic clock (deadlines). */
-unsigned long long net_now_ms(void);
-
 #endif

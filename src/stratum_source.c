@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "deadline.h"
 #include "options.h"
 #include "hex.h"
 #include "log.h"
@@ -135,7 +136,7 @@ static int stratum_send(struct stratum *st, const char *line, long len)
 static int stratum_request(struct stratum *st, enum stratum_req_kind kind, struct share *share)
 {
 	char line[STRATUM_OUT_MAX];
-	uint64_t id = stratum_session_add_request(&st->session, kind, share, net_now_ms());
+	uint64_t id = stratum_session_add_request(&st->session, kind, share, deadline_now_ms());
 	long len = -1;
 
 	if (!id)
@@ -238,10 +239,10 @@ static int stratum_take_shares(struct stratum *st)
 /* Waits up to ms for stop, keeping queued shares for later. */
 static void stratum_pause(struct stratum *st, unsigned long long ms)
 {
-	unsigned long long until = net_now_ms() + ms;
+	unsigned long long until = deadline_now_ms() + ms;
 
 	while (!stratum_is_stopping(st)) {
-		unsigned long long now = net_now_ms();
+		unsigned long long now = deadline_now_ms();
 
 		if (now >= until)
 			break;
@@ -502,7 +503,7 @@ static void stratum_end_soon(struct stratum *st, enum stratum_end end)
 	if (st->end != STRATUM_END_NONE)
 		return;
 	st->end = end;
-	st->end_at_ms = net_now_ms() + STRATUM_DRAIN_MS;
+	st->end_at_ms = deadline_now_ms() + STRATUM_DRAIN_MS;
 }
 
 /* Twice ms, at most STRATUM_BACKOFF_MAX_S: one step of exponential back-off. */
@@ -514,15 +515,15 @@ static unsigned long long stratum_backoff(unsigned long long ms)
 /* Runs one connection to pool `pool` until it ends; st->conn is open. */
 static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 {
-	unsigned long long next_probe_ms = net_now_ms() + st->probe_every_ms;
+	unsigned long long next_probe_ms = deadline_now_ms() + st->probe_every_ms;
 
 	st->end = STRATUM_END_NONE;
-	st->last_rx_ms = st->connected_ms = net_now_ms();
+	st->last_rx_ms = st->connected_ms = deadline_now_ms();
 	stratum_session_connecting(&st->session, pool);
 	if (stratum_request(st, STRATUM_REQ_SUBSCRIBE, NULL) < 0)
 		return STRATUM_END_FAILED;
 	for (;;) {
-		unsigned long long now = net_now_ms();
+		unsigned long long now = deadline_now_ms();
 		enum stratum_end end;
 		const char *line;
 		size_t len;
@@ -536,7 +537,7 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 		    (!stratum_session_outstanding(&st->session, STRATUM_REQ_SUBMIT) ||
 		     now >= st->end_at_ms || !st->session.is_authorized))
 			return st->end;
-		end = stratum_expire(st, net_now_ms());
+		end = stratum_expire(st, deadline_now_ms());
 		if (end != STRATUM_END_NONE)
 			return st->end == STRATUM_END_STOP ? STRATUM_END_STOP : end;
 		if (pool > 0 && st->end == STRATUM_END_NONE && now >= next_probe_ms) {
@@ -550,7 +551,7 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 			 * connections but nothing else cannot make us flap.
 			 */
 			st->probe_every_ms = stratum_backoff(st->probe_every_ms);
-			next_probe_ms = net_now_ms() + st->probe_every_ms;
+			next_probe_ms = deadline_now_ms() + st->probe_every_ms;
 			if (!net_connect(&st->probe, u->host, u->port,
 					 st->net_flags | (u->is_tls ? NET_USE_TLS : 0),
 					 STRATUM_PROBE_TIMEOUT_MS, err, sizeof(err))) {
@@ -562,7 +563,7 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 		}
 		rc = net_read_line(st->conn, &st->waker, STRATUM_WAKE_MS, &line, &len);
 		if (rc == NET_LINE) {
-			st->last_rx_ms = net_now_ms();
+			st->last_rx_ms = deadline_now_ms();
 			end = stratum_on_line(st, line, len);
 			if (end == STRATUM_END_RECONNECT)
 				stratum_end_soon(st, end);
@@ -637,7 +638,7 @@ static void *stratum_main(void *arg)
 			if (st->session.is_authorized && pool == 0)
 				st->probe_every_ms = 1000ull * st->retry_pause_s;
 			if (end == STRATUM_END_LOST &&
-			    net_now_ms() - st->connected_ms < STRATUM_LONG_SESSION_MS)
+			    deadline_now_ms() - st->connected_ms < STRATUM_LONG_SESSION_MS)
 				st->quick_losses++;
 			else if (end == STRATUM_END_LOST)
 				st->quick_losses = 0;
