@@ -414,24 +414,27 @@ static struct share *gbt_wait(struct gbt *g, unsigned ms)
 
 static void gbt_submit_share(struct gbt *g, struct share *share);
 
+/* source_pause's wait: submits a share if one comes within ms. */
+static int gbt_pause_wait(void *arg, unsigned ms)
+{
+	struct gbt *g = arg;
+	struct share *s;
+
+	if (gbt_is_stopping(g))
+		return 1;
+	s = gbt_wait(g, ms);
+	if (s)
+		gbt_submit_share(g, s);
+	return 0;
+}
+
 /*
  * Sleeps ms while still handling shares (a block found just before the node
  * went away is worth submitting when it returns). Returns early on stop.
  */
 static void gbt_pause(struct gbt *g, uint64_t ms)
 {
-	uint64_t end = deadline_now_ms() + ms;
-
-	while (!gbt_is_stopping(g)) {
-		uint64_t now = deadline_now_ms();
-		struct share *s;
-
-		if (now >= end)
-			break;
-		s = gbt_wait(g, (unsigned)(end - now));
-		if (s)
-			gbt_submit_share(g, s);
-	}
+	source_pause(ms, gbt_pause_wait, g);
 }
 
 /*
@@ -628,8 +631,7 @@ static void *gbt_main(void *arg)
 			is_down = 1;
 			need_fetch = 1;
 			gbt_pause(g, backoff_ms);
-			backoff_ms = backoff_ms * 2 > 1000ull * GBT_BACKOFF_MAX_S
-					     ? 1000ull * GBT_BACKOFF_MAX_S : backoff_ms * 2;
+			backoff_ms = source_backoff_ms(backoff_ms, 1000ull * GBT_BACKOFF_MAX_S);
 			continue;
 		}
 		if (need_fetch && is_down)
@@ -789,6 +791,18 @@ out:
 	return rc;
 }
 
+/* source_pause's wait before the threads run: only SIGINT/SIGTERM end it. */
+static int gbt_start_wait(void *arg, unsigned ms)
+{
+	struct gbt *g = arg;
+	struct timespec ts = { 0, (long)(ms < 100 ? ms : 100) * 1000000L };
+
+	if (g->stop_requested && *g->stop_requested)
+		return 1;
+	nanosleep(&ts, NULL);
+	return 0;
+}
+
 static int gbt_start(struct source *src)
 {
 	struct gbt *g = src->priv;
@@ -806,14 +820,9 @@ static int gbt_start(struct source *src)
 	while ((rc = gbt_check_node(g)) == GBT_CHECK_UNREACHABLE) {
 		log_warn("node %s: %s; waiting for it, retrying in %" PRIu64 " s",
 			 rpc_url(g->rpc), g->start_err, backoff_ms / 1000);
-		for (uint64_t waited = 0; waited < backoff_ms; waited += 100) {
-			struct timespec ts = { 0, 100 * 1000000L };
-			if (g->stop_requested && *g->stop_requested)
-				return -1;
-			nanosleep(&ts, NULL);
-		}
-		backoff_ms = backoff_ms * 2 > 1000ull * GBT_BACKOFF_MAX_S
-				     ? 1000ull * GBT_BACKOFF_MAX_S : backoff_ms * 2;
+		if (source_pause(backoff_ms, gbt_start_wait, g))
+			return -1;
+		backoff_ms = source_backoff_ms(backoff_ms, 1000ull * GBT_BACKOFF_MAX_S);
 	}
 	if (rc)
 		return -1;

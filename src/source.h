@@ -2,8 +2,11 @@
 #ifndef QM_SOURCE_H
 #define QM_SOURCE_H
 
+#include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 
+#include "deadline.h"
 #include "job_board.h"
 
 struct options;
@@ -48,5 +51,37 @@ struct source {
 /* Constructors: return 0 and *out, or negative with the reason logged. */
 int stratum_source_new(struct source **out, const struct source_env *env);
 int gbt_source_new(struct source **out, const struct source_env *env);
+
+/* One step of the reconnect back-off: twice ms, at most max_ms. */
+static inline uint64_t source_backoff_ms(uint64_t ms, uint64_t max_ms)
+{
+	return ms * 2 > max_ms ? max_ms : ms * 2;
+}
+
+/*
+ * What a source does while it waits: blocks at most ms, handling what comes
+ * in meanwhile (shares to submit), and returns nonzero when the source is
+ * stopping.
+ */
+typedef int source_wait_fn(void *arg, unsigned ms);
+
+/*
+ * The stop-aware sleep of a source's thread: waits ms milliseconds through
+ * wait(arg, ...) calls. Returns 1 if wait said stop before the time was up,
+ * else 0.
+ */
+static inline int source_pause(uint64_t ms, source_wait_fn *wait, void *arg)
+{
+	uint64_t end = deadline_now_ms() + ms;
+
+	for (;;) {
+		uint64_t now = deadline_now_ms();
+
+		if (now >= end)
+			return 0;
+		if (wait(arg, end - now > UINT_MAX ? UINT_MAX : (unsigned)(end - now)))
+			return 1;
+	}
+}
 
 #endif

@@ -237,19 +237,21 @@ static int stratum_take_shares(struct stratum *st)
 }
 
 /* Waits up to ms for stop, keeping queued shares for later. */
+/* source_pause's wait: handles shares and wake-ups, at most STRATUM_WAKE_MS at a time. */
+static int stratum_pause_wait(void *arg, unsigned ms)
+{
+	struct stratum *st = arg;
+
+	if (stratum_is_stopping(st))
+		return 1;
+	net_waker_wait(&st->waker, ms < STRATUM_WAKE_MS ? ms : STRATUM_WAKE_MS);
+	stratum_take_shares(st);
+	return 0;
+}
+
 static void stratum_pause(struct stratum *st, unsigned long long ms)
 {
-	unsigned long long until = deadline_now_ms() + ms;
-
-	while (!stratum_is_stopping(st)) {
-		unsigned long long now = deadline_now_ms();
-
-		if (now >= until)
-			break;
-		net_waker_wait(&st->waker, (unsigned)(until - now < STRATUM_WAKE_MS ? until - now
-										: STRATUM_WAKE_MS));
-		stratum_take_shares(st);
-	}
+	source_pause(ms, stratum_pause_wait, st);
 }
 
 static void stratum_publish(struct stratum *st, struct job *job)
@@ -506,12 +508,6 @@ static void stratum_end_soon(struct stratum *st, enum stratum_end end)
 	st->end_at_ms = deadline_now_ms() + STRATUM_DRAIN_MS;
 }
 
-/* Twice ms, at most STRATUM_BACKOFF_MAX_S: one step of exponential back-off. */
-static unsigned long long stratum_backoff(unsigned long long ms)
-{
-	return ms * 2 > 1000ull * STRATUM_BACKOFF_MAX_S ? 1000ull * STRATUM_BACKOFF_MAX_S : ms * 2;
-}
-
 /* Runs one connection to pool `pool` until it ends; st->conn is open. */
 static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 {
@@ -550,7 +546,8 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 			 * once the first pool has authorized us, so a pool that accepts
 			 * connections but nothing else cannot make us flap.
 			 */
-			st->probe_every_ms = stratum_backoff(st->probe_every_ms);
+			st->probe_every_ms = source_backoff_ms(st->probe_every_ms,
+									  1000ull * STRATUM_BACKOFF_MAX_S);
 			next_probe_ms = deadline_now_ms() + st->probe_every_ms;
 			if (!net_connect(&st->probe, u->host, u->port,
 					 st->net_flags | (u->is_tls ? NET_USE_TLS : 0),
@@ -676,7 +673,7 @@ static void *stratum_main(void *arg)
 				log_info("no pool reachable; retrying in %llu s",
 					 backoff_ms / 1000);
 				stratum_pause(st, backoff_ms);
-				backoff_ms = stratum_backoff(backoff_ms);
+				backoff_ms = source_backoff_ms(backoff_ms, 1000ull * STRATUM_BACKOFF_MAX_S);
 			}
 			break;
 		}
