@@ -218,15 +218,6 @@ size_t gbt_height_push(uint32_t height, uint8_t out[GBT_HEIGHT_PUSH_MAX])
 	return n + 1;
 }
 
-/* Decodes 64 hex digits in display order into internal order. */
-static int hash_from_display(const char *hex, uint8_t out[HASH_LEN])
-{
-	if (hex_decode(hex, out, HASH_LEN))
-		return -1;
-	bytes_reverse(out, HASH_LEN);
-	return 0;
-}
-
 static int is_printable(const char *s)
 {
 	for (; *s; s++) {
@@ -357,14 +348,15 @@ static int parse_txs(struct gbt_template *t, json_t *txs, char *err, size_t err_
 		 * Core: "txid" is the txid and "hash" the wtxid. Older BIP22 nodes give
 		 * only "hash", meaning the txid.
 		 */
-		if (txid && (hash_from_display(txid, want) || memcmp(want, tx->txid, HASH_LEN))) {
+		if (txid && (hex_decode_display(txid, want, HASH_LEN) ||
+			     memcmp(want, tx->txid, HASH_LEN))) {
 			errbuf_set(err, err_len,
 				   "template: transaction %zu: \"txid\" does not match "
 				   "its data",
 				   i);
 			return -1;
 		}
-		if (hash && (hash_from_display(hash, want) ||
+		if (hash && (hex_decode_display(hash, want, HASH_LEN) ||
 			     (memcmp(want, tx->wtxid, HASH_LEN) &&
 			      (txid || memcmp(want, tx->txid, HASH_LEN))))) {
 			errbuf_set(err, err_len,
@@ -488,7 +480,7 @@ static int template_from_json(struct gbt_template *t, json_t *root, char *err, s
 		return -1;
 	}
 	t->version = (uint32_t)version;
-	if (hash_from_display(prev, t->prevhash)) {
+	if (hex_decode_display(prev, t->prevhash, HASH_LEN)) {
 		errbuf_set(err, err_len, "template: previousblockhash is not 64 hex digits");
 		return -1;
 	}
@@ -498,7 +490,8 @@ static int template_from_json(struct gbt_template *t, json_t *root, char *err, s
 		return -1;
 	}
 	t->nbits = be32_load(b4);
-	if (target && (hash_from_display(target, want) || memcmp(want, t->target, HASH_LEN))) {
+	if (target &&
+	    (hex_decode_display(target, want, HASH_LEN) || memcmp(want, t->target, HASH_LEN))) {
 		errbuf_set(err, err_len, "template: target does not match bits %08x", t->nbits);
 		return -1;
 	}

@@ -93,14 +93,6 @@ struct gbt {
 	uint64_t published_ms;
 };
 
-static int hash_from_display(const char *hex, uint8_t out[HASH_LEN])
-{
-	if (hex_decode(hex, out, HASH_LEN))
-		return -1;
-	bytes_reverse(out, HASH_LEN);
-	return 0;
-}
-
 static int gbt_is_stopping(struct gbt *g)
 {
 	return atomic_load_explicit(&g->is_stopping, memory_order_acquire);
@@ -302,15 +294,6 @@ static void gbt_clear(struct gbt *g)
 	pthread_mutex_unlock(&g->lock);
 }
 
-static void display_hash(const uint8_t internal[HASH_LEN], char hex[2 * HASH_LEN + 1])
-{
-	uint8_t h[HASH_LEN];
-
-	memcpy(h, internal, HASH_LEN);
-	bytes_reverse(h, HASH_LEN);
-	hex_encode(h, HASH_LEN, hex);
-}
-
 enum gbt_accept_flags {
 	GBT_ACCEPT_REFRESH = 1u << 0, /* publish even if the work is unchanged (new time) */
 	GBT_ACCEPT_TIP = 1u << 1,     /* builds on the tip the node just named: authoritative */
@@ -380,7 +363,7 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, uns
 		if (late)
 			log_info("%u solution%s for the previous block came too late (counted as "
 				 "stale)", late, late == 1 ? "" : "s");
-		display_hash(w->t.prevhash, prev);
+		hex_encode_display(w->t.prevhash, HASH_LEN, prev);
 		log_info("%s: work for block %" PRIu32 " on %.16s..., %zu transaction%s, reward "
 			 "%" PRIu64 ".%08" PRIu64 ", difficulty %.6g", origin, w->t.height, prev,
 			 w->t.tx_count, w->t.tx_count == 1 ? "" : "s",
@@ -451,7 +434,7 @@ static int gbt_tip_changed(struct gbt *g, uint8_t tip[HASH_LEN], char *err, size
 		     err_len) != GBT_CALL_OK)
 		return -1;
 	hex = json_string_value(result);
-	if (!hex || hash_from_display(hex, tip)) {
+	if (!hex || hex_decode_display(hex, tip, HASH_LEN)) {
 		errbuf_set(err, err_len, "getbestblockhash did not return a hash");
 		goto out;
 	}
@@ -528,7 +511,7 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 		goto out;
 	}
 	sha256d(header, HEADER_LEN, hash);
-	display_hash(hash, hashhex);
+	hex_encode_display(hash, HASH_LEN, hashhex);
 	hex = malloc(2 * block_len + 1);
 	params = malloc(2 * block_len + 8);
 	if (!hex || !params) {

@@ -60,3 +60,22 @@ void bytes_reverse(uint8_t *p, size_t len)
 		p[len - 1 - i] = t;
 	}
 }
+
+int hex_decode_display(const char *hex, uint8_t *out, size_t len)
+{
+	if (hex_decode(hex, out, len))
+		return -1;
+	bytes_reverse(out, len);
+	return 0;
+}
+
+void hex_encode_display(const uint8_t *in, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		out[2 * i] = digits[in[len - 1 - i] >> 4];
+		out[2 * i + 1] = digits[in[len - 1 - i] & 15];
+	}
+	out[2 * len] = '\0';
+}

@@ -16,6 +16,15 @@ void hex_encode(const uint8_t *in, size_t len, char *out);
 /* Decodes a hex string of any even length up to max bytes; returns the length or -1. */
 long hex_decode_var(const char *hex, uint8_t *out, size_t max);
 
+/*
+ * Hashes as nodes and block explorers print them: display order is the
+ * internal byte order reversed (docs/pow.md §1). hex_decode_display() takes
+ * exactly 2*len digits (0, or -1 as hex_decode); hex_encode_display() writes
+ * 2*len digits and a NUL.
+ */
+int hex_decode_display(const char *hex, uint8_t *out, size_t len);
+void hex_encode_display(const uint8_t *in, size_t len, char *out);
+
 /* Reverses len bytes in place (internal <-> display order). */
 void bytes_reverse(uint8_t *p, size_t len);
 

@@ -54,8 +54,7 @@ static int run_hash(const struct options *cfg)
 	char hex[2 * HASH_LEN + 1];
 
 	cfg->algo->hash(&cfg->params, cfg->hash_header, hash);
-	bytes_reverse(hash, HASH_LEN); /* display order, as DigiByte Core prints it */
-	hex_encode(hash, HASH_LEN, hex);
+	hex_encode_display(hash, HASH_LEN, hex); /* as DigiByte Core prints it */
 	printf("%s\n", hex);
 	return 0;
 }
