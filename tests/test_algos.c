@@ -35,12 +35,13 @@ static int scan_matches(const struct algo *a, const struct algo_impl *impl, void
 			const struct algo_params *p, uint8_t header[HEADER_LEN],
 			const uint8_t target[HASH_LEN], uint32_t first, uint32_t last)
 {
-	uint32_t hits[64];
+	/* Room for every nonce of the ranges below (up to 2 * lanes + 3), so none is cut off. */
+	uint32_t hits[256];
 	unsigned expect = 0, n;
 
 	if (a->prepare(ctx, p, header))
 		return 0;
-	n = impl->scan(ctx, target, first, last, hits, 64);
+	n = impl->scan(ctx, target, first, last, hits, sizeof(hits) / sizeof(hits[0]));
 	for (uint32_t nonce = first;; nonce++) {
 		uint8_t h[HASH_LEN];
 		le32_store(header + NONCE_OFFSET, nonce);
