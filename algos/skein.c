@@ -119,7 +119,7 @@ static const struct algo_impl skein_impls[] = {
 #if HAVE_AVX512
 	{ .name = "avx512",
 	  .cpu_needs = CPU_AVX512F | CPU_AVX512VL | CPU_AVX512BW | CPU_BMI2,
-	  .lanes = 16,
+	  .lanes = 32,
 	  .scan = skein_scan_avx512 },
 #endif
 #if HAVE_AVX2

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Skein scan, AVX-512: 16 nonces per step, Threefish-512 on two groups of
- * eight 64-bit lanes, then SHA-256 on sixteen 32-bit lanes; the lane code is
- * skein_lanes.h on vec_avx512.h.
+ * Skein scan, AVX-512: 32 nonces per step, Threefish-512 on two groups of
+ * sixteen 64-bit lanes, then SHA-256 on thirty-two 32-bit lanes; the lane
+ * code is skein_lanes.h on vec_avx512x2.h, two zmm per vector, so every
+ * round has two independent chains in flight (Zen 5: 10.0 -> 11.4..12.2
+ * MH/s per thread-CPU-second against one zmm per vector).
  */
 #include "skein.h"
 
-#include "vec_avx512.h"
+#include "vec_avx512x2.h"
 
 #include "skein_lanes.h"
 

@@ -8,8 +8,8 @@
  * operation is done on both halves next to each other, so a lane-parallel
  * header written for one dependency chain gets two independent ones: for
  * code whose rounds are one long chain of 2-cycle vector operations
- * (SHA-256) that doubles the work in flight. Only what sha256d_lanes.h needs
- * is spelled here. Include it only from a file compiled with the AVX-512
+ * (SHA-256, Threefish) that doubles the work in flight. Only what
+ * sha256d_lanes.h and skein_lanes.h need is spelled here. Include it only from a file compiled with the AVX-512
  * flags; everything here is a macro or static inline (style.md §1).
  */
 #include <immintrin.h>
@@ -26,6 +26,24 @@ struct vec_avx512x2 {
 static inline VEC vec_avx512x2_add32(VEC a, VEC b)
 {
 	return (VEC){ _mm512_add_epi32(a.lo, b.lo), _mm512_add_epi32(a.hi, b.hi) };
+}
+
+/* op(a, b) on both halves, as a function named vec_avx512x2_<name>. */
+#define VEC_AVX512X2_BINARY(name, op)                                   \
+	static inline VEC vec_avx512x2_##name(VEC a, VEC b)             \
+	{                                                               \
+		return (VEC){ op(a.lo, b.lo), op(a.hi, b.hi) };         \
+	}
+VEC_AVX512X2_BINARY(add64, _mm512_add_epi64)
+VEC_AVX512X2_BINARY(xor, _mm512_xor_si512)
+VEC_AVX512X2_BINARY(and, _mm512_and_si512)
+VEC_AVX512X2_BINARY(or, _mm512_or_si512)
+
+static inline VEC vec_avx512x2_set1_64(uint64_t x)
+{
+	__m512i s = _mm512_set1_epi64((long long)x);
+
+	return (VEC){ s, s };
 }
 
 static inline VEC vec_avx512x2_set1(uint32_t x)
@@ -52,7 +70,30 @@ static inline unsigned vec_avx512x2_cmpleu32(VEC a, VEC b)
 #define VSRL32(x, n) ((VEC){ _mm512_srli_epi32((x).lo, n), _mm512_srli_epi32((x).hi, n) })
 #define VROR32(x, n) ((VEC){ _mm512_ror_epi32((x).lo, n), _mm512_ror_epi32((x).hi, n) })
 #define VSET1(x) vec_avx512x2_set1((uint32_t)(x))
-/* Lane k holds k. */
+#define VADD64(a, b) vec_avx512x2_add64(a, b)
+#define VXOR(a, b) vec_avx512x2_xor(a, b)
+#define VAND(a, b) vec_avx512x2_and(a, b)
+#define VOR(a, b) vec_avx512x2_or(a, b)
+#define VSRL64(x, n) ((VEC){ _mm512_srli_epi64((x).lo, n), _mm512_srli_epi64((x).hi, n) })
+#define VSLL64(x, n) ((VEC){ _mm512_slli_epi64((x).lo, n), _mm512_slli_epi64((x).hi, n) })
+#define VROL64(x, n) ((VEC){ _mm512_rol_epi64((x).lo, n), _mm512_rol_epi64((x).hi, n) })
+#define VSET1_64(x) vec_avx512x2_set1_64((uint64_t)(x))
+/* Within each 128-bit lane: shufps of a and b. */
+#define VSHUFPS(a, b, imm)                                                                   \
+	((VEC){ _mm512_castps_si512(_mm512_shuffle_ps(_mm512_castsi512_ps((a).lo),           \
+						      _mm512_castsi512_ps((b).lo), imm)),    \
+		_mm512_castps_si512(_mm512_shuffle_ps(_mm512_castsi512_ps((a).hi),           \
+						      _mm512_castsi512_ps((b).hi), imm)) })
+/* The 32 words of v at p, low half first (p unaligned). */
+#define VSTOREU(p, v)                                                            \
+	do {                                                                     \
+		_mm512_storeu_si512((void *)(p), (v).lo);                        \
+		_mm512_storeu_si512((void *)((char *)(p) + 64), (v).hi);         \
+	} while (0)
+/* Lane k holds k: the 64-bit lane numbers, then the 32-bit ones. */
+#define VIOTA64()                                               \
+	((VEC){ _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7),      \
+		_mm512_setr_epi64(8, 9, 10, 11, 12, 13, 14, 15) })
 #define VIOTA32()                                                                         \
 	((VEC){ _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),  \
 		_mm512_setr_epi32(16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, \
