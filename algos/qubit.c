@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "cpu.h"
+#include "qubit_x4.h"
 
 /* The Qubit chain (digibyte-pow.md §3.4); the PoW hash is ECHO's first 32 bytes. */
 static void qubit_hash(const struct algo_params *params, const uint8_t header[HEADER_LEN],
@@ -47,6 +48,12 @@ unsigned qubit_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint32_
 }
 
 static const struct algo_impl qubit_impls[] = {
+#if HAVE_VAES && HAVE_AVX2
+	{ .name = "vaes",
+	  .cpu_needs = QUBIT_X4_CPU_NEEDS,
+	  .lanes = QUBIT_X4_LANES,
+	  .scan = qubit_scan_vaes },
+#endif
 #if HAVE_AVX2 && HAVE_AESNI
 	{ .name = "avx2",
 	  .cpu_needs = CPU_AVX2 | CPU_AES | CPU_SSE41,

@@ -98,5 +98,6 @@ static inline unsigned qubit_scan_chain(const struct qubit_ctx *ctx,
 algo_scan_fn qubit_scan_portable;
 algo_scan_fn qubit_scan_aesni;
 algo_scan_fn qubit_scan_avx2;
+algo_scan_fn qubit_scan_vaes;
 
 #endif

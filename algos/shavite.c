@@ -26,7 +26,7 @@
 #define SHAVITE_DIGEST_BITS 512
 
 /* IV_512: the initial chaining value for a 512-bit digest (spec, table of IVs). */
-static const uint32_t shavite512_iv[16] = {
+const uint32_t shavite512_iv[16] = {
 	0x72fccdd8, 0x79ca4727, 0x128a077b, 0x40d55aec,
 	0xd1901a06, 0x430ae307, 0xb29f5cd1, 0xdf07fbfc,
 	0x8e45d73d, 0x681ab538, 0xbde86578, 0xdd577e47,

@@ -58,6 +58,9 @@ struct shavite512_inject {
 };
 extern const struct shavite512_inject shavite512_injects[SHAVITE512_INJECTS];
 
+/* IV_512, the initial chaining value of SHAvite-3-512 (spec, table of IVs). */
+extern const uint32_t shavite512_iv[16];
+
 /* SHAvite-3-512 over a given compression function (HAIFA padding and counter). */
 void shavite512_haifa(shavite512_compress_fn *compress, const void *in, size_t len,
 		      uint8_t out[SHAVITE512_OUT_LEN]);
