@@ -28,10 +28,10 @@ static const uint32_t luffa_iv[5][8] = {
 /*
  * Step constants of Q_j (spec §4.4 AddConstant, values as tabulated in
  * Appendix B for w = 5), transposed for the lane layout below:
- * luffa_rc[r][0][j] = C_{j,r,0} is added to a_0 and luffa_rc[r][1][j] =
+ * luffa512_rc[r][0][j] = C_{j,r,0} is added to a_0 and luffa512_rc[r][1][j] =
  * C_{j,r,4} to a_4 of chain j in step r. Lanes 5..7 stay zero.
  */
-static const uint32_t luffa_rc[8][2][8] = {
+const uint32_t luffa512_rc[8][2][8] = {
 	{ { 0x303994a6, 0xb6de10ed, 0xfc20d9d2, 0xb213afa5, 0xf0d2e9e3 },
 	  { 0xe0337818, 0x01685f3d, 0xe25e72c1, 0xe028c9bf, 0x5090d577 } },
 	{ { 0xc0e65299, 0x70f47aae, 0x34552e25, 0xc84ebe95, 0xac11d7fa },
@@ -138,9 +138,9 @@ static void luffa_q(uint32_t v[5][8])
 		luffa_sub_crumb(&a[5], &a[6], &a[7], &a[4]);
 		for (int k = 0; k < 4; k++)
 			luffa_mix_word(&a[k], &a[k + 4]);
-		memcpy(&rc, luffa_rc[r][0], sizeof(rc));
+		memcpy(&rc, luffa512_rc[r][0], sizeof(rc));
 		a[0] ^= rc;
-		memcpy(&rc, luffa_rc[r][1], sizeof(rc));
+		memcpy(&rc, luffa512_rc[r][1], sizeof(rc));
 		a[4] ^= rc;
 	}
 	for (int i = 0; i < 8; i++)

@@ -28,6 +28,13 @@ struct luffa512 {
 	size_t buf_len;                 /* how many of buf are used, < 32 */
 };
 
+/*
+ * Step constants of Q_j (spec §4.4, Appendix B): luffa512_rc[r][0][j] =
+ * C_{j,r,0} is added to a_0 and luffa512_rc[r][1][j] = C_{j,r,4} to a_4 of
+ * chain j in step r; entries 5..7 are zero.
+ */
+extern const uint32_t luffa512_rc[8][2][8];
+
 /* Sets s to the starting variables (spec Appendix A). */
 void luffa512_init(struct luffa512 *s);
 

@@ -255,45 +255,510 @@ static inline void echo_x4(__m512i x[4])
 		x[i] = _mm512_ternarylogic_epi32(_mm512_xor_si512(iv, x[i]), w[i], w[i + 8], 0x96);
 }
 
-/* ---- Luffa-512 and SIMD-512, one lane at a time ---- */
+/* ---- Luffa-512 (luffa.c) ---- */
 
-static inline void luffa_x4(const struct qubit_ctx *ctx, uint32_t nonce, __m512i x[4])
+/*
+ * Word i of chains Q_0..Q_3 is z_i (128-bit lane j = chain j, dword l = lane
+ * l); word i of Q_4 is q_i (dword l = lane l). Every step of Q_j is then the
+ * same vertical operation on z and q, and MI's chain rotations are valignd.
+ * The macros below use GNU C vector operators, valid on both types.
+ */
+#define LX4_ROLZ(v, n) _mm512_rol_epi32((v), (n))
+#define LX4_ROLQ(v, n) _mm_rol_epi32((v), (n))
+
+/* SubCrumb (luffa.c, luffa_sub_crumb) on four named words. */
+#define LX4_SUB_CRUMB(a0, a1, a2, a3)                                                          \
+	do {                                                                                   \
+		__typeof__(a0) o01_ = (a0) | (a1);                                             \
+		__typeof__(a0) c_ = ((a1) & (a2)) ^ ((a3) & (o01_ ^ ((a0) & (a2))));          \
+		__typeof__(a0) y2_ = ~((a1) ^ (a3) ^ ((a2) & o01_) ^ ((a3) & (a1) & ~(a0)) ^  \
+				       ((a2) & (a3)));                                         \
+		__typeof__(a0) y3_ = y2_ ^ (a2) ^ (a3) ^ ((a0) & (a3));                        \
+		__typeof__(a0) y1_ = (a0) ^ (a3) ^ ((a0) & (a1)) ^ c_;                         \
+		(a0) = ~((a0) ^ (a1) ^ c_);                                                    \
+		(a1) = y1_;                                                                    \
+		(a2) = y2_;                                                                    \
+		(a3) = y3_;                                                                    \
+	} while (0)
+
+/* MixWord (luffa.c, luffa_mix_word), sigma = 2, 14, 10, 1. */
+#define LX4_MIX(l, r, ROL)                                                                        \
+	do {                                                                                   \
+		(r) ^= (l);                                                                    \
+		(l) = ROL(l, 2) ^ (r);                                                         \
+		(r) = ROL(r, 14) ^ (l);                                                        \
+		(l) = ROL(l, 10) ^ (r);                                                        \
+		(r) = ROL(r, 1);                                                               \
+	} while (0)
+
+#define LX4_STEP(a, rc0, rc4, ROL)                                                             \
+	do {                                                                                   \
+		LX4_SUB_CRUMB(a[0], a[1], a[2], a[3]);                                         \
+		LX4_SUB_CRUMB(a[5], a[6], a[7], a[4]);                                         \
+		LX4_MIX(a[0], a[4], ROL);                                                         \
+		LX4_MIX(a[1], a[5], ROL);                                                         \
+		LX4_MIX(a[2], a[6], ROL);                                                         \
+		LX4_MIX(a[3], a[7], ROL);                                                         \
+		a[0] ^= (rc0);                                                                 \
+		a[4] ^= (rc4);                                                                 \
+	} while (0)
+
+/* Multiplication by x in GF((2^32)^8) (luffa.c, luffa_mul2) on eight named words. */
+#define LX4_MUL2(a)                                                                            \
+	do {                                                                                   \
+		__typeof__(a[0]) t_ = a[7];                                                    \
+		a[7] = a[6];                                                                   \
+		a[6] = a[5];                                                                   \
+		a[5] = a[4];                                                                   \
+		a[4] = a[3] ^ t_;                                                              \
+		a[3] = a[2] ^ t_;                                                              \
+		a[2] = a[1];                                                                   \
+		a[1] = a[0] ^ t_;                                                              \
+		a[0] = t_;                                                                     \
+	} while (0)
+
+/* Per scan: the step constants and the prepared state in this layout. */
+struct luffa_x4_consts {
+	__m512i z_rc[8][2];
+	__m128i q_rc[8][2];
+	__m512i z_v[8];
+	__m128i q_v[8];
+	uint32_t m[4]; /* message words 0..2 of the last block (word 3 is the nonce) */
+};
+
+static inline __m512i lx4_per_chain(const uint32_t c[4])
 {
-	uint8_t out[4][64];
-
-	for (unsigned l = 0; l < 4; l++) {
-		struct luffa512 luffa = ctx->luffa;
-		uint8_t tail[sizeof(ctx->tail)];
-
-		memcpy(tail, ctx->tail, sizeof(tail));
-		le32_store(tail + NONCE_OFFSET - 64, nonce + l);
-		luffa512_update(&luffa, tail, sizeof(tail));
-		luffa512_final(&luffa, out[l]);
-	}
-	x4_load((const uint8_t(*)[64])out, x);
+	return _mm512_set_epi32((int)c[3], (int)c[3], (int)c[3], (int)c[3], (int)c[2], (int)c[2],
+				(int)c[2], (int)c[2], (int)c[1], (int)c[1], (int)c[1], (int)c[1],
+				(int)c[0], (int)c[0], (int)c[0], (int)c[0]);
 }
 
-static inline void simd_x4(const struct qubit_ctx *ctx, __m512i x[4])
+static void luffa_x4_consts_init(struct luffa_x4_consts *k, const struct qubit_ctx *ctx)
 {
-	static const struct qubit_stages stages = {
-		.simd_expand = simd512_expand_avx2,
-		.simd_compress = simd512_compress_expanded_avx2,
-	};
-	uint8_t buf[4][64];
+	for (unsigned r = 0; r < 8; r++) {
+		for (unsigned h = 0; h < 2; h++) {
+			k->z_rc[r][h] = lx4_per_chain(luffa512_rc[r][h]);
+			k->q_rc[r][h] = _mm_set1_epi32((int)luffa512_rc[r][h][4]);
+		}
+	}
+	for (unsigned i = 0; i < 8; i++) {
+		const uint32_t c[4] = { ctx->luffa.v[0][i], ctx->luffa.v[1][i], ctx->luffa.v[2][i],
+					ctx->luffa.v[3][i] };
 
-	x4_store(x, buf);
-	for (unsigned l = 0; l < 4; l++)
-		qubit_simd512(ctx, &stages, buf[l], buf[l]);
-	x4_load((const uint8_t(*)[64])buf, x);
+		k->z_v[i] = lx4_per_chain(c);
+		k->q_v[i] = _mm_set1_epi32((int)ctx->luffa.v[4][i]);
+	}
+	for (unsigned i = 0; i < 3; i++)
+		k->m[i] = be32_load(ctx->tail + 4 * i);
+}
+
+/* Q_j on every chain: the tweak (a_4..a_7 of chain j rotated by j bits), 8 steps. */
+static inline void luffa_x4_q(__m512i z[8], __m128i q[8], const struct luffa_x4_consts *k)
+{
+	const __m512i tweak = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
+
+#pragma GCC unroll 4
+	for (unsigned i = 4; i < 8; i++) {
+		z[i] = _mm512_rolv_epi32(z[i], tweak);
+		q[i] = _mm_rol_epi32(q[i], 4);
+	}
+#pragma GCC unroll 8
+	for (unsigned r = 0; r < 8; r++) {
+		LX4_STEP(z, k->z_rc[r][0], k->z_rc[r][1], LX4_ROLZ);
+		LX4_STEP(q, k->q_rc[r][0], k->q_rc[r][1], LX4_ROLQ);
+	}
+}
+
+/* Block l of a zmm whose four blocks are equal, or the xmm itself. */
+static inline __m512i lx4_bcast(__m128i x)
+{
+	return _mm512_broadcast_i32x4(x);
+}
+
+/*
+ * MI (luffa.c, luffa_round) for w = 5, all on 256-bit values:
+ * t = 2 (V_0 ^ .. ^ V_4); U_j = V_j ^ t; W_j = 2 U_j ^ U_(j+1);
+ * X_j = 2 W_j ^ W_(j-1); V_j = X_j ^ 2^j M (mz, mq; NULL: a blank round).
+ */
+static inline void luffa_x4_mi(__m512i z[8], __m128i q[8], const __m512i *mz, const __m128i *mq)
+{
+	__m512i t[8], zz[8];
+	__m128i qq[8];
+
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++) {
+		__m512i x = _mm512_xor_si512(z[i], _mm512_shuffle_i64x2(z[i], z[i], 0xb1));
+		t[i] = _mm512_ternarylogic_epi32(x, _mm512_shuffle_i64x2(x, x, 0x4e),
+						 lx4_bcast(q[i]), 0x96);
+	}
+	LX4_MUL2(t);
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++) {
+		z[i] ^= t[i];
+		q[i] ^= _mm512_castsi512_si128(t[i]);
+		zz[i] = z[i];
+		qq[i] = q[i];
+	}
+	LX4_MUL2(zz);
+	LX4_MUL2(qq);
+	/* W: chain j takes U_(j+1): chains 1, 2, 3 of z and then q; q takes chain 0. */
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++) {
+		__m512i w = _mm512_xor_si512(
+			zz[i], _mm512_alignr_epi32(_mm512_castsi128_si512(q[i]), z[i], 4));
+		qq[i] ^= _mm512_castsi512_si128(z[i]);
+		z[i] = w;
+	}
+	/* now z, qq hold W */
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++) {
+		zz[i] = z[i];
+		q[i] = qq[i];
+	}
+	LX4_MUL2(zz);
+	LX4_MUL2(qq);
+	/* X: chain j takes W_(j-1): q's W_4 then chains 0, 1, 2; q takes chain 3. */
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++) {
+		__m512i x = _mm512_xor_si512(zz[i], _mm512_alignr_epi32(z[i], lx4_bcast(q[i]), 12));
+		__m128i y = qq[i] ^ _mm512_extracti32x4_epi32(z[i], 3);
+
+		if (mz) {
+			x ^= mz[i];
+			y ^= mq[i];
+		}
+		z[i] = x;
+		q[i] = y;
+	}
+}
+
+/* Z = V_0 ^ .. ^ V_4 (spec §3.3), chunks 2h, 2h + 1 of each lane's output into x. */
+static inline void luffa_x4_out(const __m512i z[8], const __m128i q[8], __m512i x[2])
+{
+	/* dword 4l + k of chunk c is word 4c + k of lane l: dword 4k + l of blocks Z_(4c+k). */
+	const __m512i idx = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+	const __m512i bswap = _mm512_set4_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203);
+	__m512i zo[8];
+
+#pragma GCC unroll 8
+	for (unsigned i = 0; i < 8; i++) {
+		__m512i y = _mm512_xor_si512(z[i], _mm512_shuffle_i64x2(z[i], z[i], 0xb1));
+		zo[i] = _mm512_ternarylogic_epi32(y, _mm512_shuffle_i64x2(y, y, 0x4e),
+						  lx4_bcast(q[i]), 0x96);
+	}
+	for (unsigned c = 0; c < 2; c++) {
+		__m512i a = _mm512_mask_blend_epi32(0x00f0, zo[4 * c], zo[4 * c + 1]);
+
+		a = _mm512_mask_blend_epi32(0x0f00, a, zo[4 * c + 2]);
+		a = _mm512_mask_blend_epi32(0xf000, a, zo[4 * c + 3]);
+		x[c] = _mm512_shuffle_epi8(_mm512_permutexvar_epi32(idx, a), bswap);
+	}
+}
+
+/*
+ * The last Luffa block of each lane (header bytes 64..79, the nonce big-endian
+ * in word 3, then the padding 0x80: word 4 = 0x80000000) and the two blank
+ * rounds of finalization (luffa.c, luffa512_final).
+ */
+static inline void luffa_x4(const struct luffa_x4_consts *k, uint32_t nonce, __m512i x[4])
+{
+	__m512i z[8], mz[8];
+	__m128i q[8], m[8], mq[8];
+
+	for (unsigned i = 0; i < 8; i++) {
+		z[i] = k->z_v[i];
+		q[i] = k->q_v[i];
+	}
+	m[0] = _mm_set1_epi32((int)k->m[0]);
+	m[1] = _mm_set1_epi32((int)k->m[1]);
+	m[2] = _mm_set1_epi32((int)k->m[2]);
+	m[3] = _mm_shuffle_epi8(_mm_add_epi32(_mm_set1_epi32((int)nonce), _mm_set_epi32(3, 2, 1, 0)),
+				_mm_set_epi32(0x0c0d0e0f, 0x08090a0b, 0x04050607, 0x00010203));
+	m[4] = _mm_set1_epi32((int)0x80000000u);
+	m[5] = m[6] = m[7] = _mm_setzero_si128();
+	/* 2^j M for chains j = 0..3 into the blocks of mz, 16 M for q. */
+	{
+		__m128i m1[8], m2[8], m3[8];
+
+#pragma GCC unroll 8
+		for (unsigned i = 0; i < 8; i++)
+			m1[i] = m[i];
+		LX4_MUL2(m1);
+#pragma GCC unroll 8
+		for (unsigned i = 0; i < 8; i++)
+			m2[i] = m1[i];
+		LX4_MUL2(m2);
+#pragma GCC unroll 8
+		for (unsigned i = 0; i < 8; i++)
+			m3[i] = m2[i];
+		LX4_MUL2(m3);
+#pragma GCC unroll 8
+		for (unsigned i = 0; i < 8; i++) {
+			__m512i v = _mm512_castsi128_si512(m[i]);
+			v = _mm512_inserti32x4(v, m1[i], 1);
+			v = _mm512_inserti32x4(v, m2[i], 2);
+			mz[i] = _mm512_inserti32x4(v, m3[i], 3);
+			mq[i] = m3[i];
+		}
+		LX4_MUL2(mq);
+	}
+	luffa_x4_mi(z, q, mz, mq);
+	luffa_x4_q(z, q, k);
+	luffa_x4_mi(z, q, NULL, NULL);
+	luffa_x4_q(z, q, k);
+	luffa_x4_out(z, q, x);
+	luffa_x4_mi(z, q, NULL, NULL);
+	luffa_x4_q(z, q, k);
+	luffa_x4_out(z, q, x + 2);
+}
+
+/* ---- SIMD-512 (simd.c, simd_avx2.c): two lanes per register ---- */
+
+/*
+ * simd_avx2.c's code with each 256-bit register widened to two lanes, the low
+ * half lane 2p and the high half lane 2p + 1 of pair p: one row of the NTT or
+ * one state register A, B, C or D per lane and half. Only the last transpose
+ * step and the permutation p cross 128 bits, and stay within each half.
+ */
+static inline __m512i sx2_red(__m512i x)
+{
+	return _mm512_sub_epi16(_mm512_and_si512(x, _mm512_set1_epi16(0xff)),
+				_mm512_srai_epi16(x, 8));
+}
+
+static inline __m512i sx2_lift(__m512i x)
+{
+	__mmask32 big = _mm512_cmpgt_epi16_mask(x, _mm512_set1_epi16(128));
+
+	return _mm512_mask_sub_epi16(x, big, x, _mm512_set1_epi16(257));
+}
+
+static inline __attribute__((always_inline)) void sx2_bfly(__m512i *u, __m512i *v, int e)
+{
+	__m512i t = _mm512_sub_epi16(_mm512_and_si512(_mm512_slli_epi16(*v, e),
+						      _mm512_set1_epi16(0xff)),
+				     _mm512_srai_epi16(*v, 8 - e));
+
+	*v = sx2_red(_mm512_sub_epi16(*u, t));
+	*u = sx2_red(_mm512_add_epi16(*u, t));
+}
+
+/* simd_avx2_dft16: 16-point DFTs with root 2 along the rows. */
+static inline __attribute__((always_inline)) void sx2_dft16(__m512i m[16])
+{
+	for (unsigned k = 0; k < 16; k += 2)
+		sx2_bfly(&m[k], &m[k + 1], 0);
+	for (unsigned k = 0; k < 16; k += 4) {
+		sx2_bfly(&m[k], &m[k + 2], 0);
+		sx2_bfly(&m[k + 1], &m[k + 3], 4);
+	}
+	for (unsigned k = 0; k < 16; k += 8) {
+		sx2_bfly(&m[k], &m[k + 4], 0);
+		sx2_bfly(&m[k + 1], &m[k + 5], 2);
+		sx2_bfly(&m[k + 2], &m[k + 6], 4);
+		sx2_bfly(&m[k + 3], &m[k + 7], 6);
+	}
+	for (unsigned k = 0; k < 8; k++)
+		sx2_bfly(&m[k], &m[k + 8], (int)k);
+}
+
+/* simd_avx2_transpose16 in each half: out[k] = column k of the half's 16 x 16 rows. */
+static inline void sx2_transpose16(const __m512i m[16], __m512i out[16])
+{
+	const __m512i lo = _mm512_set_epi64(13, 12, 5, 4, 9, 8, 1, 0);
+	const __m512i hi = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
+	__m512i c[2][8];
+
+	for (unsigned h = 0; h < 2; h++) {
+		const __m512i *r = m + 8 * h;
+		__m512i a[8], b[8];
+
+		for (unsigned k = 0; k < 4; k++) {
+			a[2 * k] = _mm512_unpacklo_epi16(r[2 * k], r[2 * k + 1]);
+			a[2 * k + 1] = _mm512_unpackhi_epi16(r[2 * k], r[2 * k + 1]);
+		}
+		for (unsigned k = 0; k < 2; k++) {
+			b[4 * k] = _mm512_unpacklo_epi32(a[4 * k], a[4 * k + 2]);
+			b[4 * k + 1] = _mm512_unpackhi_epi32(a[4 * k], a[4 * k + 2]);
+			b[4 * k + 2] = _mm512_unpacklo_epi32(a[4 * k + 1], a[4 * k + 3]);
+			b[4 * k + 3] = _mm512_unpackhi_epi32(a[4 * k + 1], a[4 * k + 3]);
+		}
+		for (unsigned k = 0; k < 4; k++) {
+			c[h][2 * k] = _mm512_unpacklo_epi64(b[k], b[k + 4]);
+			c[h][2 * k + 1] = _mm512_unpackhi_epi64(b[k], b[k + 4]);
+		}
+	}
+	for (unsigned k = 0; k < 8; k++) {
+		out[k] = _mm512_permutex2var_epi64(c[0][k], lo, c[1][k]);
+		out[k + 8] = _mm512_permutex2var_epi64(c[0][k], hi, c[1][k]);
+	}
+}
+
+static inline unsigned sx2_rev4(unsigned i)
+{
+	return (i & 1) << 3 | (i & 2) << 1 | (i & 4) >> 1 | (i & 8) >> 3;
+}
+
+/*
+ * Message expansion (simd_avx2.c, simd512_expand_avx2) of a block whose first
+ * 64 bytes are rows[0..3] (cvtepu8 of chunks 0..3) and whose rest is zero,
+ * not final: z[g] is group g of both lanes.
+ */
+static inline void sx2_expand(const __m512i rows[4], __m512i z[SIMD512_STEPS])
+{
+	__m512i m[16], t[16], cols[16];
+
+	for (unsigned j2 = 0; j2 < 16; j2++)
+		m[sx2_rev4(j2)] = j2 < 4 ? rows[j2] : _mm512_setzero_si512();
+	/* The tweak X^255 of an ordinary block: lane 15 of row 15, in both halves. */
+	m[15] = _mm512_broadcast_i64x4(
+		_mm256_setr_epi16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1));
+	sx2_dft16(m);
+	for (unsigned i1 = 0; i1 < 16; i1++)
+		m[i1] = sx2_red(_mm512_mullo_epi16(
+			sx2_lift(m[i1]),
+			_mm512_broadcast_i64x4(
+				_mm256_loadu_si256((const __m256i *)simd512_twiddle[i1]))));
+	sx2_transpose16(m, cols);
+	for (unsigned j1 = 0; j1 < 16; j1++)
+		t[sx2_rev4(j1)] = cols[j1];
+	sx2_dft16(t);
+	for (unsigned i = 0; i < 16; i++)
+		t[i] = sx2_lift(t[i]);
+	for (unsigned g = 0; g < 16; g++)
+		z[g] = _mm512_mullo_epi16(t[g], _mm512_set1_epi16(185));
+	for (unsigned r = 0; r < 8; r++) {
+		__m512i lo = _mm512_mullo_epi16(t[r], _mm512_set1_epi16(233));
+		__m512i hi = _mm512_mullo_epi16(t[r + 8], _mm512_set1_epi16(233));
+
+		z[16 + r] = _mm512_mask_blend_epi16(0xaaaaaaaa, lo, _mm512_slli_epi32(hi, 16));
+		z[24 + r] = _mm512_mask_blend_epi16(0xaaaaaaaa, _mm512_srli_epi32(lo, 16), hi);
+	}
+}
+
+/* One step (simd_avx2_step); the caller renames (a, b, c, d) -> (d, a, b, c). */
+static inline __attribute__((always_inline)) void sx2_step(__m512i *a, const __m512i *b,
+							   const __m512i *c, __m512i *d, __m512i w,
+							   int is_maj, int r1, int r2, int pxor)
+{
+	const __m512i perm = _mm512_set_epi32(
+		8 + (7 ^ pxor), 8 + (6 ^ pxor), 8 + (5 ^ pxor), 8 + (4 ^ pxor), 8 + (3 ^ pxor),
+		8 + (2 ^ pxor), 8 + (1 ^ pxor), 8 + (0 ^ pxor), 7 ^ pxor, 6 ^ pxor, 5 ^ pxor,
+		4 ^ pxor, 3 ^ pxor, 2 ^ pxor, 1 ^ pxor, 0 ^ pxor);
+	__m512i ra = _mm512_rol_epi32(*a, r1);
+	/* IF(a, b, c) = a ? b : c; MAJ(a, b, c). */
+	__m512i f = is_maj ? _mm512_ternarylogic_epi32(*a, *b, *c, 0xe8)
+			   : _mm512_ternarylogic_epi32(*a, *b, *c, 0xca);
+
+	*d = _mm512_add_epi32(_mm512_rol_epi32(_mm512_add_epi32(_mm512_add_epi32(*d, w), f), r2),
+			      _mm512_permutexvar_epi32(perm, ra));
+	*a = ra;
+}
+
+#define SX2_W(wz, i) ((wz)[simd512_w_order[i]])
+
+static inline __attribute__((always_inline)) void
+sx2_round(__m512i s[4], const __m512i w[8], const uint8_t pi[4], unsigned first)
+{
+	const uint8_t *px = simd512_perm_xor;
+
+	sx2_step(&s[0], &s[1], &s[2], &s[3], w[0], 0, pi[0], pi[1], px[(first + 0) % 7]);
+	sx2_step(&s[3], &s[0], &s[1], &s[2], w[1], 0, pi[1], pi[2], px[(first + 1) % 7]);
+	sx2_step(&s[2], &s[3], &s[0], &s[1], w[2], 0, pi[2], pi[3], px[(first + 2) % 7]);
+	sx2_step(&s[1], &s[2], &s[3], &s[0], w[3], 0, pi[3], pi[0], px[(first + 3) % 7]);
+	sx2_step(&s[0], &s[1], &s[2], &s[3], w[4], 1, pi[0], pi[1], px[(first + 4) % 7]);
+	sx2_step(&s[3], &s[0], &s[1], &s[2], w[5], 1, pi[1], pi[2], px[(first + 5) % 7]);
+	sx2_step(&s[2], &s[3], &s[0], &s[1], w[6], 1, pi[2], pi[3], px[(first + 6) % 7]);
+	sx2_step(&s[1], &s[2], &s[3], &s[0], w[7], 1, pi[3], pi[0], px[(first + 7) % 7]);
+}
+
+/* simd512_compress_expanded_avx2 on two lanes: h is the chaining value, s = h ^ block. */
+static inline void sx2_compress(__m512i h[4], __m512i s[4], const __m512i w[SIMD512_STEPS])
+{
+	const uint8_t *pi = simd512_pi[3], *px = simd512_perm_xor;
+
+	sx2_round(s, w + 0, simd512_pi[0], 0);
+	sx2_round(s, w + 8, simd512_pi[1], 8);
+	sx2_round(s, w + 16, simd512_pi[2], 16);
+	sx2_round(s, w + 24, simd512_pi[3], 24);
+	sx2_step(&s[0], &s[1], &s[2], &s[3], h[0], 0, pi[0], pi[1], px[32 % 7]);
+	sx2_step(&s[3], &s[0], &s[1], &s[2], h[1], 0, pi[1], pi[2], px[33 % 7]);
+	sx2_step(&s[2], &s[3], &s[0], &s[1], h[2], 0, pi[2], pi[3], px[34 % 7]);
+	sx2_step(&s[1], &s[2], &s[3], &s[0], h[3], 0, pi[3], pi[0], px[35 % 7]);
+	for (unsigned k = 0; k < 4; k++)
+		h[k] = s[k];
+}
+
+/* The final block's expansion (per job in ctx), in both halves, in step order. */
+struct simd_x4_consts {
+	__m512i len_w[SIMD512_STEPS];
+};
+
+static void simd_x4_consts_init(struct simd_x4_consts *k, const struct qubit_ctx *ctx)
+{
+	for (unsigned i = 0; i < SIMD512_STEPS; i++)
+		k->len_w[i] = _mm512_broadcast_i64x4(
+			_mm256_loadu_si256((const __m256i *)ctx->simd_len_w[i]));
+}
+
+/* SIMD-512 of the four lanes of x, as qubit_simd512 computes it. */
+static inline void simd_x4(const struct simd_x4_consts *k, const struct qubit_ctx *ctx,
+			   __m512i x[4])
+{
+	/* lanes 2p, 2p + 1 of chunks c, c + 1 */
+	static const int64_t pick[2][8] = {
+		{ 0, 1, 8, 9, 2, 3, 10, 11 },
+		{ 4, 5, 12, 13, 6, 7, 14, 15 },
+	};
+	__m512i out[2][2];
+
+	for (unsigned p = 0; p < 2; p++) {
+		const __m512i idx = _mm512_loadu_si512(pick[p]);
+		__m512i rows[4], z[SIMD512_STEPS], w[SIMD512_STEPS], h[4], s[4];
+
+		for (unsigned c = 0; c < 4; c++)
+			rows[c] = _mm512_cvtepu8_epi16(p ? _mm512_extracti64x4_epi64(x[c], 1)
+						   : _mm512_castsi512_si256(x[c]));
+		sx2_expand(rows, z);
+		for (unsigned i = 0; i < SIMD512_STEPS; i++)
+			w[i] = SX2_W(z, i);
+		for (unsigned j = 0; j < 4; j++)
+			h[j] = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(simd512_iv + 8 * j)));
+		s[0] = _mm512_xor_si512(h[0], _mm512_permutex2var_epi64(x[0], idx, x[1]));
+		s[1] = _mm512_xor_si512(h[1], _mm512_permutex2var_epi64(x[2], idx, x[3]));
+		s[2] = h[2];
+		s[3] = h[3];
+		sx2_compress(h, s, w);
+		/* The final block: the length 512 bits in word 0. */
+		s[0] = _mm512_xor_si512(h[0], _mm512_broadcast_i64x4(_mm256_setr_epi32(512, 0, 0, 0, 0, 0, 0, 0)));
+		s[1] = h[1];
+		s[2] = h[2];
+		s[3] = h[3];
+		sx2_compress(h, s, k->len_w);
+		out[p][0] = h[0];
+		out[p][1] = h[1];
+	}
+	/* back to chunks: lanes 0, 1 from pair 0, lanes 2, 3 from pair 1 */
+	{
+		const __m512i even = _mm512_set_epi64(13, 12, 9, 8, 5, 4, 1, 0);
+		const __m512i odd = _mm512_set_epi64(15, 14, 11, 10, 7, 6, 3, 2);
+
+		x[0] = _mm512_permutex2var_epi64(out[0][0], even, out[1][0]);
+		x[1] = _mm512_permutex2var_epi64(out[0][0], odd, out[1][0]);
+		x[2] = _mm512_permutex2var_epi64(out[0][1], even, out[1][1]);
+		x[3] = _mm512_permutex2var_epi64(out[0][1], odd, out[1][1]);
+	}
 }
 
 /* ---- the stages on plain arrays, for the tests ---- */
 
 void qubit_x4_luffa_vaes(const struct qubit_ctx *ctx, uint32_t nonce, uint8_t out[4][64])
 {
+	struct luffa_x4_consts k;
 	__m512i x[4];
 
-	luffa_x4(ctx, nonce, x);
+	luffa_x4_consts_init(&k, ctx);
+	luffa_x4(&k, nonce, x);
 	x4_store(x, out);
 }
 
@@ -317,10 +782,12 @@ void qubit_x4_shavite_vaes(const uint8_t in[4][64], uint8_t out[4][64])
 
 void qubit_x4_simd_vaes(const struct qubit_ctx *ctx, const uint8_t in[4][64], uint8_t out[4][64])
 {
+	struct simd_x4_consts k;
 	__m512i x[4];
 
+	simd_x4_consts_init(&k, ctx);
 	x4_load(in, x);
-	simd_x4(ctx, x);
+	simd_x4(&k, ctx, x);
 	x4_store(x, out);
 }
 
@@ -343,16 +810,21 @@ unsigned qubit_scan_vaes(void *vctx, const uint8_t target[HASH_LEN], uint32_t fi
 {
 	const struct qubit_ctx *ctx = vctx;
 	const __m512i target_top = _mm512_set1_epi32((int)le32_load(target + 28));
+	struct luffa_x4_consts luffa;
+	struct simd_x4_consts simd;
 	unsigned n = 0;
+
+	luffa_x4_consts_init(&luffa, ctx);
+	simd_x4_consts_init(&simd, ctx);
 
 	for (uint32_t base = first;; base += QUBIT_X4_LANES) {
 		uint32_t span = last - base;
 		__m512i x[4];
 
-		luffa_x4(ctx, base, x);
+		luffa_x4(&luffa, base, x);
 		cubehash_x4(x);
 		shavite_x4(x);
-		simd_x4(ctx, x);
+		simd_x4(&simd, ctx, x);
 		echo_x4(x);
 		__mmask16 mask = _mm512_mask_cmple_epu32_mask(0x8888, x[1], target_top);
 		if (mask) {
