@@ -9,10 +9,22 @@
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 void log_set_level(enum log_level level);
+/* Colours on or off (main: on for a terminal without --no-color or NO_COLOR). */
 void log_set_color(int enabled);
 enum log_level log_get_level(void);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Results a miner looks for (share accepted, rejected, block): logged at
+ * LOG_INFO, in the tone's colour when colours are on (log_set_color).
+ */
+enum log_tone {
+	LOG_TONE_GOOD,  /* green: accepted */
+	LOG_TONE_BAD,   /* red: rejected */
+	LOG_TONE_BLOCK, /* bold, reverse video: a block */
+};
+void log_result(enum log_tone tone, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
