@@ -56,8 +56,9 @@ typedef int algo_prepare_fn(void *ctx, const struct algo_params *params,
 /*
  * Scans nonces first..last (inclusive, so 0xffffffff is reachable) of the
  * prepared header and writes to hits[] the nonces whose hash is <= target
- * (32 bytes, little-endian), in increasing order, at most max_hits of them.
- * Returns the number of hits written. Hits are candidates: the caller
+ * (32 bytes, little-endian), in increasing order, at most max_hits of them;
+ * a scan that finds max_hits may return at once, so the caller resumes after
+ * hits[max_hits - 1]. Returns the number of hits written. Hits are candidates: the caller
  * re-checks each with algo->hash. Never allocates, locks or logs.
  */
 typedef unsigned algo_scan_fn(void *ctx, const uint8_t target[HASH_LEN], uint32_t first,

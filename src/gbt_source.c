@@ -507,7 +507,7 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 	    memcmp(header, share->header, HEADER_LEN)) {
 		log_err("block %" PRIu32 ": the rebuilt header differs from the solved one; not "
 			"submitted", w->t.height);
-		stats_share_result(g->stats, 0, "header mismatch");
+		stats_share_result(g->stats, share, 0, "header mismatch", -1);
 		goto out;
 	}
 	sha256d(header, HEADER_LEN, hash);
@@ -516,13 +516,14 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 	params = malloc(2 * block_len + 8);
 	if (!hex || !params) {
 		log_err("block %" PRIu32 ": out of memory", w->t.height);
-		stats_share_result(g->stats, 0, "out of memory");
+		stats_share_result(g->stats, share, 0, "out of memory", -1);
 		goto out;
 	}
 	hex_encode(block, block_len, hex);
 	snprintf(params, 2 * block_len + 8, "[\"%s\"]", hex);
 	log_info("block %" PRIu32 " found (hash %s); submitting %zu bytes", w->t.height, hashhex,
 		 block_len);
+	double sent_s = stats_now();
 	for (int attempt = 1; attempt <= GBT_SUBMIT_TRIES; attempt++) {
 		end = gbt_call(g->rpc, "submitblock", params, GBT_SUBMIT_TIMEOUT_MS, &result,
 			       &code, err, sizeof(err));
@@ -533,10 +534,10 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 			 GBT_SUBMIT_TRIES);
 		gbt_sleep(g, GBT_SUBMIT_RETRY_MS);
 	}
+	double answer_ms = 1000.0 * (stats_now() - sent_s);
 	if (end == GBT_CALL_OK && json_is_null(result)) {
-		atomic_fetch_add(&g->stats->blocks, 1);
 		log_info("block %" PRIu32 " accepted by the node", w->t.height);
-		stats_share_result(g->stats, 1, NULL);
+		stats_share_result(g->stats, share, 1, NULL, answer_ms);
 		/* The chain has moved: nothing on the board can make another block now. */
 		pthread_mutex_lock(&g->lock);
 		if (g->current && !memcmp(g->current->t.prevhash, w->t.prevhash, HASH_LEN))
@@ -546,10 +547,10 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 		node_text(err, sizeof(err), json_is_string(result) ? json_string_value(result)
 								   : "unexpected answer");
 		log_warn("block %" PRIu32 " rejected by the node: %s", w->t.height, err);
-		stats_share_result(g->stats, 0, err);
+		stats_share_result(g->stats, share, 0, err, answer_ms);
 	} else {
 		log_warn("block %" PRIu32 " not submitted: %s", w->t.height, err);
-		stats_share_result(g->stats, 0, err);
+		stats_share_result(g->stats, share, 0, err, -1);
 		/* The node is unreachable: the queued solutions for this block are lost too. */
 		if (end == GBT_CALL_FAILED || end == GBT_CALL_UNREACHABLE)
 			gbt_clear(g);

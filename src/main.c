@@ -149,31 +149,6 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 	return n ? rc : 1;
 }
 
-static void print_status(struct stats *stats, uint64_t *last_hashes, double *last_t,
-			 uint64_t *last_thread)
-{
-	double now = stats_now(), dt = now - *last_t;
-	uint64_t total = stats_total_hashes(stats);
-	char rate[32], line[512];
-	size_t used = 0;
-
-	if (dt <= 0)
-		return;
-	for (unsigned i = 0; i < stats->thread_count && used < sizeof(line) - 40; i++) {
-		uint64_t h = atomic_load(&stats->threads[i].hashes);
-		stats_format_rate((double)(h - last_thread[i]) / dt, rate, sizeof(rate));
-		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s#%u %s",
-					 i ? ", " : "", i, rate);
-		last_thread[i] = h;
-	}
-	stats_format_rate((double)(total - *last_hashes) / dt, rate, sizeof(rate));
-	log_info("hashrate %s (%s) | accepted %u, rejected %u, stale %u, blocks %u", rate, line,
-		 atomic_load(&stats->accepted), atomic_load(&stats->rejected),
-		 atomic_load(&stats->stale), atomic_load(&stats->blocks));
-	*last_hashes = total;
-	*last_t = now;
-}
-
 static int run_mine(const struct options *cfg, struct topo *topo)
 {
 	const char *why;
@@ -182,7 +157,6 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct stats stats;
 	struct source *src = NULL;
 	struct miner miner = { 0 };
-	uint64_t *last_thread = NULL;
 	int rc = 1;
 
 	if (!impl) {
@@ -197,16 +171,22 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 		job_board_release(&board);
 		return 1;
 	}
-	last_thread = calloc(threads + gpus, sizeof(*last_thread));
+	stats.diff_factor = cfg->source == SOURCE_STRATUM ? cfg->diff_factor : 1;
+	stats.is_json = cfg->is_json;
 	struct source_env env = { .cfg = cfg, .algo = cfg->algo, .board = &board, .stats = &stats,
 				  .stop_requested = &stop_requested };
-	if (!last_thread || (cfg->source == SOURCE_STRATUM ? stratum_source_new(&src, &env)
-							     : gbt_source_new(&src, &env)))
-		goto out;
+	if (cfg->source == SOURCE_STRATUM ? stratum_source_new(&src, &env)
+					       : gbt_source_new(&src, &env)) {
+		stats_release(&stats);
+		job_board_release(&board);
+		return 1;
+	}
 	log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
 		 impl->name, threads, threads == 1 ? "" : "s", gpus ? " and OpenCL" : "");
-	if (src->ops->start(src))
+	if (src->ops->start(src)) {
+		rc = stop_requested ? 0 : 1; /* a stop while waiting for the pool or node */
 		goto out;
+	}
 	miner.algo = cfg->algo;
 	miner.impl = impl;
 	miner.board = &board;
@@ -216,11 +196,11 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	miner.thread_count = threads;
 	miner.gpu_count = gpus;
 	miner.kernel_dir = cfg->kernel_dir;
+	stats.mining_start_s = stats.last_report_s = stats_now();
 	if (miner_start(&miner))
 		goto out;
 
-	double start = stats_now(), last_t = start;
-	uint64_t last_hashes = 0;
+	double start = stats.mining_start_s;
 	while (!stop_requested) {
 		struct timespec ts = { 0, 100 * 1000000L };
 		nanosleep(&ts, NULL);
@@ -229,21 +209,17 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 			log_info("time limit of %g s reached", cfg->time_limit_s);
 			break;
 		}
-		if (now - last_t >= STATUS_INTERVAL_S && !cfg->is_quiet)
-			print_status(&stats, &last_hashes, &last_t, last_thread);
+		if (now - stats.last_report_s >= STATUS_INTERVAL_S && !cfg->is_quiet)
+			stats_report(&stats);
 	}
 	miner_stop(&miner);
-	print_status(&stats, &last_hashes, &last_t, last_thread);
 	rc = 0;
 out:
 	if (src)
 		src->ops->free(src);
 	if (miner.threads)
 		miner_stop(&miner);
-	log_info("shares: %u accepted, %u rejected, %u stale; blocks: %u",
-		 atomic_load(&stats.accepted), atomic_load(&stats.rejected),
-		 atomic_load(&stats.stale), atomic_load(&stats.blocks));
-	free(last_thread);
+	stats_summary(&stats);
 	stats_release(&stats);
 	job_board_release(&board);
 	return rc;
@@ -293,6 +269,8 @@ int main(int argc, char **argv)
 			log_info("CPU: %s", desc);
 		}
 		rc = cfg.mode == MODE_BENCHMARK ? run_benchmark(&cfg, topo) : run_mine(&cfg, topo);
+		if (rc && stop_requested)
+			rc = 0; /* a requested stop ends the run as asked, whatever it was doing */
 		topo_free(topo);
 		break;
 	default:

@@ -53,6 +53,8 @@ static void worker_hit(struct miner *m, unsigned index, const char *impl_name, s
 	memcpy(share->hash, hash, HASH_LEN);
 	share->is_block = hash_le_target(hash, job->block_target);
 	share->thread = index;
+	if (share->is_block)
+		stats_block_candidate(m->stats, share);
 	m->source->ops->submit(m->source, share);
 }
 
@@ -137,6 +139,13 @@ static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
 			break;
 		}
 		double dt = stats_now() - t0;
+		/*
+		 * A scan that filled hits[] may stop at its last hit (algo.h): count
+		 * the nonces it did and go on after that hit, or the rate says more
+		 * than was hashed and the rest of the range is never scanned.
+		 */
+		if (n == MINER_MAX_HITS && hits[n - 1] < last)
+			last = hits[n - 1];
 		stats_add_hashes(m->stats, index, (uint64_t)last - nonce + 1);
 		for (unsigned i = 0; i < n; i++)
 			worker_hit(m, index, sc->name, job, extranonce2, header, hits[i]);

@@ -5,10 +5,17 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+struct share;
+
 /*
- * Hash, share and block counters. Per-thread hash counters are cache-line
- * padded and written only by their worker; share counters are atomics that
- * sources update. Rates are computed by whoever prints them.
+ * Hash, share and block counters, and what a miner's user reads from them:
+ * one line per share result, the periodic hash-rate line, the exit summary.
+ * Per-thread hash counters are cache-line padded and written only by their
+ * worker; share counters are atomics that sources update. Every rate is
+ * hashes actually done over the time actually taken.
+ *
+ * With is_json, share results and the summary also go to standard output as
+ * one JSON object per line (the summary last); the log stays on stderr.
  */
 
 struct stats_thread {
@@ -19,11 +26,23 @@ struct stats_thread {
 struct stats {
 	unsigned thread_count;
 	struct stats_thread *threads;
-	atomic_uint accepted, rejected, stale, blocks;
-	double start_s;                 /* monotonic seconds at init */
+	atomic_uint accepted, rejected, stale;
+	atomic_uint block_candidates;   /* shares that met the block target when found */
+	atomic_uint blocks;             /* blocks the pool or node accepted */
+	double start_s;                 /* monotonic seconds at init: uptime */
+	double mining_start_s;          /* when the workers started (0: not yet): average rate */
+	double diff_factor;             /* pool difficulty factor (share difficulty in logs) */
+	int is_json;                    /* share results and summary as JSON on stdout */
+	/* The periodic line: the state of the last one (main's thread only). */
+	double last_report_s;
+	uint64_t last_report_hashes;
+	uint64_t *last_thread_hashes;
 };
 
-/* Returns 0, or -1 on out-of-memory. */
+/*
+ * Returns 0, or -1 on out-of-memory. diff_factor starts at 1 and is_json at
+ * 0: the caller sets them before the workers start.
+ */
 int stats_init(struct stats *s, unsigned thread_count);
 void stats_release(struct stats *s);
 
@@ -39,11 +58,30 @@ static inline void stats_add_hashes(struct stats *s, unsigned t, uint64_t n)
 uint64_t stats_total_hashes(struct stats *s);
 
 /*
- * Records a share outcome and logs it as "accepted"/"rejected (reason)"
- * with running totals; is_stale counts it under stale as well.
+ * Records the pool's or node's answer on a share and logs it on one line:
+ *   accepted 12/13 (92.3%)  diff 0.02 (share 0.0871)  job a1  38 ms
+ *   rejected (23: Low difficulty share)  accepted 12/14 (85.7%)  diff 0.02 ...
+ * green or red on a terminal; a share that is a block also says "block
+ * accepted". share may be NULL (nothing but the outcome is known);
+ * answer_ms < 0: unknown. Thread-safe.
  */
-void stats_share_result(struct stats *s, int is_accepted, const char *reason);
+void stats_share_result(struct stats *s, const struct share *share, int is_accepted,
+			const char *reason, double answer_ms);
+
+/* A share the pool will not see (its job is gone, the queue is full). Thread-safe. */
 void stats_share_stale(struct stats *s, const char *why);
+
+/* A share that meets the block target, when it is found: "block candidate". Thread-safe. */
+void stats_block_candidate(struct stats *s, const struct share *share);
+
+/*
+ * The periodic line (hash rate overall and per thread since the last one,
+ * share totals). Main's thread only.
+ */
+void stats_report(struct stats *s);
+
+/* The exit summary: uptime, average hash rate, shares by outcome, blocks. */
+void stats_summary(struct stats *s);
 
 /* Formats a hash rate with units ("12.34 kH/s") into buf. */
 void stats_format_rate(double hps, char *buf, unsigned len);

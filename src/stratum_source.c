@@ -44,7 +44,8 @@
 enum stratum_end {
 	STRATUM_END_NONE = -1,
 	STRATUM_END_STOP,      /* shutting down */
-	STRATUM_END_FAILED,    /* never became usable (or was refused): next pool */
+	STRATUM_END_FAILED,    /* never became usable: next pool */
+	STRATUM_END_REFUSED,   /* the pool refused the worker: next pool, said once */
 	STRATUM_END_LOST,      /* was mining, connection lost: the same pool first */
 	STRATUM_END_RECONNECT, /* client.reconnect: st->redirect after st->redirect_wait_s */
 	STRATUM_END_PRIMARY,   /* the first pool answers again: st->probe is connected to it */
@@ -56,6 +57,7 @@ struct stratum {
 	struct job_board *board;
 	struct stats *stats;
 	struct stratum_url urls[OPTIONS_MAX_URLS];
+	int has_said_refused;          /* the refused worker was logged as an error */
 	unsigned url_count;
 	const char *user, *pass;
 	unsigned retry_pause_s;
@@ -157,6 +159,7 @@ static int stratum_request(struct stratum *st, enum stratum_req_kind kind, struc
 		len = stratum_format_suggest_difficulty(line, sizeof(line), id, st->suggest_diff);
 		break;
 	case STRATUM_REQ_SUBMIT:
+		share->sent_ms = deadline_now_ms();
 		len = stratum_format_submit(line, sizeof(line), id, st->user, share);
 		break;
 	case STRATUM_REQ_NONE:
@@ -352,8 +355,15 @@ static enum stratum_end stratum_on_response(struct stratum *st, struct stratum_m
 		return stratum_on_subscribed(st, msg, line, len);
 	case STRATUM_REQ_AUTHORIZE:
 		if (!is_ok) {
-			log_err("%s: worker %s not authorized (%s)", st->peer, st->user, why);
-			return STRATUM_END_FAILED;
+			/* Said once; the retries (with back-off) say it again only in debug. */
+			if (!st->has_said_refused)
+				log_err("%s: worker %s not authorized by the pool (%s)", st->peer,
+					st->user, why);
+			else
+				log_debug("%s: worker %s not authorized by the pool (%s)", st->peer,
+					  st->user, why);
+			st->has_said_refused = 1;
+			return STRATUM_END_REFUSED;
 		}
 		st->session.is_authorized = 1;
 		log_info("%s: authorized as %s", st->peer, st->user);
@@ -365,12 +375,8 @@ static enum stratum_end stratum_on_response(struct stratum *st, struct stratum_m
 		log_debug("%s: suggest_difficulty %s", st->peer, is_ok ? "accepted" : why);
 		return STRATUM_END_NONE;
 	case STRATUM_REQ_SUBMIT:
-		if (is_ok && share->is_block) {
-			atomic_fetch_add(&st->stats->blocks, 1);
-			log_info("%s: block found by thread %u (job %s)", st->peer, share->thread,
-				 share->job->id);
-		}
-		stats_share_result(st->stats, is_ok, is_ok ? NULL : why);
+		stats_share_result(st->stats, share, is_ok, is_ok ? NULL : why,
+				   (double)(deadline_now_ms() - share->sent_ms));
 		share_free(share);
 		/* A freed request slot lets shares that waited for one go. */
 		return stratum_flush_pending(st) < 0 ? STRATUM_END_LOST : STRATUM_END_NONE;
@@ -483,7 +489,7 @@ static enum stratum_end stratum_expire(struct stratum *st, unsigned long long no
 	}
 	while (stratum_session_take_expired(&st->session, STRATUM_REQ_SUBMIT, now,
 					    STRATUM_SUBMIT_TIMEOUT_MS, &req)) {
-		stats_share_result(st->stats, 0, "no answer from the pool");
+		stats_share_result(st->stats, req.share, 0, "no answer from the pool", -1);
 		share_free(req.share);
 	}
 	while (stratum_session_take_expired(&st->session, STRATUM_REQ_EXTRANONCE_SUBSCRIBE, now,
@@ -611,6 +617,7 @@ static void *stratum_main(void *arg)
 	struct stratum *st = arg;
 	unsigned pool = 0;
 	unsigned long long backoff_ms = 1000ull * st->retry_pause_s;
+	int is_round_refused = 0; /* a pool of this round refused the worker */
 
 	prctl(PR_SET_NAME, "qm-stratum", 0, 0, 0);
 	net_block_sigpipe();
@@ -663,6 +670,9 @@ static void *stratum_main(void *arg)
 			}
 			break;
 		case STRATUM_END_FAILED:
+		case STRATUM_END_REFUSED:
+			if (end == STRATUM_END_REFUSED)
+				is_round_refused = 1;
 			if (st->has_redirect) {
 				/* The place client.reconnect named failed: back to the -o URL. */
 				st->has_redirect = 0;
@@ -670,8 +680,13 @@ static void *stratum_main(void *arg)
 			}
 			pool = (pool + 1) % st->url_count;
 			if (pool == 0 && !stratum_is_stopping(st)) {
-				log_info("no pool reachable; retrying in %llu s",
-					 backoff_ms / 1000);
+				if (is_round_refused)
+					log_info("worker %s refused; retrying in %llu s", st->user,
+						 backoff_ms / 1000);
+				else
+					log_info("no pool reachable; retrying in %llu s",
+						 backoff_ms / 1000);
+				is_round_refused = 0;
 				stratum_pause(st, backoff_ms);
 				backoff_ms = source_backoff_ms(backoff_ms, 1000ull * STRATUM_BACKOFF_MAX_S);
 			}

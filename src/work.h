@@ -108,6 +108,7 @@ struct share {
 	uint8_t hash[HASH_LEN];       /* portable PoW hash, little-endian */
 	int is_block;                 /* also meets the network target */
 	unsigned thread;              /* worker index, for logs */
+	uint64_t sent_ms;             /* when the source sent it (deadline_now_ms): answer time */
 };
 
 /* Frees a share and drops its job reference. NULL-safe. */
