@@ -179,6 +179,31 @@ ok(rc == 0 and "--coinbase-addr is for solo mining" in err,
    "--coinbase-addr with a stratum pool is a warning: %s" % (err.splitlines() or [""])[0])
 ok("for 0 s" not in err and "time limit of 0.5 s" in err, "--time-limit 0.5 says 0.5 s")
 
+# A requested stop is exit 0, also while waiting for a node or a pool that is not up.
+import signal
+import socket
+import time
+sock = socket.socket()
+sock.bind(("127.0.0.1", 0))
+closed_port = sock.getsockname()[1]
+sock.close()
+for what, args in [
+    ("a solo node", ["-o", "http://u:p@127.0.0.1:%d" % closed_port, "--coinbase-addr",
+                     "rltc1qpdvggggdmy5ydl66nhwklkrshms8gx6utrxmvw"]),
+    ("a pool", ["-o", "stratum+tcp://127.0.0.1:%d" % closed_port]),
+]:
+    p = subprocess.Popen([BIN, "-a", "sha256d", "-t", "1", "--retry-pause", "1"] + args,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    try:
+        out, err = p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    ok(p.returncode == 0 and "summary:" in err,
+       "SIGINT while waiting for %s: exit %s, with the summary" % (what, p.returncode))
+
 rc, out, err = run("--help", "--benchmark")
 ok(rc == 0 and "Usage" in out, "--help wins over another mode")
 

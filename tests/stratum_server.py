@@ -67,6 +67,11 @@ def pow_hash(algo, header):
     return sha256d(header)
 
 
+def nbits_target(nbits):
+    """The block target of compact nBits (digibyte-pow.md)."""
+    return (nbits & 0xFFFFFF) << (8 * ((nbits >> 24) - 3))
+
+
 def swap_words(b):
     """Internal-order prevhash -> the notify's word-swapped form (section 1 step 3)."""
     return b"".join(b[i:i + 4][::-1] for i in range(0, len(b), 4))
@@ -78,6 +83,8 @@ def bip34_push(height):
 
 
 class Job:
+    nbits = EX_NBITS  # --nbits
+
     def __init__(self, jid, pool, prevhash, height, ntime, en1, en2_size, diff, algo, factor):
         self.id = jid
         self.pool = pool
@@ -97,7 +104,7 @@ class Job:
     def notify(self, clean):
         return {"id": None, "method": "mining.notify", "params": [
             self.id, swap_words(self.prevhash).hex(), self.coinb1.hex(), self.coinb2.hex(),
-            [b.hex() for b in EX_BRANCHES], "%08x" % self.version, "%08x" % EX_NBITS,
+            [b.hex() for b in EX_BRANCHES], "%08x" % self.version, "%08x" % self.nbits,
             "%08x" % self.ntime, clean]}
 
     def header(self, en2, ntime, nonce):
@@ -106,7 +113,7 @@ class Job:
         for b in EX_BRANCHES:
             root = sha256d(root + b)
         return (struct.pack("<I", self.version) + self.prevhash + root +
-                struct.pack("<III", ntime, EX_NBITS, nonce))
+                struct.pack("<III", ntime, self.nbits, nonce))
 
 
 class Session:
@@ -308,7 +315,9 @@ class Server:
             "late_stale": 0, "dropped_share": None, "dropped_share_resubmitted": False,
             "phases": [], "difficulties": [], "violations": [], "events": [],
             "tls_handshake_failed": 0, "agent": None, "cross_pool_shares": 0,
+            "blocks": 0, "authorize_refused": 0,
         }
+        self.valid_shares = 0
         tls_ctx = None
         if args.tls:
             tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -440,7 +449,9 @@ class Server:
             self.summary["authorized"] += 1
             conn.send({"id": rid, "result": True, "error": None})
         else:
+            self.summary["authorize_refused"] += 1
             conn.send({"id": rid, "result": None, "error": [24, "Unauthorized worker", None]})
+            self.write_summary()
 
     def on_extranonce_subscribe(self, conn, rid, params):
         self.summary["extranonce_subscribed"] += 1
@@ -509,6 +520,12 @@ class Server:
                            (jid, en2_hex, nonce_hex, h[::-1].hex()))
             return self.reject(conn, rid, 23, "Low difficulty share")
         s.seen.add(key)
+        self.valid_shares += 1
+        if self.args.reject_every and self.valid_shares % self.args.reject_every == 0:
+            # A valid share refused on purpose, so the miner's rejected line is seen.
+            return self.reject(conn, rid, 23, "Low difficulty share")
+        if int.from_bytes(h, "little") <= nbits_target(job.nbits):
+            self.summary["blocks"] += 1
         if self.summary["dropped_share"] == list(key):
             self.summary["dropped_share_resubmitted"] = True
         self.summary["accepted"] += 1
@@ -650,11 +667,16 @@ def main():
                     help="difficulty factor (default: 65536 for scrypt, 1 for sha256d)")
     ap.add_argument("--shares", type=int, default=3, help="basic: accepted shares to finish")
     ap.add_argument("--shares-per-phase", type=int, default=2)
+    ap.add_argument("--reject-every", type=int, default=0,
+                    help="refuse every Nth valid share (23 Low difficulty share)")
+    ap.add_argument("--nbits", type=lambda v: int(v, 16), default=EX_NBITS,
+                    help="block target of the jobs (hex); e.g. 207fffff makes shares blocks")
     ap.add_argument("--tls", metavar="PEM", help="serve TLS with this certificate and key")
     ap.add_argument("--ready", required=True, help="file written with the ports once listening")
     ap.add_argument("--summary", required=True, help="JSON summary, rewritten on every event")
     ap.add_argument("--lifetime", type=float, default=300, help="seconds before exiting")
     args = ap.parse_args()
+    Job.nbits = args.nbits
     return Server(args).run()
 
 
