@@ -623,6 +623,10 @@ class Server:
             self.set_phase(6, "a 1 MiB line")
             conn.send_raw(b'{"id":null,"method":"mining.notify","params":["' +
                           b"0" * (1 << 20) + b'"]}\n')
+            # The client must refuse the line and leave: answers to submits that
+            # cross it would never be read, so none are given (a resubmitted
+            # share would otherwise be a duplicate of one counted here).
+            conn.drop()
         elif p == 6:
             self.set_phase(7, "client.reconnect to the same port")
             conn.send({"id": None, "method": "client.reconnect",
