@@ -735,6 +735,21 @@ void stratum_session_connecting(struct stratum_session *s, unsigned pool)
 		stratum_session_forget_jobs(s);
 		memset(s->last_prevhash, 0, HASH_LEN);
 	}
+	stratum_session_disconnected(s);
+}
+
+void stratum_session_forget_id(struct stratum_session *s)
+{
+	s->session_id[0] = '\0';
+}
+
+void stratum_session_authorized(struct stratum_session *s)
+{
+	s->is_authorized = 1;
+}
+
+void stratum_session_disconnected(struct stratum_session *s)
+{
 	s->is_subscribed = s->is_authorized = 0;
 }
 
@@ -830,8 +845,8 @@ int stratum_session_bind_job(struct stratum_session *s, struct job *job, int *is
 	job->extranonce2_len = s->extranonce2_len;
 	job->diff = s->diff;
 	work_diff_to_target(s->diff, s->diff_factor, job->share_target);
-	job->source_tag = s->epoch;
-	job->source_seq = s->pool;
+	job->source_tag = s->pool;
+	job->source_seq = s->epoch;
 	{
 		struct job *same = stratum_session_find(s, job->id);
 		uint64_t next = 0;
@@ -877,7 +892,7 @@ done:
 
 int stratum_session_job_is_valid(const struct stratum_session *s, const struct job *job)
 {
-	return job->source_tag == s->epoch && job->source_seq == s->pool &&
+	return job->source_tag == s->pool && job->source_seq == s->epoch &&
 	       stratum_session_find(s, job->id) != NULL;
 }
 

@@ -229,6 +229,18 @@ void stratum_session_connecting(struct stratum_session *s, unsigned pool);
  */
 int stratum_session_subscribed(struct stratum_session *s, const struct stratum_subscribe *sub);
 
+/* The pool would not resume the session: the next subscribe asks for a fresh one. */
+void stratum_session_forget_id(struct stratum_session *s);
+
+/* mining.authorize succeeded: shares may be submitted on this connection. */
+void stratum_session_authorized(struct stratum_session *s);
+
+/*
+ * The connection ended: neither subscribed nor authorized until the next
+ * one. Keeps what stratum_session_connecting keeps, for a resume.
+ */
+void stratum_session_disconnected(struct stratum_session *s);
+
 /* mining.set_difficulty: returns 0, or -1 (unchanged) for a non-positive or non-finite diff. */
 int stratum_session_set_difficulty(struct stratum_session *s, double diff);
 

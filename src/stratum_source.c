@@ -191,7 +191,7 @@ static int stratum_offer(struct stratum *st, struct share *share)
 		return 0;
 	}
 	if (!stratum_session_job_is_valid(&st->session, share->job)) {
-		stratum_stale(st, share, share->job->source_seq != st->session.pool
+		stratum_stale(st, share, share->job->source_tag != st->session.pool
 				 ? "job from another pool"
 				 : "job no longer valid on this connection");
 		return 0;
@@ -306,7 +306,7 @@ static enum stratum_end stratum_on_subscribed(struct stratum *st, const struct s
 			/* Some pools refuse the resume form: subscribe afresh. */
 			log_info("%s: pool did not resume the session (%s); subscribing anew",
 				 st->peer, why);
-			st->session.session_id[0] = '\0';
+			stratum_session_forget_id(&st->session);
 			return stratum_request(st, STRATUM_REQ_SUBSCRIBE, NULL) < 0
 				       ? STRATUM_END_FAILED
 				       : STRATUM_END_NONE;
@@ -365,7 +365,7 @@ static enum stratum_end stratum_on_response(struct stratum *st, struct stratum_m
 			st->has_said_refused = 1;
 			return STRATUM_END_REFUSED;
 		}
-		st->session.is_authorized = 1;
+		stratum_session_authorized(&st->session);
 		log_info("%s: authorized as %s", st->peer, st->user);
 		return stratum_flush_pending(st) < 0 ? STRATUM_END_LOST : STRATUM_END_NONE;
 	case STRATUM_REQ_EXTRANONCE_SUBSCRIBE:
@@ -594,7 +594,7 @@ static void stratum_disconnect(struct stratum *st)
 	st->conn = NULL;
 	job_unref(st->held_job);
 	st->held_job = NULL;
-	st->session.is_subscribed = st->session.is_authorized = 0;
+	stratum_session_disconnected(&st->session);
 	job_board_publish(st->board, NULL);
 }
 
