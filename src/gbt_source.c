@@ -98,13 +98,13 @@ static int gbt_is_stopping(struct gbt *g)
 	return atomic_load_explicit(&g->is_stopping, memory_order_acquire);
 }
 
-static struct gbt_work *work_ref(struct gbt_work *w)
+static struct gbt_work *gbt_work_ref(struct gbt_work *w)
 {
 	atomic_fetch_add_explicit(&w->refs, 1, memory_order_relaxed);
 	return w;
 }
 
-static void work_unref(struct gbt_work *w)
+static void gbt_work_unref(struct gbt_work *w)
 {
 	if (!w || atomic_fetch_sub_explicit(&w->refs, 1, memory_order_acq_rel) != 1)
 		return;
@@ -268,7 +268,7 @@ static enum gbt_call_end gbt_fetch(struct gbt *g, struct rpc *r, const char *lon
 	if (((*out)->t.version & ALGO_VERSION_MASK) != g->algo->version_bits) {
 		errbuf_set(err, err_len, "getblocktemplate for algorithm '%s': %s",
 			   g->algo->node_name, first);
-		work_unref(*out);
+		gbt_work_unref(*out);
 		*out = NULL;
 		return GBT_CALL_NODE_ERROR;
 	}
@@ -281,7 +281,7 @@ static enum gbt_call_end gbt_fetch(struct gbt *g, struct rpc *r, const char *lon
 /* Clears the board (and current) because nothing on it can be mined now. */
 static void gbt_clear_locked(struct gbt *g)
 {
-	work_unref(g->current);
+	gbt_work_unref(g->current);
 	g->current = NULL;
 	job_board_publish(g->board, NULL);
 }
@@ -324,7 +324,7 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, uns
 	if (is_older || (cur && !(flags & GBT_ACCEPT_REFRESH) &&
 			 !memcmp(cur->t.digest, w->t.digest, HASH_LEN))) {
 		pthread_mutex_unlock(&g->lock);
-		work_unref(w);
+		gbt_work_unref(w);
 		return 0;
 	}
 	is_new_block = !cur || memcmp(cur->t.prevhash, w->t.prevhash, HASH_LEN);
@@ -332,7 +332,7 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, uns
 
 	w->seq = atomic_fetch_add(&g->next_seq, 1);
 	if (gbt_job_new(&w->job, &w->t, g->algo, &g->params, &payout, w->seq, err, err_len)) {
-		work_unref(w);
+		gbt_work_unref(w);
 		gbt_clear(g);
 		return -1;
 	}
@@ -343,13 +343,13 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, uns
 	if (cur && w->t.height < cur->t.height && !(flags & GBT_ACCEPT_TIP)) {
 		/* The other thread published newer work meanwhile. */
 		pthread_mutex_unlock(&g->lock);
-		work_unref(w);
+		gbt_work_unref(w);
 		return 0;
 	}
-	work_unref(g->recent[GBT_RECENT - 1]);
+	gbt_work_unref(g->recent[GBT_RECENT - 1]);
 	memmove(&g->recent[1], &g->recent[0], (GBT_RECENT - 1) * sizeof(g->recent[0]));
-	g->recent[0] = work_ref(w);
-	work_unref(g->current);
+	g->recent[0] = gbt_work_ref(w);
+	gbt_work_unref(g->current);
 	g->current = w;
 	g->published_ms = deadline_now_ms();
 	job_board_publish(g->board, job_ref(w->job));
@@ -483,7 +483,7 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 	pthread_mutex_lock(&g->lock);
 	for (unsigned i = 0; i < GBT_RECENT; i++) {
 		if (g->recent[i] && g->recent[i]->job == share->job) {
-			w = work_ref(g->recent[i]);
+			w = gbt_work_ref(g->recent[i]);
 			break;
 		}
 	}
@@ -560,7 +560,7 @@ out:
 	free(params);
 	free(hex);
 	free(block);
-	work_unref(w);
+	gbt_work_unref(w);
 	share_free(share);
 }
 
@@ -819,7 +819,7 @@ static int gbt_start(struct source *src)
 
 		if (gbt_job_new(&job, &w->t, g->algo, &g->params, &payout, 0, err, sizeof(err))) {
 			log_err("node %s: %s", rpc_url(g->rpc), err);
-			work_unref(w);
+			gbt_work_unref(w);
 			return -1;
 		}
 		job_unref(job);
@@ -888,8 +888,8 @@ static void gbt_free(struct source *src)
 	}
 	job_board_publish(g->board, NULL);
 	for (unsigned i = 0; i < GBT_RECENT; i++)
-		work_unref(g->recent[i]);
-	work_unref(g->current);
+		gbt_work_unref(g->recent[i]);
+	gbt_work_unref(g->current);
 	rpc_free(g->rpc);
 	rpc_free(g->rpc_lp);
 	if (g->is_rpc_ready)
