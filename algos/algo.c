@@ -39,15 +39,6 @@ const struct algo_impl *algo_impl_find(const struct algo *a, const char *name)
 	return NULL;
 }
 
-uint32_t algo_odo_key(const struct algo_params *params, const uint8_t header[HEADER_LEN])
-{
-	uint32_t interval = params->odo_interval ? params->odo_interval : ODO_INTERVAL_MAINNET;
-
-	if (params->has_odo_key)
-		return params->odo_key;
-	return odo_key_for_time(le32_load(header + NTIME_OFFSET), interval);
-}
-
 int bits_to_target(uint32_t nbits, uint8_t target[HASH_LEN])
 {
 	/* digibyte-pow.md §5 (arith_uint256::SetCompact). */
@@ -113,7 +104,7 @@ int algo_selftest(const struct algo *a, const struct algo_impl *impl, void *ctx)
 {
 	/* A range that crosses several lane groups and ends off a lane boundary. */
 	enum { SPAN = 37 };
-	const struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+	const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
 	uint8_t header[HEADER_LEN], hash[HASH_LEN], target[HASH_LEN];
 	uint32_t hits[SPAN];
 

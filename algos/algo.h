@@ -22,23 +22,25 @@
 #define NBITS_OFFSET 72
 #define HASH_LEN 32
 
+/*
+ * The chain a header belongs to (--network). Only an algorithm whose hash
+ * depends on it reads it: Odocrypt maps it to its key epoch (odocrypt.h).
+ * Mainnet is 0, so zeroed params are mainnet's.
+ */
+enum algo_network {
+	ALGO_NETWORK_MAINNET = 0,
+	ALGO_NETWORK_TESTNET,
+	ALGO_NETWORK_REGTEST,
+	ALGO_NETWORK_REGTEST_717, /* regtest of DigiByte Core 7.17 */
+};
+
 /* Per-call parameters that are not part of the header. */
 struct algo_params {
-	/*
-	 * Odocrypt epoch length in seconds (digibyte-pow.md §2, §4.1); the
-	 * key is nTime - nTime % odo_interval of the header being hashed.
-	 */
-	uint32_t odo_interval;
+	enum algo_network network;
 	/* Forced Odocrypt key, used instead of the derived one when has_odo_key. */
 	uint32_t odo_key;
 	int has_odo_key;
 };
-
-/* Mainnet epoch, the default of --network. */
-#define ODO_INTERVAL_MAINNET 864000u
-#define ODO_INTERVAL_TESTNET 86400u
-#define ODO_INTERVAL_REGTEST 4u
-#define ODO_INTERVAL_REGTEST_717 60u
 
 /* Reference hash of one header; out is the PoW hash in internal order. */
 typedef void algo_hash_fn(const struct algo_params *params, const uint8_t header[HEADER_LEN],
@@ -146,15 +148,6 @@ static inline int hash_le_target(const uint8_t hash[HASH_LEN], const uint8_t tar
  * (target is then what the decoder produced).
  */
 int bits_to_target(uint32_t nbits, uint8_t target[HASH_LEN]);
-
-/* Odocrypt key for nTime under interval (digibyte-pow.md §4.1). */
-static inline uint32_t odo_key_for_time(uint32_t ntime, uint32_t interval)
-{
-	return ntime - ntime % interval;
-}
-
-/* The key params select for header: forced, else derived from its nTime. */
-uint32_t algo_odo_key(const struct algo_params *params, const uint8_t header[HEADER_LEN]);
 
 /* The algorithms, declared here so the table in algo.c needs no other header. */
 extern const struct algo algo_sha256d;

@@ -348,12 +348,35 @@ static void odocrypt_ctx_select(struct odocrypt_ctx *ctx, uint32_t key)
 	ctx->current = (uint8_t)s;
 }
 
+uint32_t odocrypt_epoch_s(enum algo_network network)
+{
+	switch (network) {
+	case ALGO_NETWORK_TESTNET:
+		return ODOCRYPT_EPOCH_TESTNET_S;
+	case ALGO_NETWORK_REGTEST:
+		return ODOCRYPT_EPOCH_REGTEST_S;
+	case ALGO_NETWORK_REGTEST_717:
+		return ODOCRYPT_EPOCH_REGTEST_717_S;
+	case ALGO_NETWORK_MAINNET:
+		break;
+	}
+	return ODOCRYPT_EPOCH_MAINNET_S;
+}
+
+uint32_t odocrypt_key(const struct algo_params *params, const uint8_t header[HEADER_LEN])
+{
+	if (params->has_odo_key)
+		return params->odo_key;
+	return odocrypt_key_for_time(le32_load(header + NTIME_OFFSET),
+				     odocrypt_epoch_s(params->network));
+}
+
 static int odocrypt_prepare(void *vctx, const struct algo_params *params,
 			    const uint8_t header[HEADER_LEN])
 {
 	struct odocrypt_ctx *ctx = vctx;
 
-	odocrypt_ctx_select(ctx, algo_odo_key(params, header));
+	odocrypt_ctx_select(ctx, odocrypt_key(params, header));
 	memcpy(ctx->header, header, HEADER_LEN);
 	return 0;
 }
@@ -364,7 +387,7 @@ static void odocrypt_algo_hash(const struct algo_params *params, const uint8_t h
 {
 	struct odocrypt_cipher c;
 
-	odocrypt_cipher_init(&c, algo_odo_key(params, header));
+	odocrypt_cipher_init(&c, odocrypt_key(params, header));
 	odocrypt_hash(&c, header, out);
 }
 
@@ -475,6 +498,6 @@ const struct algo algo_odocrypt = {
 	.share_scale = 1.0,
 	.kernel = "odocrypt.cl",
 	.kernel_data_len = sizeof(struct odocrypt_kernel_tables),
-	.kernel_key = algo_odo_key,
+	.kernel_key = odocrypt_key,
 	.kernel_data = odocrypt_kernel_data,
 };

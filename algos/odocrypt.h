@@ -31,6 +31,31 @@
 #define ODOCRYPT_MIX_ROTS 6        /* rotations of the linear mix */
 
 /*
+ * The key is nTime rounded down to a multiple of the network's epoch
+ * (docs/pow.md §2, §4.1): ten days on mainnet, shorter on the test chains
+ * so that key changes are exercised quickly.
+ */
+#define ODOCRYPT_EPOCH_MAINNET_S     864000u
+#define ODOCRYPT_EPOCH_TESTNET_S     86400u
+#define ODOCRYPT_EPOCH_REGTEST_S     4u
+#define ODOCRYPT_EPOCH_REGTEST_717_S 60u
+
+/* The key epoch of network, in seconds (mainnet's for an unknown value). */
+uint32_t odocrypt_epoch_s(enum algo_network network);
+
+/* The key of nTime under an epoch of epoch_s seconds (§4.1). */
+static inline uint32_t odocrypt_key_for_time(uint32_t ntime, uint32_t epoch_s)
+{
+	return ntime - ntime % epoch_s;
+}
+
+/*
+ * The key params select for header: the forced one, else the epoch of its
+ * nTime on params->network. The descriptor's kernel_key.
+ */
+uint32_t odocrypt_key(const struct algo_params *params, const uint8_t header[HEADER_LEN]);
+
+/*
  * The generator that expands the key (digibyte-pow.md §4.3): each call jumps
  * the LCG x -> A x + C ahead by one more step than the last.
  */

@@ -46,7 +46,7 @@ static void *bench_thread(void *varg)
 {
 	struct bench_arg *arg = varg;
 	struct bench_shared *sh = arg->sh;
-	const struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+	const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
 	uint8_t header[HEADER_LEN], target[HASH_LEN] = { 0 };
 	uint32_t hits[8], nonce = 0;
 	double range = 256;
@@ -143,7 +143,7 @@ out:
 static int bench_device(const struct algo *a, struct opencl_scanner *s, double seconds,
 			const volatile sig_atomic_t *stop, struct bench_result *out)
 {
-	const struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+	const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
 	uint8_t header[HEADER_LEN], target[HASH_LEN] = { 0 };
 	uint32_t hits[8], nonce = 0;
 	uint64_t hashes = 0;

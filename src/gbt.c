@@ -11,6 +11,7 @@
 #include "endian.h"
 #include "errbuf.h"
 #include "hex.h"
+#include "odocrypt.h"
 #include "sha256.h"
 
 #define OP_0 0x00
@@ -595,8 +596,8 @@ int gbt_job_new(struct job **out, const struct gbt_template *t, const struct alg
 			t->version, t->version & ALGO_VERSION_MASK, algo->name, algo->version_bits);
 		return -1;
 	}
-	if (t->has_odokey && !params->has_odo_key && params->odo_interval &&
-	    t->odokey != odo_key_for_time(t->curtime, params->odo_interval)) {
+	if (t->has_odokey && !params->has_odo_key &&
+	    t->odokey != odocrypt_key_for_time(t->curtime, odocrypt_epoch_s(params->network))) {
 		errbuf_set(err, err_len,
 			   "the node's odokey %u is not the key of curtime %u under "
 			   "--network: check --network",

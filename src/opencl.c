@@ -530,7 +530,7 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 	 * happen here rather than in the first range a worker or the
 	 * benchmark times; and a launch that fails fails here.
 	 */
-	const struct algo_params warm_params = { .odo_interval = ODO_INTERVAL_MAINNET };
+	const struct algo_params warm_params = { .network = ALGO_NETWORK_MAINNET };
 	const uint8_t zero[HEADER_LEN] = { 0 };
 	uint32_t hit;
 	unsigned n;

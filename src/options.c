@@ -403,19 +403,19 @@ static int set_network(struct options *o, const char *arg, struct opt_ctx *ctx)
 	static const struct {
 		const char *name, *alias;
 		enum options_network net;
-		uint32_t odo_interval;
+		enum algo_network algo_net;
 	} nets[] = {
-		{ "mainnet", "main", NET_MAINNET, ODO_INTERVAL_MAINNET },
-		{ "testnet", "test", NET_TESTNET, ODO_INTERVAL_TESTNET },
-		{ "regtest", NULL, NET_REGTEST, ODO_INTERVAL_REGTEST },
-		{ "regtest-7.17", NULL, NET_REGTEST_717, ODO_INTERVAL_REGTEST_717 },
+		{ "mainnet", "main", NET_MAINNET, ALGO_NETWORK_MAINNET },
+		{ "testnet", "test", NET_TESTNET, ALGO_NETWORK_TESTNET },
+		{ "regtest", NULL, NET_REGTEST, ALGO_NETWORK_REGTEST },
+		{ "regtest-7.17", NULL, NET_REGTEST_717, ALGO_NETWORK_REGTEST_717 },
 	};
 
 	for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++) {
 		if (!strcasecmp(arg, nets[i].name) ||
 		    (nets[i].alias && !strcasecmp(arg, nets[i].alias))) {
 			o->network = nets[i].net;
-			o->params.odo_interval = nets[i].odo_interval;
+			o->params.network = nets[i].algo_net;
 			return 0;
 		}
 	}
@@ -829,7 +829,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 
 	memset(o, 0, sizeof(*o));
 	o->mode = MODE_MINE;
-	o->params.odo_interval = ODO_INTERVAL_MAINNET;
+	o->params.network = ALGO_NETWORK_MAINNET;
 	o->retry_pause_s = 2;
 	o->scantime_s = 30;
 	o->use_color = 1;

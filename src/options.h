@@ -56,7 +56,7 @@ struct options {
 	double time_limit_s;               /* --time-limit; 0 = none (mining); benchmark: set */
 	char *cpu_impl;                    /* --cpu-impl NAME or NULL; checked against algos */
 	enum options_network network;      /* --network */
-	struct algo_params params;         /* odo_interval from --network, --odo-key */
+	struct algo_params params;	   /* network from --network, --odo-key */
 	/* --hash */
 	uint8_t hash_header[HEADER_LEN];
 	/* stratum */

@@ -23,7 +23,7 @@ static void vector_params(json_t *o, struct algo_params *p)
 	json_t *key = json_object_get(o, "odo_key");
 
 	memset(p, 0, sizeof(*p));
-	p->odo_interval = ODO_INTERVAL_MAINNET;
+	p->network = ALGO_NETWORK_MAINNET;
 	if (json_is_integer(key)) {
 		p->has_odo_key = 1;
 		p->odo_key = (uint32_t)json_integer_value(key);

@@ -20,6 +20,7 @@
 #include "algo.h"
 #include "gbt.h"
 #include "hex.h"
+#include "odocrypt.h"
 #include "sha256.h"
 #include "tap.h"
 #include "work.h"
@@ -72,7 +73,7 @@ static void test_reference_block(void)
 	const char *hash_hex = json_string_value(json_object_get(fixture, "block_hash"));
 	uint32_t ntime = (uint32_t)json_integer_value(json_object_get(fixture, "ntime"));
 	uint32_t nonce = (uint32_t)json_integer_value(json_object_get(fixture, "nonce"));
-	struct algo_params params = { .odo_interval = ODO_INTERVAL_REGTEST };
+	struct algo_params params = { .network = ALGO_NETWORK_REGTEST };
 	struct gbt_template t;
 	struct address a;
 	struct job *job = NULL;
@@ -147,12 +148,12 @@ static void test_reference_block(void)
 	       err);
 	/* Odocrypt key check. */
 	t.has_odokey = 1;
-	t.odokey = odo_key_for_time(t.curtime, ODO_INTERVAL_REGTEST);
+	t.odokey = odocrypt_key_for_time(t.curtime, ODOCRYPT_EPOCH_REGTEST_S);
 	tap_ok(!gbt_job_new(&other, &t, &algo_scrypt, &params, &payout, 1, err, sizeof(err)),
 	       "matching odokey accepted");
 	job_unref(other);
 	other = NULL;
-	t.odokey += ODO_INTERVAL_REGTEST;
+	t.odokey += ODOCRYPT_EPOCH_REGTEST_S;
 	tap_ok(gbt_job_new(&other, &t, &algo_scrypt, &params, &payout, 1, err, sizeof(err)) < 0,
 	       "odokey of another epoch refused: %s", err);
 	t.has_odokey = 0;

@@ -35,7 +35,7 @@
 #define CHOSEN_VECTORS 2
 #define MAX_HITS SPAN
 
-static const struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+static const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
 
 /* Every hit re-hashed with the portable hash: <= target, increasing, in range. */
 static int hits_verified(const struct algo *a, uint8_t header[HEADER_LEN],

@@ -72,7 +72,7 @@ static void test_stages(json_t *v, uint32_t *pad)
 		tap_ok(!memcmp(hash, want_hash, HASH_LEN), "%s: pow_hash from romix_out", id);
 
 		/* The scan path: prepared context, per-nonce HMAC states, same stages. */
-		const struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+		const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
 		struct scrypt_ctx *ctx = algo_ctx_new(&algo_scrypt);
 		struct scrypt_hmac hmac;
 		uint32_t st[8];

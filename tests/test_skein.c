@@ -52,7 +52,7 @@ static void test_skein512(json_t *v)
 		tap_ok(!memcmp(sk, want_sk, 64) && !memcmp(pow, want_pow, HASH_LEN), "%s",
 		       tvec_str(o, "id"));
 		/* The same through algo_skein's reference hash. */
-		const struct algo_params p = { .odo_interval = ODO_INTERVAL_MAINNET };
+		const struct algo_params p = { .network = ALGO_NETWORK_MAINNET };
 		algo_skein.hash(&p, header, pow);
 		tap_ok(!memcmp(pow, want_pow, HASH_LEN), "%s (algo_skein.hash)", tvec_str(o, "id"));
 	}

@@ -64,7 +64,7 @@ static void test_worked_example(void)
 {
 	struct job *job = example_job();
 	uint8_t coinbase[512], txid[HASH_LEN], root[HASH_LEN], header[HEADER_LEN], hash[HASH_LEN];
-	const struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+	const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
 
 	if (!tap_ok(job != NULL, "worked example job built"))
 		return;
