@@ -66,7 +66,7 @@ static void stats_json_line(json_t *obj)
 {
 	if (!obj)
 		return;
-	json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	fputc('\n', stdout);
 	fflush(stdout);
 	json_decref(obj);
