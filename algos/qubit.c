@@ -51,7 +51,7 @@ static const struct algo_impl qubit_impls[] = {
 #if HAVE_VAES && HAVE_AVX2
 	{ .name = "vaes",
 	  .cpu_needs = QUBIT_X4_CPU_NEEDS,
-	  .lanes = QUBIT_X4_LANES,
+	  .lanes = QUBIT_VAES_LANES,
 	  .scan = qubit_scan_vaes },
 #endif
 #if HAVE_AVX2 && HAVE_AESNI

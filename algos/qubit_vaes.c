@@ -56,58 +56,82 @@ static inline __m512i x4_bcast(const void *p)
  * j and k are which register a result goes to, those on l and m shuffle
  * within each 128-bit lane (swap2: l, swap1: m).
  */
-static inline void cubehash_x4_rounds(__m512i a[4], __m512i b[4], unsigned rounds)
+#define CUBEHASH_X4_ROUND(a0, a1, a2, a3, b0, b1, b2, b3)                                       \
+	do {                                                                                    \
+		b0 = _mm512_add_epi32(b0, a0);                                                  \
+		b1 = _mm512_add_epi32(b1, a1);                                                  \
+		b2 = _mm512_add_epi32(b2, a2);                                                  \
+		b3 = _mm512_add_epi32(b3, a3);                                                  \
+		__m512i t0_ = _mm512_xor_si512(_mm512_rol_epi32(a2, 7), b0);                    \
+		__m512i t1_ = _mm512_xor_si512(_mm512_rol_epi32(a3, 7), b1);                    \
+		__m512i t2_ = _mm512_xor_si512(_mm512_rol_epi32(a0, 7), b2);                    \
+		__m512i t3_ = _mm512_xor_si512(_mm512_rol_epi32(a1, 7), b3);                    \
+		b0 = _mm512_add_epi32(_mm512_shuffle_epi32(b0, _MM_PERM_BADC), t0_);            \
+		b1 = _mm512_add_epi32(_mm512_shuffle_epi32(b1, _MM_PERM_BADC), t1_);            \
+		b2 = _mm512_add_epi32(_mm512_shuffle_epi32(b2, _MM_PERM_BADC), t2_);            \
+		b3 = _mm512_add_epi32(_mm512_shuffle_epi32(b3, _MM_PERM_BADC), t3_);            \
+		a0 = _mm512_xor_si512(_mm512_rol_epi32(t1_, 11), b0);                           \
+		a1 = _mm512_xor_si512(_mm512_rol_epi32(t0_, 11), b1);                           \
+		a2 = _mm512_xor_si512(_mm512_rol_epi32(t3_, 11), b2);                           \
+		a3 = _mm512_xor_si512(_mm512_rol_epi32(t2_, 11), b3);                           \
+		b0 = _mm512_shuffle_epi32(b0, _MM_PERM_CDAB);                                   \
+		b1 = _mm512_shuffle_epi32(b1, _MM_PERM_CDAB);                                   \
+		b2 = _mm512_shuffle_epi32(b2, _MM_PERM_CDAB);                                   \
+		b3 = _mm512_shuffle_epi32(b3, _MM_PERM_CDAB);                                   \
+	} while (0)
+
+/*
+ * Rounds on two groups of four lanes, interleaved: one round is a chain of
+ * eight dependent operations, so a single group leaves most of the vector
+ * units idle.
+ */
+static inline void cubehash_2x4_rounds(__m512i a[4], __m512i b[4], __m512i c[4], __m512i d[4],
+				       unsigned rounds)
 {
 	__m512i a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
 	__m512i b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+	__m512i c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
+	__m512i d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3];
 
 	for (unsigned n = 0; n < rounds; n++) {
-		b0 = _mm512_add_epi32(b0, a0);
-		b1 = _mm512_add_epi32(b1, a1);
-		b2 = _mm512_add_epi32(b2, a2);
-		b3 = _mm512_add_epi32(b3, a3);
-		__m512i t0 = _mm512_xor_si512(_mm512_rol_epi32(a2, 7), b0);
-		__m512i t1 = _mm512_xor_si512(_mm512_rol_epi32(a3, 7), b1);
-		__m512i t2 = _mm512_xor_si512(_mm512_rol_epi32(a0, 7), b2);
-		__m512i t3 = _mm512_xor_si512(_mm512_rol_epi32(a1, 7), b3);
-		b0 = _mm512_add_epi32(_mm512_shuffle_epi32(b0, _MM_PERM_BADC), t0);
-		b1 = _mm512_add_epi32(_mm512_shuffle_epi32(b1, _MM_PERM_BADC), t1);
-		b2 = _mm512_add_epi32(_mm512_shuffle_epi32(b2, _MM_PERM_BADC), t2);
-		b3 = _mm512_add_epi32(_mm512_shuffle_epi32(b3, _MM_PERM_BADC), t3);
-		a0 = _mm512_xor_si512(_mm512_rol_epi32(t1, 11), b0);
-		a1 = _mm512_xor_si512(_mm512_rol_epi32(t0, 11), b1);
-		a2 = _mm512_xor_si512(_mm512_rol_epi32(t3, 11), b2);
-		a3 = _mm512_xor_si512(_mm512_rol_epi32(t2, 11), b3);
-		b0 = _mm512_shuffle_epi32(b0, _MM_PERM_CDAB);
-		b1 = _mm512_shuffle_epi32(b1, _MM_PERM_CDAB);
-		b2 = _mm512_shuffle_epi32(b2, _MM_PERM_CDAB);
-		b3 = _mm512_shuffle_epi32(b3, _MM_PERM_CDAB);
+		CUBEHASH_X4_ROUND(a0, a1, a2, a3, b0, b1, b2, b3);
+		CUBEHASH_X4_ROUND(c0, c1, c2, c3, d0, d1, d2, d3);
 	}
 	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
 	b[0] = b0, b[1] = b1, b[2] = b2, b[3] = b3;
+	c[0] = c0, c[1] = c1, c[2] = c2, c[3] = c3;
+	d[0] = d0, d[1] = d1, d[2] = d2, d[3] = d3;
 }
 
-/* CubeHash16/32-512 of x (64 bytes: two blocks, then the padding block). */
-static inline void cubehash_x4(__m512i x[4])
+/* CubeHash16/32-512 of x[g] (64 bytes: two blocks, then the padding block), g = 0, 1. */
+static inline void cubehash_2x4(__m512i x[2][4])
 {
-	__m512i a[4], b[4];
+	__m512i a[2][4], b[2][4];
 
-	for (unsigned q = 0; q < 4; q++) {
-		a[q] = x4_bcast(cubehash512_iv + 4 * q);
-		b[q] = x4_bcast(cubehash512_iv + 16 + 4 * q);
+	for (unsigned g = 0; g < 2; g++) {
+		for (unsigned q = 0; q < 4; q++) {
+			a[g][q] = x4_bcast(cubehash512_iv + 4 * q);
+			b[g][q] = x4_bcast(cubehash512_iv + 16 + 4 * q);
+		}
 	}
 	for (unsigned blk = 0; blk < 2; blk++) {
-		a[0] = _mm512_xor_si512(a[0], x[2 * blk]);
-		a[1] = _mm512_xor_si512(a[1], x[2 * blk + 1]);
-		cubehash_x4_rounds(a, b, 16);
+		for (unsigned g = 0; g < 2; g++) {
+			a[g][0] = _mm512_xor_si512(a[g][0], x[g][2 * blk]);
+			a[g][1] = _mm512_xor_si512(a[g][1], x[g][2 * blk + 1]);
+		}
+		cubehash_2x4_rounds(a[0], b[0], a[1], b[1], 16);
 	}
 	/* Padding block: byte 0x80 into word 0; finalization flips x_11111 (word 31). */
-	a[0] = _mm512_xor_si512(a[0], _mm512_set4_epi32(0, 0, 0, 0x80));
-	cubehash_x4_rounds(a, b, 16);
-	b[3] = _mm512_xor_si512(b[3], _mm512_set4_epi32(1, 0, 0, 0));
-	cubehash_x4_rounds(a, b, 160);
-	for (unsigned q = 0; q < 4; q++)
-		x[q] = a[q];
+	for (unsigned g = 0; g < 2; g++)
+		a[g][0] = _mm512_xor_si512(a[g][0], _mm512_set4_epi32(0, 0, 0, 0x80));
+	cubehash_2x4_rounds(a[0], b[0], a[1], b[1], 16);
+	for (unsigned g = 0; g < 2; g++)
+		b[g][3] = _mm512_xor_si512(b[g][3], _mm512_set4_epi32(1, 0, 0, 0));
+	cubehash_2x4_rounds(a[0], b[0], a[1], b[1], 160);
+	for (unsigned g = 0; g < 2; g++) {
+		for (unsigned q = 0; q < 4; q++)
+			x[g][q] = a[g][q];
+	}
 }
 
 /* ---- SHAvite-3-512 (shavite.c, shavite_aesni.c) ---- */
@@ -655,38 +679,65 @@ static inline __attribute__((always_inline)) void sx2_step(__m512i *a, const __m
 	*a = ra;
 }
 
-#define SX2_W(wz, i) ((wz)[simd512_w_order[i]])
+/*
+ * One round of eight steps (simd_avx2_round) on both pairs of lanes, their
+ * steps interleaved: each step depends on the one before, so two independent
+ * ladders keep twice the units busy. s[p] is pair p's state, w[p] its eight
+ * message words.
+ */
+#define SX2_STEP2(w, k, i0, i1, i2, i3, is_maj)                                                \
+	do {                                                                                   \
+		for (unsigned p_ = 0; p_ < 2; p_++)                                            \
+			sx2_step(&s[p_][i0], &s[p_][i1], &s[p_][i2], &s[p_][i3], w[p_][k], is_maj, \
+				 pi[(k) % 4], pi[((k) + 1) % 4], px[(first + (k)) % 7]);         \
+	} while (0)
 
 static inline __attribute__((always_inline)) void
-sx2_round(__m512i s[4], const __m512i w[8], const uint8_t pi[4], unsigned first)
+sx2_round2(__m512i s[2][4], const __m512i *const w[2], const uint8_t pi[4], unsigned first)
 {
 	const uint8_t *px = simd512_perm_xor;
 
-	sx2_step(&s[0], &s[1], &s[2], &s[3], w[0], 0, pi[0], pi[1], px[(first + 0) % 7]);
-	sx2_step(&s[3], &s[0], &s[1], &s[2], w[1], 0, pi[1], pi[2], px[(first + 1) % 7]);
-	sx2_step(&s[2], &s[3], &s[0], &s[1], w[2], 0, pi[2], pi[3], px[(first + 2) % 7]);
-	sx2_step(&s[1], &s[2], &s[3], &s[0], w[3], 0, pi[3], pi[0], px[(first + 3) % 7]);
-	sx2_step(&s[0], &s[1], &s[2], &s[3], w[4], 1, pi[0], pi[1], px[(first + 4) % 7]);
-	sx2_step(&s[3], &s[0], &s[1], &s[2], w[5], 1, pi[1], pi[2], px[(first + 5) % 7]);
-	sx2_step(&s[2], &s[3], &s[0], &s[1], w[6], 1, pi[2], pi[3], px[(first + 6) % 7]);
-	sx2_step(&s[1], &s[2], &s[3], &s[0], w[7], 1, pi[3], pi[0], px[(first + 7) % 7]);
+	SX2_STEP2(w, 0, 0, 1, 2, 3, 0);
+	SX2_STEP2(w, 1, 3, 0, 1, 2, 0);
+	SX2_STEP2(w, 2, 2, 3, 0, 1, 0);
+	SX2_STEP2(w, 3, 1, 2, 3, 0, 0);
+	SX2_STEP2(w, 4, 0, 1, 2, 3, 1);
+	SX2_STEP2(w, 5, 3, 0, 1, 2, 1);
+	SX2_STEP2(w, 6, 2, 3, 0, 1, 1);
+	SX2_STEP2(w, 7, 1, 2, 3, 0, 1);
 }
 
-/* simd512_compress_expanded_avx2 on two lanes: h is the chaining value, s = h ^ block. */
-static inline void sx2_compress(__m512i h[4], __m512i s[4], const __m512i w[SIMD512_STEPS])
+/*
+ * simd512_compress_expanded_avx2 on both pairs: h[p] is the chaining value,
+ * s[p] = h[p] ^ block, w[p] the expanded message in step order.
+ */
+static inline __attribute__((always_inline)) void
+sx2_compress2(__m512i h[2][4], __m512i s[2][4], const __m512i *const w[2])
 {
-	const uint8_t *pi = simd512_pi[3], *px = simd512_perm_xor;
+	const __m512i *const w0[2] = { w[0], w[1] };
+	const __m512i *const w1[2] = { w[0] + 8, w[1] + 8 };
+	const __m512i *const w2[2] = { w[0] + 16, w[1] + 16 };
+	const __m512i *const w3[2] = { w[0] + 24, w[1] + 24 };
 
-	sx2_round(s, w + 0, simd512_pi[0], 0);
-	sx2_round(s, w + 8, simd512_pi[1], 8);
-	sx2_round(s, w + 16, simd512_pi[2], 16);
-	sx2_round(s, w + 24, simd512_pi[3], 24);
-	sx2_step(&s[0], &s[1], &s[2], &s[3], h[0], 0, pi[0], pi[1], px[32 % 7]);
-	sx2_step(&s[3], &s[0], &s[1], &s[2], h[1], 0, pi[1], pi[2], px[33 % 7]);
-	sx2_step(&s[2], &s[3], &s[0], &s[1], h[2], 0, pi[2], pi[3], px[34 % 7]);
-	sx2_step(&s[1], &s[2], &s[3], &s[0], h[3], 0, pi[3], pi[0], px[35 % 7]);
-	for (unsigned k = 0; k < 4; k++)
-		h[k] = s[k];
+	sx2_round2(s, w0, simd512_pi[0], 0);
+	sx2_round2(s, w1, simd512_pi[1], 8);
+	sx2_round2(s, w2, simd512_pi[2], 16);
+	sx2_round2(s, w3, simd512_pi[3], 24);
+	/* Feed-forward: four IF steps whose message words are the chaining value. */
+	{
+		const uint8_t *pi = simd512_pi[3], *px = simd512_perm_xor;
+		const __m512i *const hw[2] = { h[0], h[1] };
+		const unsigned first = 32;
+
+		SX2_STEP2(hw, 0, 0, 1, 2, 3, 0);
+		SX2_STEP2(hw, 1, 3, 0, 1, 2, 0);
+		SX2_STEP2(hw, 2, 2, 3, 0, 1, 0);
+		SX2_STEP2(hw, 3, 1, 2, 3, 0, 0);
+	}
+	for (unsigned p = 0; p < 2; p++) {
+		for (unsigned k = 0; k < 4; k++)
+			h[p][k] = s[p][k];
+	}
 }
 
 /* The final block's expansion (per job in ctx), in both halves, in step order. */
@@ -710,44 +761,50 @@ static inline void simd_x4(const struct simd_x4_consts *k, const struct qubit_ct
 		{ 0, 1, 8, 9, 2, 3, 10, 11 },
 		{ 4, 5, 12, 13, 6, 7, 14, 15 },
 	};
-	__m512i out[2][2];
+	const __m512i even = _mm512_set_epi64(13, 12, 9, 8, 5, 4, 1, 0);
+	const __m512i odd = _mm512_set_epi64(15, 14, 11, 10, 7, 6, 3, 2);
+	const __m512i len = _mm512_broadcast_i64x4(_mm256_setr_epi32(512, 0, 0, 0, 0, 0, 0, 0));
+	__m512i w[2][SIMD512_STEPS], h[2][4], s[2][4];
 
 	for (unsigned p = 0; p < 2; p++) {
 		const __m512i idx = _mm512_loadu_si512(pick[p]);
-		__m512i rows[4], z[SIMD512_STEPS], w[SIMD512_STEPS], h[4], s[4];
+		__m512i rows[4], z[SIMD512_STEPS];
 
 		for (unsigned c = 0; c < 4; c++)
 			rows[c] = _mm512_cvtepu8_epi16(p ? _mm512_extracti64x4_epi64(x[c], 1)
 						   : _mm512_castsi512_si256(x[c]));
 		sx2_expand(rows, z);
 		for (unsigned i = 0; i < SIMD512_STEPS; i++)
-			w[i] = SX2_W(z, i);
+			w[p][i] = z[simd512_w_order[i]];
 		for (unsigned j = 0; j < 4; j++)
-			h[j] = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)(simd512_iv + 8 * j)));
-		s[0] = _mm512_xor_si512(h[0], _mm512_permutex2var_epi64(x[0], idx, x[1]));
-		s[1] = _mm512_xor_si512(h[1], _mm512_permutex2var_epi64(x[2], idx, x[3]));
-		s[2] = h[2];
-		s[3] = h[3];
-		sx2_compress(h, s, w);
-		/* The final block: the length 512 bits in word 0. */
-		s[0] = _mm512_xor_si512(h[0], _mm512_broadcast_i64x4(_mm256_setr_epi32(512, 0, 0, 0, 0, 0, 0, 0)));
-		s[1] = h[1];
-		s[2] = h[2];
-		s[3] = h[3];
-		sx2_compress(h, s, k->len_w);
-		out[p][0] = h[0];
-		out[p][1] = h[1];
+			h[p][j] = _mm512_broadcast_i64x4(
+				_mm256_loadu_si256((const __m256i *)(simd512_iv + 8 * j)));
+		s[p][0] = _mm512_xor_si512(h[p][0], _mm512_permutex2var_epi64(x[0], idx, x[1]));
+		s[p][1] = _mm512_xor_si512(h[p][1], _mm512_permutex2var_epi64(x[2], idx, x[3]));
+		s[p][2] = h[p][2];
+		s[p][3] = h[p][3];
+	}
+	{
+		const __m512i *const wp[2] = { w[0], w[1] };
+
+		sx2_compress2(h, s, wp);
+	}
+	/* The final block: the length, 512 bits, in word 0; its expansion is per job. */
+	for (unsigned p = 0; p < 2; p++) {
+		s[p][0] = _mm512_xor_si512(h[p][0], len);
+		for (unsigned j = 1; j < 4; j++)
+			s[p][j] = h[p][j];
+	}
+	{
+		const __m512i *const wp[2] = { k->len_w, k->len_w };
+
+		sx2_compress2(h, s, wp);
 	}
 	/* back to chunks: lanes 0, 1 from pair 0, lanes 2, 3 from pair 1 */
-	{
-		const __m512i even = _mm512_set_epi64(13, 12, 9, 8, 5, 4, 1, 0);
-		const __m512i odd = _mm512_set_epi64(15, 14, 11, 10, 7, 6, 3, 2);
-
-		x[0] = _mm512_permutex2var_epi64(out[0][0], even, out[1][0]);
-		x[1] = _mm512_permutex2var_epi64(out[0][0], odd, out[1][0]);
-		x[2] = _mm512_permutex2var_epi64(out[0][1], even, out[1][1]);
-		x[3] = _mm512_permutex2var_epi64(out[0][1], odd, out[1][1]);
-	}
+	x[0] = _mm512_permutex2var_epi64(h[0][0], even, h[1][0]);
+	x[1] = _mm512_permutex2var_epi64(h[0][0], odd, h[1][0]);
+	x[2] = _mm512_permutex2var_epi64(h[0][1], even, h[1][1]);
+	x[3] = _mm512_permutex2var_epi64(h[0][1], odd, h[1][1]);
 }
 
 /* ---- the stages on plain arrays, for the tests ---- */
@@ -762,13 +819,15 @@ void qubit_x4_luffa_vaes(const struct qubit_ctx *ctx, uint32_t nonce, uint8_t ou
 	x4_store(x, out);
 }
 
-void qubit_x4_cubehash_vaes(const uint8_t in[4][64], uint8_t out[4][64])
+void qubit_x8_cubehash_vaes(const uint8_t in[8][64], uint8_t out[8][64])
 {
-	__m512i x[4];
+	__m512i x[2][4];
 
-	x4_load(in, x);
-	cubehash_x4(x);
-	x4_store(x, out);
+	x4_load(in, x[0]);
+	x4_load(in + 4, x[1]);
+	cubehash_2x4(x);
+	x4_store(x[0], out);
+	x4_store(x[1], out + 4);
 }
 
 void qubit_x4_shavite_vaes(const uint8_t in[4][64], uint8_t out[4][64])
@@ -801,9 +860,10 @@ void qubit_x4_echo_vaes(const uint8_t in[4][64], uint8_t out[4][64])
 }
 
 /*
- * The scan: four consecutive nonces per step; lanes past last are computed
- * and ignored. The most significant word of each lane's PoW hash (bytes
- * 28..31, word 3 of chunk 1) is compared first, the whole hash only then.
+ * The scan: eight consecutive nonces per step, two groups of four lanes
+ * (CubeHash interleaves them); lanes past last are computed and ignored. The
+ * most significant word of each lane's PoW hash (bytes 28..31, word 3 of
+ * chunk 1) is compared first, the whole hash only then.
  */
 unsigned qubit_scan_vaes(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
 			 uint32_t last, uint32_t *hits, unsigned max_hits)
@@ -816,28 +876,34 @@ unsigned qubit_scan_vaes(void *vctx, const uint8_t target[HASH_LEN], uint32_t fi
 
 	luffa_x4_consts_init(&luffa, ctx);
 	simd_x4_consts_init(&simd, ctx);
-
-	for (uint32_t base = first;; base += QUBIT_X4_LANES) {
+	for (uint32_t base = first;; base += QUBIT_VAES_LANES) {
 		uint32_t span = last - base;
-		__m512i x[4];
+		__m512i x[2][4];
 
-		luffa_x4(&luffa, base, x);
-		cubehash_x4(x);
-		shavite_x4(x);
-		simd_x4(&simd, ctx, x);
-		echo_x4(x);
-		__mmask16 mask = _mm512_mask_cmple_epu32_mask(0x8888, x[1], target_top);
-		if (mask) {
+		for (unsigned g = 0; g < 2; g++)
+			luffa_x4(&luffa, base + QUBIT_X4_LANES * g, x[g]);
+		cubehash_2x4(x);
+		for (unsigned g = 0; g < 2; g++) {
+			shavite_x4(x[g]);
+			simd_x4(&simd, ctx, x[g]);
+			echo_x4(x[g]);
+		}
+		for (unsigned g = 0; g < 2; g++) {
+			__mmask16 mask = _mm512_mask_cmple_epu32_mask(0x8888, x[g][1], target_top);
 			uint8_t out[4][64];
 
-			x4_store(x, out);
-			for (unsigned l = 0; l < QUBIT_X4_LANES && l <= span; l++) {
-				if ((mask >> (4 * l + 3) & 1) && hash_le_target(out[l], target) &&
-				    n < max_hits)
-					hits[n++] = base + l;
+			if (!mask)
+				continue;
+			x4_store(x[g], out);
+			for (unsigned l = 0; l < QUBIT_X4_LANES; l++) {
+				uint32_t k = QUBIT_X4_LANES * g + l;
+
+				if (k <= span && (mask >> (4 * l + 3) & 1) &&
+				    hash_le_target(out[l], target) && n < max_hits)
+					hits[n++] = base + k;
 			}
 		}
-		if (span < QUBIT_X4_LANES)
+		if (span < QUBIT_VAES_LANES)
 			break;
 	}
 	return n;
