@@ -41,7 +41,7 @@ const struct algo_impl *algo_impl_find(const struct algo *a, const char *name)
 
 int bits_to_target(uint32_t nbits, uint8_t target[HASH_LEN])
 {
-	/* digibyte-pow.md §5 (arith_uint256::SetCompact). */
+	/* docs/pow.md §5 (arith_uint256::SetCompact). */
 	unsigned size = nbits >> 24;
 	uint32_t word = nbits & 0x007fffff;
 	int is_negative, is_overflow, is_zero = 1;

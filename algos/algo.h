@@ -11,7 +11,7 @@
  * implementations, best first, portable last. Nothing outside algos/ branches
  * on an algorithm: what differs between them is a field here.
  *
- * Byte orders (digibyte-pow.md §1): headers are the 80 serialized bytes;
+ * Byte orders (docs/pow.md §1): headers are the 80 serialized bytes;
  * hashes and targets are 32 bytes in internal order, read as little-endian
  * 256-bit numbers (byte 31 most significant).
  */
@@ -87,13 +87,13 @@ struct algo_impl {
 struct algo {
 	const char *name;            /* "sha256d": -a and logs */
 	const char *node_name;       /* name getblocktemplate takes: "sha256d", "odo" */
-	uint32_t version_bits;       /* nVersion & 0xF00 (digibyte-pow.md §2) */
+	uint32_t version_bits;       /* nVersion & 0xF00 (docs/pow.md §2) */
 	algo_hash_fn *hash;          /* portable reference; re-checks every hit */
 	size_t ctx_size;             /* per-worker memory for prepare/scan, largest impl */
 	algo_prepare_fn *prepare;
 	const struct algo_impl *impls; /* best first, portable last */
 	unsigned n_impls;
-	double share_scale;          /* pool difficulty factor (stratum-and-gbt.md §1) */
+	double share_scale;          /* pool difficulty factor (docs/protocols.md §1) */
 	const char *kernel;          /* OpenCL kernel file name, or NULL */
 	size_t kernel_data_len;      /* bytes of per-key kernel data, 0: none */
 	algo_kernel_key_fn *kernel_key;
@@ -143,7 +143,7 @@ static inline int hash_le_target(const uint8_t hash[HASH_LEN], const uint8_t tar
 }
 
 /*
- * Decodes compact nBits (digibyte-pow.md §5) into a 32-byte little-endian
+ * Decodes compact nBits (docs/pow.md §5) into a 32-byte little-endian
  * target. Returns 0 for a valid target, -1 if negative, overflowed or zero
  * (target is then what the decoder produced).
  */

@@ -10,7 +10,7 @@
  * Bernstein, "CubeHash specification (2.B.1)", 2009, and the round-2 tweak
  * note): r = 16 rounds per b = 32-byte block, h = 512 output bits, 10r
  * initialization and 10r finalization rounds. The second stage of the Qubit
- * chain (digibyte-pow.md §3.4). Portable GNU C (generic vectors, SSE2 on
+ * chain (docs/pow.md §3.4). Portable GNU C (generic vectors, SSE2 on
  * x86-64); thread-safe; cannot fail.
  */
 

@@ -11,7 +11,7 @@
 /*
  * ECHO-512, the SHA-3 round-2 candidate of Benadjila, Billet, Gilbert,
  * Macario-Rat, Peyrin, Robshaw and Seurin, without salt, as the Qubit chain
- * uses it (digibyte-pow.md §3.4). Portable (table-based AES rounds from
+ * uses it (docs/pow.md §3.4). Portable (table-based AES rounds from
  * aes_round.h); an AES-NI compression lives in echo_aesni.c. All functions
  * are pure and thread-safe.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ECHO-512 compression with AES-NI (digibyte-pow.md §3.4), the same algorithm
+ * ECHO-512 compression with AES-NI (docs/pow.md §3.4), the same algorithm
  * as echo.c: AESENC is exactly one AES round (SubBytes, ShiftRows, MixColumns,
  * AddRoundKey), so BIG.SubWords is two AESENCs per word; BIG.ShiftRows is
  * register renaming and BIG.MixColumns is AES MixColumns across four

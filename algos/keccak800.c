@@ -8,7 +8,7 @@
 /*
  * Round constants RC[i] = sum over j = 0..5 of rc(j + 7i) << (2^j - 1), rc the
  * LFSR x^8 + x^6 + x^5 + x^4 + 1 of FIPS 202 §3.2.5, kept to the low 32 bits
- * (w = 32). The values are the table of digibyte-pow.md §4.6; tests/test_odocrypt.c
+ * (w = 32). The values are the table of docs/pow.md §4.6; tests/test_odocrypt.c
  * rederives them from the LFSR.
  */
 const uint32_t keccak800_rc[KECCAK800_ROUNDS] = {
@@ -18,7 +18,7 @@ const uint32_t keccak800_rc[KECCAK800_ROUNDS] = {
 	0x0000800a, 0x8000000a, 0x80008081, 0x00008080,
 };
 
-/* FIPS 202 §3.2.2 offsets mod 32, by lane index x + 5y (digibyte-pow.md §4.6). */
+/* FIPS 202 §3.2.2 offsets mod 32, by lane index x + 5y (docs/pow.md §4.6). */
 const uint8_t keccak800_rho[KECCAK800_LANES] = {
 	0, 1, 30, 28, 27, 4, 12, 6, 23, 20, 3, 10, 11, 25, 7, 9, 13, 15, 21, 8, 18, 2, 29, 24, 14,
 };
@@ -26,7 +26,7 @@ const uint8_t keccak800_rho[KECCAK800_LANES] = {
 /*
  * theta, rho, pi and chi for the output row Y: lane X of that row after pi is
  * the source lane (x, y) = (3(Y - 3X) mod 5, X), rotated by its rho offset
- * (digibyte-pow.md §4.6); s0..s4 are those source lane indices.
+ * (docs/pow.md §4.6); s0..s4 are those source lane indices.
  */
 #define KECCAK800_ROW(Y, s0, s1, s2, s3, s4)                                 \
 	do {                                                                 \

@@ -7,7 +7,7 @@
 /*
  * Keccak-p[800, n]: the Keccak permutation on 25 lanes of 32 bits
  * (FIPS 202 §3.3 with w = 32), reduced to its last n rounds as Odocrypt
- * uses it (digibyte-pow.md §4.6: n = 12 runs round indices 10..21).
+ * uses it (docs/pow.md §4.6: n = 12 runs round indices 10..21).
  * Portable; no state beyond the caller's buffer; thread-safe.
  */
 
@@ -16,10 +16,10 @@
 #define KECCAK800_ROUNDS 22     /* Keccak-f[800]: 12 + 2 * log2(32) */
 #define KECCAK800_ODO_ROUNDS 12
 
-/* Round constants of rounds 0..21 (FIPS 202 §3.2.5, low 32 bits; digibyte-pow.md §4.6). */
+/* Round constants of rounds 0..21 (FIPS 202 §3.2.5, low 32 bits; docs/pow.md §4.6). */
 extern const uint32_t keccak800_rc[KECCAK800_ROUNDS];
 
-/* rho offsets by lane index x + 5y (digibyte-pow.md §4.6). */
+/* rho offsets by lane index x + 5y (docs/pow.md §4.6). */
 extern const uint8_t keccak800_rho[KECCAK800_LANES];
 
 /*
@@ -28,7 +28,7 @@ extern const uint8_t keccak800_rho[KECCAK800_LANES];
  */
 void keccak800_permute(uint32_t a[KECCAK800_LANES], unsigned rounds);
 
-/* The same on a 100-byte buffer whose lanes are little-endian (digibyte-pow.md §4.6). */
+/* The same on a 100-byte buffer whose lanes are little-endian (docs/pow.md §4.6). */
 void keccak800_permute_bytes(uint8_t buf[KECCAK800_STATE_LEN], unsigned rounds);
 
 #endif

@@ -9,7 +9,7 @@
  * Luffa-512 as submitted to round 2 of the SHA-3 competition ("Hash Function
  * Luffa, Specification Ver. 2.0", De Canniere, Sato, Watanabe, 15 Sep 2009):
  * five 256-bit chains (w = 5), 32-byte message blocks, 512-bit output. The
- * first stage of the Qubit chain (digibyte-pow.md §3.4). Portable GNU C (generic
+ * first stage of the Qubit chain (docs/pow.md §3.4). Portable GNU C (generic
  * vectors, SSE2 on x86-64).
  *
  * Streaming use: luffa512_init(), any number of luffa512_update() calls, then

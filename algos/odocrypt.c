@@ -9,7 +9,7 @@
 #include "endian.h"
 #include "keccak800.h"
 
-/* LCG multiplier and increment of the key generator (digibyte-pow.md §4.3). */
+/* LCG multiplier and increment of the key generator (docs/pow.md §4.3). */
 #define ODOCRYPT_LCG_A 6364136223846793005u
 #define ODOCRYPT_LCG_C 1442695040888963407u
 
@@ -71,7 +71,7 @@ void odocrypt_cipher_init(struct odocrypt_cipher *c, uint32_t key)
 	struct odocrypt_lcg g;
 	uint16_t perm[ODOCRYPT_LARGE_SIZE];
 
-	/* The draws in the order of digibyte-pow.md §4.4. */
+	/* The draws in the order of docs/pow.md §4.4. */
 	c->key = key;
 	odocrypt_lcg_init(&g, key);
 	for (unsigned i = 0; i < ODOCRYPT_SMALL_SBOXES; i++) {

@@ -7,7 +7,7 @@
 #include "algo.h"
 
 /*
- * Odocrypt (digibyte-pow.md §4): a keyed 640-bit block cipher whose key is
+ * Odocrypt (docs/pow.md §4): a keyed 640-bit block cipher whose key is
  * the epoch of the header's nTime, then Keccak-p[800] with 12 rounds.
  *
  * The cipher tables for one key live in a caller-owned struct odocrypt_cipher
@@ -56,7 +56,7 @@ static inline uint32_t odocrypt_key_for_time(uint32_t ntime, uint32_t epoch_s)
 uint32_t odocrypt_key(const struct algo_params *params, const uint8_t header[HEADER_LEN]);
 
 /*
- * The generator that expands the key (digibyte-pow.md §4.3): each call jumps
+ * The generator that expands the key (docs/pow.md §4.3): each call jumps
  * the LCG x -> A x + C ahead by one more step than the last.
  */
 struct odocrypt_lcg {
@@ -67,7 +67,7 @@ void odocrypt_lcg_init(struct odocrypt_lcg *g, uint32_t key);
 /* The upper 32 bits of the next state (next32 of §4.3). */
 uint32_t odocrypt_lcg_next32(struct odocrypt_lcg *g);
 
-/* The key schedule of one key (digibyte-pow.md §4.4), in the spec's terms. */
+/* The key schedule of one key (docs/pow.md §4.4), in the spec's terms. */
 struct odocrypt_cipher {
 	uint32_t key;
 	uint8_t sbox_small[ODOCRYPT_SMALL_SBOXES][ODOCRYPT_SMALL_SIZE];  /* S6 */

@@ -67,7 +67,7 @@ static inline __m512i odocrypt_lanes_mix(const struct odocrypt_fast *f, __m512i 
 
 /*
  * Keccak-p[800] rounds on eight states, lane (x, y) of state j in 32-bit lane
- * j of a[x + 5y] (digibyte-pow.md §4.6). KECCAK256_ROW is theta's column
+ * j of a[x + 5y] (docs/pow.md §4.6). KECCAK256_ROW is theta's column
  * parity applied, rho, pi and chi for output row Y from source lanes s0..s4
  * (as in keccak800.c); the rotations are immediates.
  */

@@ -3,7 +3,7 @@
 #define QM_ODOCRYPT_LANES_H
 
 /*
- * The Odocrypt cipher (digibyte-pow.md §4.5) on ODOCRYPT_LANES blocks at
+ * The Odocrypt cipher (docs/pow.md §4.5) on ODOCRYPT_LANES blocks at
  * once, block j in 64-bit lane j of each of the ten word vectors, written
  * once for odocrypt_avx2.c and odocrypt_avx512.c in the vocabulary of
  * vec_<isa>.h. Where the widths really differ, the including file provides,

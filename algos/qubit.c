@@ -7,7 +7,7 @@
 #include "cpu.h"
 #include "qubit_x4.h"
 
-/* The Qubit chain (digibyte-pow.md §3.4); the PoW hash is ECHO's first 32 bytes. */
+/* The Qubit chain (docs/pow.md §3.4); the PoW hash is ECHO's first 32 bytes. */
 static void qubit_hash(const struct algo_params *params, const uint8_t header[HEADER_LEN],
 		       uint8_t out[HASH_LEN])
 {

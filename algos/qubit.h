@@ -15,7 +15,7 @@
 #include "simd.h"
 
 /*
- * DigiByte's Qubit PoW (digibyte-pow.md §3.4): Luffa-512, CubeHash-512,
+ * DigiByte's Qubit PoW (docs/pow.md §3.4): Luffa-512, CubeHash-512,
  * SHAvite-3-512, SIMD-512, ECHO-512, each over the previous 64-byte output
  * (Luffa over the 80-byte header); the PoW hash is the first 32 bytes of the
  * ECHO-512 output.

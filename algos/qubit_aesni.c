@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Qubit scan with the AES-NI stages (digibyte-pow.md §3.4): SHAvite-3-512 and
+ * Qubit scan with the AES-NI stages (docs/pow.md §3.4): SHAvite-3-512 and
  * ECHO-512, the two stages built from AES rounds, use AESENC
  * (shavite_aesni.c, echo_aesni.c); Luffa, CubeHash and SIMD are the portable
  * ones. One nonce at a time.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Qubit scan with AVX2 SIMD-512 (digibyte-pow.md §3.4): the SIMD-512 message
+ * Qubit scan with AVX2 SIMD-512 (docs/pow.md §3.4): the SIMD-512 message
  * expansion and compression of simd_avx2.c, with the AES-NI SHAvite-3 and
  * ECHO compressions (shavite_aesni.c, echo_aesni.c) and the portable Luffa and
  * CubeHash. One nonce at a time; listed only where the build has both AVX2 and

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Qubit with four nonces in flight (digibyte-pow.md §3.4), AVX-512 and VAES.
+ * Qubit with four nonces in flight (docs/pow.md §3.4), AVX-512 and VAES.
  * The algorithms are those of the single-lane files, whose comments cite the
  * specifications (luffa.c, cubehash.c, shavite.c, simd.c, echo.c); here every
  * 64-byte value between stages is four 512-bit registers x[0..3], x[c]

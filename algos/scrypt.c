@@ -83,7 +83,7 @@ void scrypt_pbkdf2_out(const uint8_t header[HEADER_LEN], const uint32_t x[SCRYPT
 	pbkdf2_sha256(header, HEADER_LEN, b, sizeof(b), 1, out, HASH_LEN);
 }
 
-/* scrypt(N = 1024, r = 1, p = 1) of the header (digibyte-pow.md §3.2). */
+/* scrypt(N = 1024, r = 1, p = 1) of the header (docs/pow.md §3.2). */
 static void scrypt_hash(const struct algo_params *params, const uint8_t header[HEADER_LEN],
 			uint8_t out[HASH_LEN])
 {
@@ -293,7 +293,7 @@ const struct algo algo_scrypt = {
 	.prepare = scrypt_prepare,
 	.impls = scrypt_impls,
 	.n_impls = sizeof(scrypt_impls) / sizeof(scrypt_impls[0]),
-	/* Pool difficulty 1 is 2^16 times SHA-256d's target (stratum-and-gbt.md §1). */
+	/* Pool difficulty 1 is 2^16 times SHA-256d's target (docs/protocols.md §1). */
 	.share_scale = 65536.0,
 	.kernel = "scrypt.cl",
 };

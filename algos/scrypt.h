@@ -8,7 +8,7 @@
 
 /*
  * scrypt with N = 1024, r = 1, p = 1 and password = salt = the 80-byte
- * header (digibyte-pow.md §3.2, RFC 7914). A block X is 128 bytes, held as
+ * header (docs/pow.md §3.2, RFC 7914). A block X is 128 bytes, held as
  * 32 little-endian words; the ROMix scratchpad V is N blocks (128 KiB).
  */
 

@@ -8,7 +8,7 @@
 #include "endian.h"
 #include "sha256.h"
 
-/* SHA-256d (digibyte-pow.md §3.1). */
+/* SHA-256d (docs/pow.md §3.1). */
 static void sha256d_hash(const struct algo_params *params, const uint8_t header[HEADER_LEN],
 			 uint8_t out[HASH_LEN])
 {

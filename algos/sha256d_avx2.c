@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SHA-256d scan with AVX2 (digibyte-pow.md §3.1): eight nonces at once, one
+ * SHA-256d scan with AVX2 (docs/pow.md §3.1): eight nonces at once, one
  * per 32-bit lane; the lane code is sha256d_lanes.h on vec_avx2.h.
  */
 #include "sha256d.h"

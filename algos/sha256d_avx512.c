@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SHA-256d scan with AVX-512 (digibyte-pow.md §3.1): thirty-two nonces at
+ * SHA-256d scan with AVX-512 (docs/pow.md §3.1): thirty-two nonces at
  * once, one per 32-bit lane of two zmm; the lane code is sha256d_lanes.h on
  * vec_avx512x2.h, where rotates are vprord and the three-input functions
  * (Ch, Maj, the sigma XORs) one ternary-logic op. A SHA-256 round is one

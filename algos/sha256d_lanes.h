@@ -4,7 +4,7 @@
 
 /*
  * SHA-256d scan on VLANES32 nonces at once, one per 32-bit lane
- * (digibyte-pow.md §3.1), written once for sha256d_avx2.c and
+ * (docs/pow.md §3.1), written once for sha256d_avx2.c and
  * sha256d_avx512.c in the vocabulary of vec_<isa>.h, which they include
  * first. Each lane group starts from the nonce-independent work prepare left
  * in struct sha256d_ctx (rounds 0..3 of the header's second block, constant
@@ -151,7 +151,7 @@ static inline unsigned sha256d_lanes_mask(const struct sha256d_ctx *ctx, uint32_
 				   sha256_lanes_bsig1(v0));
 	VEC h7 = sha256_lanes_add3(v7, t1, VSET1(sha256_iv[7]));
 
-	/* Word 7 is stored big-endian in hash bytes 28..31, the top (digibyte-pow.md §1). */
+	/* Word 7 is stored big-endian in hash bytes 28..31, the top (docs/pow.md §1). */
 	return VCMPLEU32(VBSWAP32(h7), VSET1(target_top));
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SHA-256d scan with the SHA extensions (digibyte-pow.md §3.1): each
+ * SHA-256d scan with the SHA extensions (docs/pow.md §3.1): each
  * sha256rnds2 does two FIPS 180-4 §6.2.2 rounds on a state held as ABEF and
  * CDGH, sha256msg1/msg2 extend the schedule four words at a time. The round
  * chain is one long dependency, so SHA256D_SHANI_WAYS nonces are hashed side
@@ -188,7 +188,7 @@ static inline unsigned sha256d_shani_ways(const struct sha256d_shani_pre *p, uin
 	for (int j = 0; j < SHA256D_SHANI_WAYS; j++) {
 		/*
 		 * F (word 0 of ABEF, now in cdgh) + IV word 7, stored big-endian
-		 * in hash bytes 28..31, the top (digibyte-pow.md §1).
+		 * in hash bytes 28..31, the top (docs/pow.md §1).
 		 */
 		uint32_t h7 = (uint32_t)_mm_cvtsi128_si32(cdgh[j]) + sha256_iv[7];
 

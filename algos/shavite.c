@@ -15,7 +15,7 @@
  * quadruple is an AES state in FIPS-197 byte order (aes_round.h). The AES
  * round is AESRound as the specification defines it (FIPS-197 SubBytes,
  * ShiftRows, MixColumns, AddRoundKey); the round-2 reference code and its
- * published test files differ from it (digibyte-pow.md §3.4) and do not apply.
+ * published test files differ from it (docs/pow.md §3.4) and do not apply.
  */
 
 #define SHAVITE_ROUNDS 14

@@ -11,7 +11,7 @@
  * HAIFA mode over C_512, a 14-round, 4-branch Feistel cipher whose round
  * functions are four keyed AES rounds each, with a 1024-bit message block, a
  * 128-bit bit counter and no salt (salt = 0). The third stage of the Qubit
- * chain (digibyte-pow.md §3.4). Portable C over aes_round.h; thread-safe;
+ * chain (docs/pow.md §3.4). Portable C over aes_round.h; thread-safe;
  * cannot fail.
  */
 

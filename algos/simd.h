@@ -8,7 +8,7 @@
 /*
  * SIMD-512, the SHA-3 round-2 candidate of Leurent, Bouillaguet and Fouque
  * ("SIMD Is a Message Digest", version 1.1, the tweaked round-2 submission),
- * as the Qubit chain uses it (digibyte-pow.md §3.4). Portable, with an AVX2
+ * as the Qubit chain uses it (docs/pow.md §3.4). Portable, with an AVX2
  * compression in simd_avx2.c. All functions are pure and thread-safe.
  */
 

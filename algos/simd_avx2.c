@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SIMD-512 with AVX2 (digibyte-pow.md §3.4), the same algorithm as simd.c:
+ * SIMD-512 with AVX2 (docs/pow.md §3.4), the same algorithm as simd.c:
  * the eight Feistel ladders are the eight 32-bit lanes of one register per
  * state register A, B, C, D, so a step is a few vector operations and the
  * permutation p is one lane permute. The NTT is simd.c's 16 x 16 decomposition

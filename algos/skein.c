@@ -8,7 +8,7 @@
 #include "endian.h"
 #include "sha256.h"
 
-/* SHA-256(Skein-512-512(header)) (digibyte-pow.md §3.3). */
+/* SHA-256(Skein-512-512(header)) (docs/pow.md §3.3). */
 static void skein_hash(const struct algo_params *params, const uint8_t header[HEADER_LEN],
 		       uint8_t out[HASH_LEN])
 {

@@ -8,7 +8,7 @@
 #include "skein512.h"
 
 /*
- * DigiByte's Skein PoW (digibyte-pow.md §3.3): SHA-256(Skein-512-512(header)).
+ * DigiByte's Skein PoW (docs/pow.md §3.3): SHA-256(Skein-512-512(header)).
  *
  * The 80-byte header is two Skein blocks: bytes 0..63 (no nonce) and bytes
  * 64..79 padded with zeros, then the output block. prepare() runs the first

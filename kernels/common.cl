@@ -115,7 +115,7 @@ QM_INLINE void qm_sha256_compress(uint st[8], const uint blk[16])
 
 /*
  * 1 if hash <= target, both as 8 little-endian words with word 7 the most
- * significant (digibyte-pow.md §1, §5): compared most significant word first.
+ * significant (docs/pow.md §1, §5): compared most significant word first.
  */
 QM_INLINE int qm_hash_le_target(const uint hash[8], uint8 target)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Odocrypt (digibyte-pow.md §4): the 80-byte header encrypted with the
+ * Odocrypt (docs/pow.md §4): the 80-byte header encrypted with the
  * 640-bit cipher of the epoch's key (§4.5), padded to 100 bytes and run
  * through Keccak-p[800] with 12 rounds (§4.6). One work-item per nonce. The
  * ABI is in common.cl.

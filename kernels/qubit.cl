@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Qubit (digibyte-pow.md §3.4): Luffa-512, CubeHash-512, SHAvite-3-512,
+ * Qubit (docs/pow.md §3.4): Luffa-512, CubeHash-512, SHAvite-3-512,
  * SIMD-512 and ECHO-512, each over the previous 64-byte digest (Luffa over
  * the 80-byte header); the PoW hash is the first 32 bytes of ECHO's digest.
  * One work-item per nonce. The ABI is in common.cl; the algorithms follow the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * scrypt(N=1024, r=1, p=1) of the header with password = salt = header
- * (digibyte-pow.md §3.2, RFC 7914), one work-item per nonce. The ABI and the
+ * (docs/pow.md §3.2, RFC 7914), one work-item per nonce. The ABI and the
  * SHA-256 helpers are in common.cl.
  */
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SHA-256d (digibyte-pow.md §3.1): SHA-256(SHA-256(header)), one work-item
+ * SHA-256d (docs/pow.md §3.1): SHA-256(SHA-256(header)), one work-item
  * per nonce. The ABI and the SHA-256 helpers are in common.cl.
  */
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Skein (digibyte-pow.md §3.3): SHA-256(Skein-512-512(header)), one
+ * Skein (docs/pow.md §3.3): SHA-256(Skein-512-512(header)), one
  * work-item per nonce. Skein-512 per the Skein 1.3 paper: Threefish-512
  * ("Threefish", "The Key Schedule") inside UBI ("Unique Block Iteration").
  * The ABI and the SHA-256 helpers are in common.cl.

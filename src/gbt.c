@@ -17,7 +17,7 @@
 #define OP_0 0x00
 #define OP_1 0x51
 #define OP_RETURN 0x6a
-#define COINBASE_TX_VERSION 1    /* stratum-and-gbt.md §2: version 1 or 2 */
+#define COINBASE_TX_VERSION 1    /* docs/protocols.md §2: version 1 or 2 */
 #define TX_INPUT_MIN 41          /* outpoint 36 + script length 1 + sequence 4 */
 #define TX_OUTPUT_MIN 9          /* value 8 + script length 1 */
 #define WITNESS_RESERVED_LEN 32  /* BIP141: the coinbase witness is one 32-byte item */

@@ -9,7 +9,7 @@
 
 /*
  * Solo mining against a node: getblocktemplate -> job, share -> submitblock
- * (stratum-and-gbt.md §2; BIP22/23 templates, BIP34 height, BIP141/144/145
+ * (docs/protocols.md §2; BIP22/23 templates, BIP34 height, BIP141/144/145
  * witness rules). Two layers, as in stratum.c:
  *
  * 1. Pure functions, tested by tests/test_gbt.c: a template's JSON -> a
@@ -51,7 +51,7 @@ struct gbt_tx {
 };
 
 struct gbt_template {
-	uint32_t version;            /* with the algorithm's bits 8..11 (digibyte-pow.md §2) */
+	uint32_t version;            /* with the algorithm's bits 8..11 (docs/pow.md §2) */
 	uint32_t nbits;
 	uint32_t curtime, mintime;   /* mintime = curtime when the node gave none */
 	uint32_t height;             /* of the block being built */

@@ -195,7 +195,7 @@ static char *gbt_request_params(struct gbt *g, const char *longpollid, int with_
 		goto out;
 	if (json_array_append(params, req))
 		goto out;
-	/* DigiByte: the algorithm is the 2nd positional parameter (digibyte-pow.md §7). */
+	/* DigiByte: the algorithm is the 2nd positional parameter (docs/pow.md §7). */
 	if (with_algo && json_array_append_new(params, json_string(g->algo->node_name)))
 		goto out;
 	text = json_dumps(params, JSON_COMPACT);
@@ -244,7 +244,7 @@ static enum gbt_call_end gbt_fetch_once(struct gbt *g, struct rpc *r, const char
 
 /*
  * Fetches a template on r. DigiByte takes the algorithm as the second
- * parameter (digibyte-pow.md §7); nodes that do not (Litecoin, some DigiByte
+ * parameter (docs/pow.md §7); nodes that do not (Litecoin, some DigiByte
  * 8.22 builds) refuse the call, and are asked with one parameter from then on
  * if that gives a template for our algorithm. When it gives another
  * algorithm's, the node's answer to the two-parameter call is the error

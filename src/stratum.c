@@ -121,7 +121,7 @@ static int stratum_json_hex_alloc(const json_t *v, size_t max, uint8_t **out, si
 
 /*
  * mining.notify [job_id, prevhash, coinb1, coinb2, merkle_branch[], version,
- * nbits, ntime, clean_jobs] (stratum-and-gbt.md §1). Extra trailing
+ * nbits, ntime, clean_jobs] (docs/protocols.md §1). Extra trailing
  * parameters are ignored.
  */
 static int stratum_parse_notify(const json_t *params, struct stratum_msg *msg, char *why,

@@ -9,7 +9,7 @@
 #include "url.h"
 
 /*
- * Stratum v1 pool client (stratum-and-gbt.md §1), in two layers:
+ * Stratum v1 pool client (docs/protocols.md §1), in two layers:
  *
  * 1. Pure functions: URL parsing, one parser from a received line to a
  *    struct stratum_msg (every field type-, length- and hex-checked; a

@@ -73,7 +73,7 @@ int job_take_extranonce2(struct job *job, uint64_t *extranonce2)
 
 void work_extranonce2_bytes(const struct job *job, uint64_t extranonce2, uint8_t *out)
 {
-	/* Big-endian counter, so its hex is the number the pool sees (stratum-and-gbt.md §1). */
+	/* Big-endian counter, so its hex is the number the pool sees (docs/protocols.md §1). */
 	for (size_t i = 0; i < job->extranonce2_len; i++) {
 		size_t shift = 8 * (job->extranonce2_len - 1 - i);
 		out[i] = shift < 64 ? (uint8_t)(extranonce2 >> shift) : 0;
@@ -129,7 +129,7 @@ int work_header(const struct job *job, uint64_t extranonce2, uint32_t ntime,
 	sha256d(coinbase, (size_t)len, txid);
 	work_merkle_root(job, txid, root);
 
-	/* digibyte-pow.md §1: version, prevhash, root, ntime, nbits, nonce; all LE. */
+	/* docs/pow.md §1: version, prevhash, root, ntime, nbits, nonce; all LE. */
 	le32_store(header, job->version);
 	memcpy(header + 4, job->prevhash, HASH_LEN);
 	memcpy(header + 36, root, HASH_LEN);
@@ -154,7 +154,7 @@ static double target_to_double(const uint8_t t[HASH_LEN])
 
 void work_diff_to_target(double diff, double factor, uint8_t target[HASH_LEN])
 {
-	/* target = 0xFFFF * 2^208 * factor / diff (stratum-and-gbt.md §1), capped. */
+	/* target = 0xFFFF * 2^208 * factor / diff (docs/protocols.md §1), capped. */
 	double v = diff > 0 && factor > 0 ? ldexp(65535.0, 208) * factor / diff : INFINITY;
 
 	if (!(v < ldexp(1.0, 256))) {

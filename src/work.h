@@ -16,7 +16,7 @@
  * it on the job board (job_board.h); after publication a job is immutable except for its
  * atomic extranonce2 counter, and is shared by reference count. Both sources
  * express their work the same way: coinbase = coinb1 || extranonce1 ||
- * extranonce2 || coinb2 (stratum-and-gbt.md §1), merkle branches in internal
+ * extranonce2 || coinb2 (docs/protocols.md §1), merkle branches in internal
  * order; getblocktemplate builds coinb1/coinb2 around its own extranonce.
  */
 
@@ -89,7 +89,7 @@ int work_header(const struct job *job, uint64_t extranonce2, uint32_t ntime,
 		uint8_t header[HEADER_LEN]);
 
 /*
- * Share target for a pool difficulty (stratum-and-gbt.md §1):
+ * Share target for a pool difficulty (docs/protocols.md §1):
  * 0xFFFF * 2^208 * factor / diff, capped at 2^256 - 1. diff <= 0 gives the
  * maximum target. Little-endian output.
  */

@@ -3,7 +3,7 @@
 """A stratum v1 test pool for tests/stratum.int (Python 3 standard library only).
 
 It listens on 127.0.0.1 (one port per pool, optionally TLS), speaks the
-protocol of ../shared/docs/stratum-and-gbt.md section 1, builds its jobs from
+protocol of docs/protocols.md section 1, builds its jobs from
 the worked example's real block data (coinbase halves, merkle branches,
 version, nbits) with a BIP34 height and a chained prevhash, and checks every
 share independently of quintminer's code: job id and validity, extranonce2
@@ -35,7 +35,7 @@ import threading
 import time
 from fractions import Fraction
 
-# stratum-and-gbt.md section 1, the worked example: real block data.
+# docs/protocols.md section 1, the worked example: real block data.
 EX_COINB1_HEAD = bytes.fromhex(
     "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff")
 EX_COINB2 = bytes.fromhex(
@@ -49,7 +49,7 @@ EX_PREVHASH_INTERNAL = bytes.fromhex(
 EX_HEIGHT = 93807
 EX_NTIME = 0x67436D00
 EX_NBITS = 0x1D00FFFF
-# nVersion: BIP9 top bits, algorithm in bits 8..11 (digibyte-pow.md section 2).
+# nVersion: BIP9 top bits, algorithm in bits 8..11 (docs/pow.md section 2).
 VERSION = {"sha256d": 0x20000202, "scrypt": 0x20000002}
 FACTOR = {"sha256d": 1, "scrypt": 65536}
 DIFF1 = 0xFFFF << 208
@@ -68,7 +68,7 @@ def pow_hash(algo, header):
 
 
 def nbits_target(nbits):
-    """The block target of compact nBits (digibyte-pow.md)."""
+    """The block target of compact nBits (docs/pow.md)."""
     return (nbits & 0xFFFFFF) << (8 * ((nbits >> 24) - 3))
 
 

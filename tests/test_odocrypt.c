@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Odocrypt building blocks against ../shared/vectors/primitives.json:
+ * Odocrypt building blocks against tests/vectors/primitives.json:
  * Keccak-p[800] (and its round constants rederived from the LFSR), the
  * OdoCrypt cipher, its key schedule, the round-by-round traces, epoch keys;
  * then the mining context across an epoch boundary.

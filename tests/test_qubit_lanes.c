@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The four-lane Qubit stages (qubit_x4.h, CubeHash on eight) against ../shared/vectors/
+ * The four-lane Qubit stages (qubit_x4.h, CubeHash on eight) against tests/vectors/
  * primitives.json and the single-lane primitives: for every qubit_chain entry
  * and every lane, the vector's stage input goes into that lane (the other lanes
  * get other inputs) and each lane's output must equal the vector's next stage

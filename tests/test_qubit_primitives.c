@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The first three Qubit stages (Luffa-512, CubeHash-512, SHAvite-3-512) and
- * the AES round under SHAvite-3 and ECHO, against ../shared/vectors/primitives.json
+ * the AES round under SHAvite-3 and ECHO, against tests/vectors/primitives.json
  * and the definitions in their specifications.
  */
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * SIMD-512 and ECHO-512 (the last two Qubit stages, digibyte-pow.md §3.4)
- * against ../shared/vectors/primitives.json: every simd512 and echo512 entry,
+ * SIMD-512 and ECHO-512 (the last two Qubit stages, docs/pow.md §3.4)
+ * against tests/vectors/primitives.json: every simd512 and echo512 entry,
  * and the simd512, echo512 and pow_hash stages of every qubit_chain entry, each
  * fed the vector's previous stage.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scrypt building blocks (digibyte-pow.md §3.2) against ../shared/vectors/primitives.json:
+ * scrypt building blocks (docs/pow.md §3.2) against tests/vectors/primitives.json:
  * Salsa20/8 steps and every stage of scrypt_stages, through the functions of scrypt.h,
  * and the diagonal block layout of the SIMD scans.
  */

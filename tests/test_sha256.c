@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* SHA-256 building blocks and compact targets against ../shared/vectors/primitives.json. */
+/* SHA-256 building blocks and compact targets against tests/vectors/primitives.json. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Skein-512-512 and the Skein PoW chain against ../shared/vectors/primitives.json. */
+/* Skein-512-512 and the Skein PoW chain against tests/vectors/primitives.json. */
 #include <stdlib.h>
 #include <string.h>
 

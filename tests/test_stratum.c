@@ -4,7 +4,7 @@
  * truncated, wrong-type, oversized, unknown and out-of-order input, with the
  * output and session left unchanged after an error), request formatting,
  * the session (resume, clean_jobs, validity, requests), and the worked
- * example of ../shared/docs/stratum-and-gbt.md §1 run through the notify
+ * example of docs/protocols.md §1 run through the notify
  * parser -> job -> work_header path and hashed with sha256d and scrypt.
  */
 #include <stdio.h>
@@ -18,7 +18,7 @@
 #include "tap.h"
 #include "work.h"
 
-/* stratum-and-gbt.md §1, the worked example. */
+/* docs/protocols.md §1, the worked example. */
 static const char example_notify[] =
 	"{\"id\":null,\"method\":\"mining.notify\",\"params\":[\"4f\","
 	"\"efe76cdfdfb6f70ee6a25e3fd9348b2d5fe64eb5d3e3d6ee30029e57e617bf2e\","

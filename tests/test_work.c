@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * work.c: header building against the worked example of
- * ../shared/docs/stratum-and-gbt.md §1, difficulty -> target, extranonce2
+ * docs/protocols.md §1, difficulty -> target, extranonce2
  * rolling, and the job board (job_board.c) that publishes those jobs.
  */
 #include <string.h>
