@@ -913,6 +913,7 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 	const char *url = cfg->urls[0];
 	struct gbt *g;
 	char err[256];
+	int has_locks = 0, can_free = 0; /* can_free: gbt_free releases everything */
 
 	/* options.c checked the URL, the address and the credentials (options.h). */
 	*out = NULL;
@@ -923,13 +924,11 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 	}
 	if (address_decode(&g->payout, cfg->coinbase_addr, err, sizeof(err))) {
 		log_err("--coinbase-addr %.100s: %s", cfg->coinbase_addr, err);
-		free(g);
-		return -1;
+		goto fail;
 	}
 	if (g->payout.script_len > GBT_PAYOUT_SCRIPT_MAX) {
 		log_err("--coinbase-addr: script too long");
-		free(g);
-		return -1;
+		goto fail;
 	}
 	snprintf(g->payout_text, sizeof(g->payout_text), "%s", cfg->coinbase_addr);
 	g->tag = cfg->coinbase_sig ? cfg->coinbase_sig : GBT_TAG_DEFAULT;
@@ -946,28 +945,36 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 	atomic_init(&g->late, 0);
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->cond, NULL);
+	has_locks = 1;
 	if (queue_init(&g->shares, GBT_QUEUE_LEN)) {
 		log_err("out of memory");
-		pthread_cond_destroy(&g->cond);
-		pthread_mutex_destroy(&g->lock);
-		free(g);
-		return -1;
+		goto fail;
 	}
 	g->src.ops = &gbt_ops;
 	g->src.env = *env;
 	g->src.priv = g;
+	can_free = 1;
 	if (rpc_global_init()) {
 		log_err("cannot initialise libcurl");
-		gbt_free(&g->src);
-		return -1;
+		goto fail;
 	}
 	g->is_rpc_ready = 1;
 	if (rpc_new(&g->rpc, url, cfg->user, cfg->pass, cfg->rpc_cookie, cfg->no_verify_tls) ||
 	    rpc_new(&g->rpc_lp, url, cfg->user, cfg->pass, cfg->rpc_cookie, cfg->no_verify_tls)) {
 		log_err("cannot set up the HTTP client for %s", url);
-		gbt_free(&g->src);
-		return -1;
+		goto fail;
 	}
 	*out = &g->src;
 	return 0;
+fail:
+	if (can_free) {
+		gbt_free(&g->src);
+		return -1;
+	}
+	if (has_locks) {
+		pthread_cond_destroy(&g->cond);
+		pthread_mutex_destroy(&g->lock);
+	}
+	free(g);
+	return -1;
 }

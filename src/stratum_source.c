@@ -764,6 +764,7 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 {
 	const struct options *cfg = env->cfg;
 	struct stratum *st;
+	int has_queue = 0;
 
 	*out = NULL;
 	st = calloc(1, sizeof(*st));
@@ -775,26 +776,22 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 		if (stratum_url_parse(cfg->urls[i], &st->urls[i])) {
 			log_err("-o %s: not a stratum URL (stratum+tcp://HOST:PORT, "
 				"stratum+ssl://, stratum+tls://)", cfg->urls[i]);
-			free(st);
-			return -1;
+			goto fail;
 		}
 	}
 	st->url_count = cfg->url_count;
 	if (!st->url_count) {
 		log_err("no pool given (-o)");
-		free(st);
-		return -1;
+		goto fail;
 	}
 	if (queue_init(&st->shares, STRATUM_QUEUE_LEN)) {
 		log_err("out of memory");
-		free(st);
-		return -1;
+		goto fail;
 	}
+	has_queue = 1;
 	if (net_waker_init(&st->waker)) {
 		log_err("cannot create the stratum wake-up pipe: %s", strerror(errno));
-		queue_release(&st->shares);
-		free(st);
-		return -1;
+		goto fail;
 	}
 	st->algo = env->algo;
 	st->board = env->board;
@@ -814,4 +811,9 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 	st->src.priv = st;
 	*out = &st->src;
 	return 0;
+fail:
+	if (has_queue)
+		queue_release(&st->shares);
+	free(st);
+	return -1;
 }
