@@ -576,18 +576,11 @@ void gbt_template_release(struct gbt_template *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int gbt_job_new(struct job **out, const struct gbt_template *t, const struct algo *algo,
-		const struct algo_params *params, const struct gbt_payout *payout, uint64_t seq,
-		char *err, size_t err_len)
+/* The template is for algo, on params' network, and the payout script fits. */
+static int gbt_template_check(const struct gbt_template *t, const struct algo *algo,
+			      const struct algo_params *params, const struct gbt_payout *payout,
+			      char *err, size_t err_len)
 {
-	uint8_t height[GBT_HEIGHT_PUSH_MAX], cb1[128], cb2[256];
-	uint8_t (*txids)[HASH_LEN] = NULL;
-	size_t height_len, fixed, tag_len, room;
-	uint8_t *p = cb1, *q = cb2;
-	struct job *job = NULL;
-	int n;
-
-	*out = NULL;
 	if ((t->version & ALGO_VERSION_MASK) != algo->version_bits) {
 		errbuf_set(
 			err, err_len,
@@ -608,13 +601,28 @@ int gbt_job_new(struct job **out, const struct gbt_template *t, const struct alg
 		errbuf_set(err, err_len, "payout script of %zu bytes", payout->script_len);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * The coinbase around its extranonce: cb1 (128 bytes) gets version, input and
+ * scriptSig up to the extranonce, cb2 (256 bytes) the tag, sequence, outputs
+ * and lock time (docs/protocols.md §2). Returns 0, or -1 with err.
+ */
+static int gbt_coinbase_halves(const struct gbt_template *t, const struct gbt_payout *payout,
+			       uint8_t cb1[128], size_t *len1, uint8_t cb2[256], size_t *len2,
+			       char *err, size_t err_len)
+{
+	uint8_t height[GBT_HEIGHT_PUSH_MAX];
+	size_t height_len, fixed, tag_len, room;
+	uint8_t *p = cb1, *q = cb2;
+
 	/* scriptSig: height push || coinbaseaux || push 8 || extranonce || push tag. */
 	height_len = gbt_height_push(t->height, height);
 	fixed = height_len + t->coinbase_aux_len + 1 + GBT_EXTRANONCE_LEN;
-	if (fixed > GBT_SCRIPTSIG_MAX) {
-		errbuf_set(err, err_len, "template: coinbaseaux leaves no room in the coinbase");
-		return -1;
-	}
+	if (fixed > GBT_SCRIPTSIG_MAX)
+		return errbuf_set(err, err_len,
+				  "template: coinbaseaux leaves no room in the coinbase");
 	room = GBT_SCRIPTSIG_MAX - fixed;
 	tag_len = payout->tag ? strlen(payout->tag) : 0;
 	if (tag_len > GBT_TAG_MAX)
@@ -658,11 +666,29 @@ int gbt_job_new(struct job **out, const struct gbt_template *t, const struct alg
 	}
 	le32_store(q, 0);              /* lock time */
 	q += 4;
+	*len1 = (size_t)(p - cb1);
+	*len2 = (size_t)(q - cb2);
+	return 0;
+}
 
+int gbt_job_new(struct job **out, const struct gbt_template *t, const struct algo *algo,
+		const struct algo_params *params, const struct gbt_payout *payout, uint64_t seq,
+		char *err, size_t err_len)
+{
+	uint8_t cb1[128], cb2[256];
+	uint8_t (*txids)[HASH_LEN] = NULL;
+	size_t len1 = 0, len2 = 0;
+	struct job *job = NULL;
+	int n;
+
+	*out = NULL;
+	if (gbt_template_check(t, algo, params, payout, err, err_len) ||
+	    gbt_coinbase_halves(t, payout, cb1, &len1, cb2, &len2, err, err_len))
+		return -1;
 	job = job_new();
 	txids = malloc((t->tx_count ? t->tx_count : 1) * sizeof(*txids));
 	if (!job || !txids ||
-	    job_set_coinbase(job, cb1, (size_t)(p - cb1), cb2, (size_t)(q - cb2))) {
+	    job_set_coinbase(job, cb1, len1, cb2, len2)) {
 		errbuf_set(err, err_len, "out of memory");
 		goto fail;
 	}
