@@ -132,16 +132,18 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 			rc = 1;
 		n += added;
 	}
-	printf("\n%-9s %-9s %7s %14s %9s %16s\n", "algo", "impl", "threads", "hashes", "seconds",
-	       "hashrate");
+	/* With --json only JSON goes to stdout (| jq works); the table is then on stderr. */
+	FILE *table = cfg->is_json ? stderr : stdout;
+	fprintf(table, "\n%-9s %-9s %7s %14s %9s %16s\n", "algo", "impl", "threads", "hashes",
+		"seconds", "hashrate");
 	for (unsigned i = 0; i < n; i++) {
 		char rate[32];
 		stats_format_rate(results[i].hashrate, rate, sizeof(rate));
-		printf("%-9s %-9s %7u %14llu %9.2f %16s\n", results[i].algo, results[i].impl,
-		       results[i].threads, (unsigned long long)results[i].hashes, results[i].seconds,
-		       rate);
+		fprintf(table, "%-9s %-9s %7u %14llu %9.2f %16s\n", results[i].algo, results[i].impl,
+			results[i].threads, (unsigned long long)results[i].hashes,
+			results[i].seconds, rate);
 	}
-	fflush(stdout);
+	fflush(table);
 	if (cfg->is_json) {
 		for (unsigned i = 0; i < n; i++)
 			bench_print_json(&results[i]);

@@ -235,8 +235,16 @@ ok(j.get("algo") == "sha256d" and j.get("threads") == 1 and j.get("hashes", 0) >
 
 rc, out, err = run("--benchmark", "-a", "all", "-t", "1", "--time-limit", "0.3", "--json",
                    timeout=300)
-lines = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+try:
+    lines = [json.loads(l) for l in out.splitlines()]
+except ValueError:
+    lines = []
 ok(rc == 0 and [l["algo"] for l in lines] == algos, "--benchmark -a all runs every algorithm")
+ok(rc == 0 and lines and "hashrate" in err,
+   "--benchmark --json: every line of stdout is JSON (| jq works); the table is on stderr")
+rc, out, err = run("--benchmark", "-a", "sha256d", "-t", "1", "--time-limit", "0.3")
+ok(rc == 0 and "hashrate" in out and not out.lstrip().startswith("{"),
+   "--benchmark without --json: the table on stdout")
 
 rc, out, err = run("--benchmark", "-a", "sha256d", "--cpu-impl", "portable", "-t", "1",
                    "--time-limit", "0.3", "--json")
