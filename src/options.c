@@ -125,12 +125,12 @@ static const struct opt_def opt_table[] = {
 	{ .name = "opencl", .kind = KIND_FLAG, .offset = FIELD(use_opencl),
 	  .use = USE_MINE | USE_BENCH, .section = S_MINE,
 	  .help = "also mine (one worker per device) or benchmark on\n"
-		  "every OpenCL device" },
+		  "every OpenCL device but the CPU itself" },
 	{ .name = "opencl-devices", .kind = KIND_CUSTOM, .handler = set_opencl_devices,
-	  .use = USE_MINE | USE_BENCH | USE_HASH, .section = S_MINE, .arg_name = "N,M",
-	  .help = "mine or benchmark on these OpenCL devices (indices\n"
-		  "from --opencl-list; a CPU device only this way);\n"
-		  "--hash: compute it with device N's kernel" },
+	  .use = USE_MINE | USE_BENCH | USE_HASH, .section = S_MINE, .arg_name = "LIST",
+	  .help = "OpenCL devices to use, e.g. 0,2 (indices from\n"
+		  "--opencl-list; a CPU device only this way);\n"
+		  "--hash: compute it with that device's kernel" },
 	{ .name = "no-cpu", .kind = KIND_FLAG, .offset = FIELD(no_cpu),
 	  .use = USE_MINE | USE_BENCH, .section = S_MINE,
 	  .help = "mine or benchmark on the OpenCL devices alone" },
