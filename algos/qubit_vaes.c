@@ -163,48 +163,68 @@ static inline __m512i shavite_x4_f4(__m512i x, const __m512i k[4])
 	return _mm512_aesenc_epi128(x, zero);
 }
 
-static inline void shavite_x4(__m512i x[4])
+/*
+ * SHAvite-3-512 of x[g] for two groups g of four lanes, interleaved: F' is a
+ * chain of four AES rounds and each round waits for the one before.
+ */
+static inline void shavite_2x4(__m512i x[2][4])
 {
 	const __m512i zero = _mm512_setzero_si512();
-	__m512i rk[SHAVITE_X4_RK], p[4];
+	__m512i rk[2][SHAVITE_X4_RK], p[2][4];
 	unsigned inj = 0;
 
-	for (unsigned v = 0; v < 4; v++) {
-		rk[v] = x[v];
-		rk[v + 4] = x4_bcast(shavite_x4_pad[v]);
+	for (unsigned g = 0; g < 2; g++) {
+		for (unsigned v = 0; v < 4; v++) {
+			rk[g][v] = x[g][v];
+			rk[g][v + 4] = x4_bcast(shavite_x4_pad[v]);
+		}
 	}
 	for (unsigned v = 8; v < SHAVITE_X4_RK; v++) {
 		if ((v / 8) % 2 == 0) {
-			__m512i w7 = _mm512_alignr_epi8(rk[v - 1], rk[v - 2], 4);
-			rk[v] = _mm512_xor_si512(rk[v - 8], w7);
+#pragma GCC unroll 2
+			for (unsigned g = 0; g < 2; g++) {
+				__m512i w7 = _mm512_alignr_epi8(rk[g][v - 1], rk[g][v - 2], 4);
+				rk[g][v] = _mm512_xor_si512(rk[g][v - 8], w7);
+			}
 			continue;
 		}
-		__m512i t = _mm512_shuffle_epi32(rk[v - 8], _MM_SHUFFLE(0, 3, 2, 1));
-		rk[v] = _mm512_xor_si512(_mm512_aesenc_epi128(t, zero), rk[v - 1]);
+#pragma GCC unroll 2
+		for (unsigned g = 0; g < 2; g++) {
+			__m512i t = _mm512_shuffle_epi32(rk[g][v - 8], _MM_SHUFFLE(0, 3, 2, 1));
+			rk[g][v] = _mm512_xor_si512(_mm512_aesenc_epi128(t, zero), rk[g][v - 1]);
+		}
 		if (inj < SHAVITE512_INJECTS && shavite512_injects[inj].word == 4 * v) {
 			const unsigned *w = shavite512_injects[inj].which;
 			__m512i c = _mm512_set4_epi32((int)~shavite_x4_cnt[w[3]],
 						      (int)shavite_x4_cnt[w[2]],
 						      (int)shavite_x4_cnt[w[1]],
 						      (int)shavite_x4_cnt[w[0]]);
-			rk[v] = _mm512_xor_si512(rk[v], c);
+			for (unsigned g = 0; g < 2; g++)
+				rk[g][v] = _mm512_xor_si512(rk[g][v], c);
 			inj++;
 		}
 	}
-	for (unsigned i = 0; i < 4; i++)
-		p[i] = x4_bcast(shavite512_iv + 4 * i);
-	for (unsigned r = 0; r < SHAVITE_X4_ROUNDS; r++) {
-		__m512i p3 = p[3];
-
-		p[0] = _mm512_xor_si512(p[0], shavite_x4_f4(p[1], rk + 8 * r));
-		p[2] = _mm512_xor_si512(p[2], shavite_x4_f4(p[3], rk + 8 * r + 4));
-		p[3] = p[2];
-		p[2] = p[1];
-		p[1] = p[0];
-		p[0] = p3;
+	for (unsigned g = 0; g < 2; g++) {
+		for (unsigned i = 0; i < 4; i++)
+			p[g][i] = x4_bcast(shavite512_iv + 4 * i);
 	}
-	for (unsigned i = 0; i < 4; i++)
-		x[i] = _mm512_xor_si512(x4_bcast(shavite512_iv + 4 * i), p[i]);
+	for (unsigned r = 0; r < SHAVITE_X4_ROUNDS; r++) {
+#pragma GCC unroll 2
+		for (unsigned g = 0; g < 2; g++) {
+			__m512i p3 = p[g][3];
+
+			p[g][0] = _mm512_xor_si512(p[g][0], shavite_x4_f4(p[g][1], rk[g] + 8 * r));
+			p[g][2] = _mm512_xor_si512(p[g][2], shavite_x4_f4(p[g][3], rk[g] + 8 * r + 4));
+			p[g][3] = p[g][2];
+			p[g][2] = p[g][1];
+			p[g][1] = p[g][0];
+			p[g][0] = p3;
+		}
+	}
+	for (unsigned g = 0; g < 2; g++) {
+		for (unsigned i = 0; i < 4; i++)
+			x[g][i] = _mm512_xor_si512(x4_bcast(shavite512_iv + 4 * i), p[g][i]);
+	}
 }
 
 /* ---- ECHO-512 (echo.c, echo_aesni.c) ---- */
@@ -830,13 +850,15 @@ void qubit_x8_cubehash_vaes(const uint8_t in[8][64], uint8_t out[8][64])
 	x4_store(x[1], out + 4);
 }
 
-void qubit_x4_shavite_vaes(const uint8_t in[4][64], uint8_t out[4][64])
+void qubit_x8_shavite_vaes(const uint8_t in[8][64], uint8_t out[8][64])
 {
-	__m512i x[4];
+	__m512i x[2][4];
 
-	x4_load(in, x);
-	shavite_x4(x);
-	x4_store(x, out);
+	x4_load(in, x[0]);
+	x4_load(in + 4, x[1]);
+	shavite_2x4(x);
+	x4_store(x[0], out);
+	x4_store(x[1], out + 4);
 }
 
 void qubit_x4_simd_vaes(const struct qubit_ctx *ctx, const uint8_t in[4][64], uint8_t out[4][64])
@@ -861,7 +883,7 @@ void qubit_x4_echo_vaes(const uint8_t in[4][64], uint8_t out[4][64])
 
 /*
  * The scan: eight consecutive nonces per step, two groups of four lanes
- * (CubeHash interleaves them); lanes past last are computed and ignored. The
+ * (CubeHash and SHAvite-3 interleave them); lanes past last are computed and ignored. The
  * most significant word of each lane's PoW hash (bytes 28..31, word 3 of
  * chunk 1) is compared first, the whole hash only then.
  */
@@ -883,8 +905,8 @@ unsigned qubit_scan_vaes(void *vctx, const uint8_t target[HASH_LEN], uint32_t fi
 		for (unsigned g = 0; g < 2; g++)
 			luffa_x4(&luffa, base + QUBIT_X4_LANES * g, x[g]);
 		cubehash_2x4(x);
+		shavite_2x4(x);
 		for (unsigned g = 0; g < 2; g++) {
-			shavite_x4(x[g]);
 			simd_x4(&simd, ctx, x[g]);
 			echo_x4(x[g]);
 		}

@@ -26,10 +26,10 @@
 
 /* Luffa-512 of the prepared header with nonces nonce .. nonce + 3 (wrapping). */
 void qubit_x4_luffa_vaes(const struct qubit_ctx *ctx, uint32_t nonce, uint8_t out[4][64]);
-/* CubeHash-512 of eight 64-byte messages (two interleaved groups of four). */
+/* CubeHash-512, SHAvite-3-512 of eight 64-byte messages (two interleaved groups of four). */
 void qubit_x8_cubehash_vaes(const uint8_t in[8][64], uint8_t out[8][64]);
-/* SHAvite-3-512, SIMD-512, ECHO-512 of four 64-byte messages. */
-void qubit_x4_shavite_vaes(const uint8_t in[4][64], uint8_t out[4][64]);
+void qubit_x8_shavite_vaes(const uint8_t in[8][64], uint8_t out[8][64]);
+/* SIMD-512, ECHO-512 of four 64-byte messages. */
 void qubit_x4_simd_vaes(const struct qubit_ctx *ctx, const uint8_t in[4][64], uint8_t out[4][64]);
 void qubit_x4_echo_vaes(const uint8_t in[4][64], uint8_t out[4][64]);
 
