@@ -569,6 +569,50 @@ int gbt_template_parse(struct gbt_template *t, const char *json, size_t len, cha
 	return rc;
 }
 
+void gbt_node_text(char *out, size_t out_len, const char *in)
+{
+	size_t n = 0;
+
+	for (; in && *in && *in != '\n' && n + 1 < out_len && n < GBT_NODE_TEXT_MAX; in++)
+		out[n++] = (unsigned char)*in >= 0x20 && (unsigned char)*in < 0x7f ? *in : '?';
+	out[n] = '\0';
+}
+
+int gbt_rpc_answer(const char *body, size_t len, json_t **result, int *code, char *err,
+		   size_t err_len)
+{
+	json_error_t jerr;
+	json_t *root = json_loadb(body, len, 0, &jerr), *res = NULL, *error = NULL;
+	int rc = GBT_ANSWER_MALFORMED;
+
+	*result = NULL;
+	*code = 0;
+	if (!root || json_unpack_ex(root, &jerr, 0, "{s?o, s?o}", "result", &res, "error", &error))
+		goto out;
+	if (error && !json_is_null(error)) {
+		json_int_t c = 0;
+		const char *msg = NULL;
+
+		if (json_unpack_ex(error, &jerr, 0, "{s?I, s?s}", "code", &c, "message", &msg)) {
+			rc = GBT_ANSWER_BAD_ERROR;
+			goto out;
+		}
+		*code = c > INT32_MIN && c < INT32_MAX ? (int)c : 0;
+		gbt_node_text(err, err_len, msg ? msg : "no message");
+		rc = GBT_ANSWER_ERROR;
+		goto out;
+	}
+	if (!res) {
+		rc = GBT_ANSWER_NO_RESULT;
+		goto out;
+	}
+	*result = json_incref(res);
+	rc = GBT_ANSWER_RESULT;
+out:
+	json_decref(root);
+	return rc;
+}
+
 void gbt_template_release(struct gbt_template *t)
 {
 	free(t->txs);

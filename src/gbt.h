@@ -39,6 +39,7 @@
 #define GBT_TAG_MAX 75             /* one push opcode: the coinbase tag is cut to this */
 #define GBT_LONGPOLLID_MAX 256
 #define GBT_HEIGHT_PUSH_MAX 6       /* push opcode + 4 bytes + a sign byte */
+#define GBT_NODE_TEXT_MAX 200       /* node messages we show are cut here */
 /* BIP141 commitment output: OP_RETURN, push 36, 0xaa21a9ed, 32-byte commitment. */
 #define GBT_COMMITMENT_LEN 38
 #define GBT_MONEY_MAX 2100000000000000000ull /* DigiByte's MAX_MONEY, 21e9 * 1e8; LTC is less */
@@ -85,6 +86,31 @@ struct json_t;
 int gbt_template_from_json(struct gbt_template *t, struct json_t *result, char *err,
 			   size_t err_len);
 void gbt_template_release(struct gbt_template *t);
+
+/*
+ * Copies a node's text for a log line: printable ASCII (anything else
+ * becomes '?') up to its first line break, at most GBT_NODE_TEXT_MAX bytes
+ * and out_len - 1. in may be NULL (gives "").
+ */
+void gbt_node_text(char *out, size_t out_len, const char *in);
+
+/* What a node's JSON-RPC answer said (gbt_rpc_answer). */
+enum gbt_answer {
+	GBT_ANSWER_RESULT = 0,     /* *result: a new reference to "result" (may be JSON null) */
+	GBT_ANSWER_ERROR = 1,      /* "error" is set: *code and err carry the node's error */
+	GBT_ANSWER_MALFORMED = -1, /* not a JSON-RPC answer (not JSON, no object, bad types) */
+	GBT_ANSWER_BAD_ERROR = -2, /* an "error" that is not {code, message} */
+	GBT_ANSWER_NO_RESULT = -3, /* neither "result" nor "error" */
+};
+/*
+ * Parses a JSON-RPC 1.0 answer body (len bytes, need not be NUL-terminated):
+ * {"result": ..., "error": null | {"code": N, "message": "..."}}. The
+ * node's message is copied to err as printable ASCII up to its first line
+ * break. Returns an enum gbt_answer; *result is NULL unless
+ * GBT_ANSWER_RESULT. Pure and thread-safe.
+ */
+int gbt_rpc_answer(const char *body, size_t len, struct json_t **result, int *code, char *err,
+		   size_t err_len);
 
 /* What the coinbase pays and says. */
 struct gbt_payout {

@@ -38,7 +38,6 @@
 #define GBT_BACKOFF_MAX_S 60u
 #define GBT_SUBMIT_TRIES 3
 #define GBT_SUBMIT_RETRY_MS 1000u
-#define GBT_NODE_TEXT_MAX 200         /* node error messages we show, cut here */
 #define GBT_PAYOUT_TEXT_MAX ADDRESS_TEXT_MAX
 /* JSON-RPC error codes (Bitcoin Core rpc/protocol.h). */
 #define RPC_METHOD_NOT_FOUND (-32601)
@@ -113,16 +112,6 @@ static void gbt_work_unref(struct gbt_work *w)
 	free(w);
 }
 
-/* Copies a node's message: printable ASCII up to the first line break, bounded. */
-static void node_text(char *out, size_t out_len, const char *in)
-{
-	size_t n = 0;
-
-	for (; in && *in && *in != '\n' && n + 1 < out_len && n < GBT_NODE_TEXT_MAX; in++)
-		out[n++] = (unsigned char)*in >= 0x20 && (unsigned char)*in < 0x7f ? *in : '?';
-	out[n] = '\0';
-}
-
 /*
  * One JSON-RPC call. On GBT_CALL_OK, *result is a new reference to the
  * "result" value (may be JSON null). On GBT_CALL_NODE_ERROR, *code and err
@@ -134,8 +123,6 @@ static enum gbt_call_end gbt_call(struct rpc *r, const char *method, const char 
 {
 	char *body = NULL;
 	long status;
-	json_error_t jerr;
-	json_t *root = NULL, *res = NULL, *error = NULL;
 	enum gbt_call_end end = GBT_CALL_FAILED;
 	int rc;
 
@@ -148,34 +135,23 @@ static enum gbt_call_end gbt_call(struct rpc *r, const char *method, const char 
 		return GBT_CALL_UNREACHABLE;
 	if (rc)
 		return GBT_CALL_FAILED;
-	root = json_loads(body, 0, &jerr);
-	if (!root || json_unpack_ex(root, &jerr, 0, "{s?o, s?o}", "result", &res, "error",
-				    &error)) {
-		errbuf_set(err, err_len, "HTTP %ld: no JSON-RPC answer to %s", status, method);
-		goto out;
-	}
-	if (error && !json_is_null(error)) {
-		json_int_t c = 0;
-		const char *msg = NULL;
-
-		if (json_unpack_ex(error, &jerr, 0, "{s?I, s?s}", "code", &c, "message", &msg)) {
-			errbuf_set(err, err_len, "%s failed with a malformed error", method);
-			goto out;
-		}
-		*code = c > INT32_MIN && c < INT32_MAX ? (int)c : 0;
-		node_text(err, err_len, msg ? msg : "no message");
+	switch (gbt_rpc_answer(body, strlen(body), result, code, err, err_len)) {
+	case GBT_ANSWER_RESULT:
+		end = GBT_CALL_OK;
+		break;
+	case GBT_ANSWER_ERROR:
 		end = GBT_CALL_NODE_ERROR;
-		goto out;
+		break;
+	case GBT_ANSWER_BAD_ERROR:
+		errbuf_set(err, err_len, "%s failed with a malformed error", method);
+		break;
+	case GBT_ANSWER_NO_RESULT:
+		errbuf_set(err, err_len, "HTTP %ld: the answer to %s has no result", status, method);
+		break;
+	default:
+		errbuf_set(err, err_len, "HTTP %ld: no JSON-RPC answer to %s", status, method);
+		break;
 	}
-	if (!res) {
-		errbuf_set(err, err_len, "HTTP %ld: the answer to %s has no result", status,
-			   method);
-		goto out;
-	}
-	*result = json_incref(res);
-	end = GBT_CALL_OK;
-out:
-	json_decref(root);
 	free(body);
 	return end;
 }
@@ -544,7 +520,7 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 			gbt_clear_locked(g);
 		pthread_mutex_unlock(&g->lock);
 	} else if (end == GBT_CALL_OK) {
-		node_text(err, sizeof(err), json_is_string(result) ? json_string_value(result)
+		gbt_node_text(err, sizeof(err), json_is_string(result) ? json_string_value(result)
 								   : "unexpected answer");
 		log_warn("block %" PRIu32 " rejected by the node: %s", w->t.height, err);
 		stats_share_result(g->stats, share, 0, err, answer_ms);
@@ -725,7 +701,7 @@ static int gbt_check_node(struct gbt *g)
 		log_err("node %s: getblockchaininfo: %s", rpc_url(g->rpc), jerr.text);
 		goto out;
 	}
-	node_text(err, sizeof(err), chain);
+	gbt_node_text(err, sizeof(err), chain);
 	if (!(address_chain_from_name(chain) & g->payout.chains)) {
 		log_err("--coinbase-addr %s is a %s address, but the node runs chain '%s'",
 			g->payout_text, g->payout.desc, err);
@@ -762,7 +738,7 @@ static int gbt_check_node(struct gbt *g)
 	}
 	hex_encode(g->payout.script, g->payout.script_len, mine);
 	if (spk && strcmp(spk, mine)) {
-		node_text(err, sizeof(err), spk);
+		gbt_node_text(err, sizeof(err), spk);
 		log_err("--coinbase-addr %s: the node's script %s differs from quintminer's %s",
 			g->payout_text, err, mine);
 		goto out;
