@@ -46,19 +46,28 @@ static char *rpc_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/* Copies url without a "user:password@" part after the scheme. */
+/*
+ * Copies url without a "user:password@" part after the scheme. The
+ * authority ends at the first '/', '?' or '#' (RFC 3986 §3.2) and its
+ * userinfo at the last '@' in it, so a password with a raw '@' is dropped
+ * whole.
+ */
 static char *url_without_credentials(const char *url)
 {
 	const char *host = strstr(url, "://");
-	const char *at, *slash;
+	const char *at = NULL;
+	size_t authority_len;
 	char *out;
 
 	if (!host)
 		return strdup(url);
 	host += 3;
-	at = strchr(host, '@');
-	slash = strchr(host, '/');
-	if (!at || (slash && slash < at))
+	authority_len = strcspn(host, "/?#");
+	for (const char *c = host; c < host + authority_len; c++) {
+		if (*c == '@')
+			at = c;
+	}
+	if (!at)
 		return strdup(url);
 	out = malloc(strlen(url) + 1);
 	if (!out)
