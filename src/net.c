@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +73,13 @@ void net_block_sigpipe(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-/* Waits for events on fd (and the waker) until deadline: 1 ready, 0 timeout, 2 woken, <0 error. */
-static int net_poll(int fd, short events, struct net_waker *waker, unsigned long long deadline)
+/*
+ * Waits for events on fd (and the waker) until deadline: 1 ready, 0 timeout,
+ * 2 woken, <0 error. A waker that wakes a read is drained; a stop waker
+ * (is_stop) is left readable, so every later wait sees it too.
+ */
+static int net_poll_ex(int fd, short events, struct net_waker *waker, int is_stop,
+		       unsigned long long deadline)
 {
 	for (;;) {
 		struct pollfd p[2] = { { .fd = fd, .events = events } };
@@ -96,7 +102,7 @@ static int net_poll(int fd, short events, struct net_waker *waker, unsigned long
 		if (waker && (p[1].revents & POLLIN)) {
 			char drain[64];
 
-			while (read(waker->fds[0], drain, sizeof(drain)) > 0)
+			while (!is_stop && read(waker->fds[0], drain, sizeof(drain)) > 0)
 				;
 			return 2;
 		}
@@ -106,18 +112,120 @@ static int net_poll(int fd, short events, struct net_waker *waker, unsigned long
 	}
 }
 
-static int net_tcp_connect(struct net_conn *c, const char *host, const char *port,
-			   unsigned long long deadline, char *err, size_t err_len)
+static int net_poll(int fd, short events, struct net_waker *waker, unsigned long long deadline)
 {
+	return net_poll_ex(fd, events, waker, 0, deadline);
+}
+
+/*
+ * Name resolution in a helper thread, so that a slow resolver is bounded by
+ * the connect deadline and by the stop waker (getaddrinfo itself cannot be
+ * interrupted). The helper and the caller share the request; whoever lets
+ * go last frees it, so a caller that gives up returns at once and the
+ * helper cleans up when the resolver answers.
+ */
+struct net_resolve {
+	atomic_int refs;
+	atomic_int is_done;         /* release/acquire: rc and list are written */
+	struct net_waker done;
+	char host[NET_HOST_MAX + 1], port[16];
+	int rc;
+	struct addrinfo *list;
+};
+
+static void net_resolve_unref(struct net_resolve *r)
+{
+	if (atomic_fetch_sub(&r->refs, 1) != 1)
+		return;
+	if (r->list)
+		freeaddrinfo(r->list);
+	net_waker_release(&r->done);
+	free(r);
+}
+
+static void *net_resolve_main(void *arg)
+{
+	struct net_resolve *r = arg;
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+
+	r->rc = getaddrinfo(r->host, r->port, &hints, &r->list);
+	atomic_store_explicit(&r->is_done, 1, memory_order_release);
+	net_waker_wake(&r->done);
+	net_resolve_unref(r);
+	return NULL;
+}
+
+/* getaddrinfo bounded by deadline and stop: 0 and *list, or a negative enum net_result. */
+static int net_resolve(const char *host, const char *port, struct net_waker *stop,
+		       unsigned long long deadline, struct addrinfo **list, char *err,
+		       size_t err_len)
+{
+	struct net_resolve *r;
+	pthread_attr_t attr;
+	pthread_t thread;
+	int rc;
+
+	*list = NULL;
+	if (strlen(host) > NET_HOST_MAX || strlen(port) >= sizeof(r->port)) {
+		errbuf_set(err, err_len, "cannot resolve %s: name too long", host);
+		return NET_ERR_RESOLVE;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		errbuf_set(err, err_len, "out of memory");
+		return NET_ERR_NOMEM;
+	}
+	if (net_waker_init(&r->done)) {
+		errbuf_set(err, err_len, "pipe: %s", strerror(errno));
+		free(r);
+		return NET_ERR_IO;
+	}
+	strcpy(r->host, host);
+	strcpy(r->port, port);
+	atomic_init(&r->refs, 2);
+	atomic_init(&r->is_done, 0);
+	if (pthread_attr_init(&attr) ||
+	    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) ||
+	    (rc = pthread_create(&thread, &attr, net_resolve_main, r))) {
+		pthread_attr_destroy(&attr);
+		atomic_store(&r->refs, 1);
+		net_resolve_unref(r);
+		errbuf_set(err, err_len, "cannot start a resolver thread");
+		return NET_ERR_IO;
+	}
+	pthread_attr_destroy(&attr);
+	rc = net_poll_ex(r->done.fds[0], POLLIN, stop, 1, deadline);
+	if (rc == 1 && atomic_load_explicit(&r->is_done, memory_order_acquire)) {
+		if (r->rc) {
+			errbuf_set(err, err_len, "cannot resolve %s: %s", host, gai_strerror(r->rc));
+			rc = NET_ERR_RESOLVE;
+		} else {
+			*list = r->list;
+			r->list = NULL;
+			rc = 0;
+		}
+	} else if (rc == 2) {
+		errbuf_set(err, err_len, "stopped while resolving %s", host);
+		rc = NET_ERR_STOPPED;
+	} else {
+		errbuf_set(err, err_len, "cannot resolve %s: %s", host,
+			    rc == 0 ? "timed out" : strerror(errno));
+		rc = NET_ERR_RESOLVE;
+	}
+	net_resolve_unref(r);
+	return rc;
+}
+
+static int net_tcp_connect(struct net_conn *c, const char *host, const char *port,
+			   struct net_waker *stop, unsigned long long deadline, char *err,
+			   size_t err_len)
+{
 	struct addrinfo *list = NULL;
 	int rc, last_errno = 0;
 
-	rc = getaddrinfo(host, port, &hints, &list);
-	if (rc) {
-		errbuf_set(err, err_len, "cannot resolve %s: %s", host, gai_strerror(rc));
-		return NET_ERR_RESOLVE;
-	}
+	rc = net_resolve(host, port, stop, deadline, &list, err, err_len);
+	if (rc)
+		return rc;
 	for (struct addrinfo *ai = list; ai; ai = ai->ai_next) {
 		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
 				ai->ai_protocol);
@@ -134,7 +242,13 @@ static int net_tcp_connect(struct net_conn *c, const char *host, const char *por
 				close(fd);
 				continue;
 			}
-			rc = net_poll(fd, POLLOUT, NULL, deadline);
+			rc = net_poll_ex(fd, POLLOUT, stop, 1, deadline);
+			if (rc == 2) {
+				close(fd);
+				freeaddrinfo(list);
+				errbuf_set(err, err_len, "stopped while connecting to %s", c->peer);
+				return NET_ERR_STOPPED;
+			}
 			if (rc <= 0) {
 				last_errno = rc == 0 ? ETIMEDOUT : errno;
 				close(fd);
@@ -168,7 +282,8 @@ static int net_is_ip(const char *host)
 }
 
 static int net_tls_handshake(struct net_conn *c, const char *host, unsigned flags,
-			     unsigned long long deadline, char *err, size_t err_len)
+			     struct net_waker *stop, unsigned long long deadline, char *err,
+			     size_t err_len)
 {
 	int is_verify = !(flags & NET_NO_VERIFY);
 
@@ -214,8 +329,13 @@ static int net_tls_handshake(struct net_conn *c, const char *host, unsigned flag
 			return 0;
 		e = SSL_get_error(c->ssl, r);
 		if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-			p = net_poll(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, NULL,
-				     deadline);
+			p = net_poll_ex(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, stop,
+					1, deadline);
+			if (p == 2) {
+				errbuf_set(err, err_len, "stopped during the TLS handshake with %s",
+					    c->peer);
+				return NET_ERR_STOPPED;
+			}
 			if (p <= 0) {
 				errbuf_set(err, err_len, "TLS handshake with %s: %s", c->peer,
 					   p == 0 ? "timed out" : strerror(errno));
@@ -238,7 +358,7 @@ static int net_tls_handshake(struct net_conn *c, const char *host, unsigned flag
 }
 
 int net_connect(struct net_conn **out, const char *host, const char *port, unsigned flags,
-		unsigned timeout_ms, char *err, size_t err_len)
+		struct net_waker *stop, unsigned timeout_ms, char *err, size_t err_len)
 {
 	unsigned long long deadline = deadline_now_ms() + timeout_ms;
 	struct net_conn *c;
@@ -254,9 +374,9 @@ int net_connect(struct net_conn **out, const char *host, const char *port, unsig
 	}
 	c->fd = -1;
 	snprintf(c->peer, sizeof(c->peer), strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
-	rc = net_tcp_connect(c, host, port, deadline, err, err_len);
+	rc = net_tcp_connect(c, host, port, stop, deadline, err, err_len);
 	if (!rc && (flags & NET_USE_TLS))
-		rc = net_tls_handshake(c, host, flags, deadline, err, err_len);
+		rc = net_tls_handshake(c, host, flags, stop, deadline, err, err_len);
 	if (rc) {
 		net_close(c);
 		return rc;

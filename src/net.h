@@ -37,6 +37,7 @@ enum net_result {
 	NET_ERR_TLS = -6,      /* TLS set-up or I/O failed */
 	NET_ERR_VERIFY = -7,   /* the server certificate failed verification */
 	NET_ERR_NOMEM = -8,
+	NET_ERR_STOPPED = -9,  /* net_connect: the stop waker fired */
 };
 
 enum net_flags {
@@ -46,17 +47,22 @@ enum net_flags {
 
 struct net_conn;
 
+#define NET_HOST_MAX 255       /* longest host name resolved (RFC 1035 §2.3.4) */
+struct net_waker;
 /*
  * Connects to host:port (a name or an address literal, without brackets),
  * then with NET_USE_TLS performs the TLS handshake, verifying the chain
  * against the system's trust store (OpenSSL's default paths, which honour
  * SSL_CERT_FILE / SSL_CERT_DIR) and the name or address unless NET_NO_VERIFY.
- * The whole set-up, name resolution excepted, is bounded by timeout_ms.
- * Returns 0 and *out, or a negative enum net_result with a one-line reason
- * in err (err_len bytes, always NUL-terminated).
+ * The whole set-up, name resolution included (it runs in a helper thread),
+ * is bounded by timeout_ms. When stop (may be NULL) fires, the set-up is
+ * abandoned at once with NET_ERR_STOPPED; stop is not drained, so it must be
+ * a waker used for stopping only. Returns 0 and *out, or a negative enum
+ * net_result with a one-line reason in err (err_len bytes, always
+ * NUL-terminated).
  */
 int net_connect(struct net_conn **out, const char *host, const char *port, unsigned flags,
-		unsigned timeout_ms, char *err, size_t err_len);
+		struct net_waker *stop, unsigned timeout_ms, char *err, size_t err_len);
 
 /* Closes the connection (TLS close_notify best-effort) and frees it. NULL-safe. */
 void net_close(struct net_conn *c);

@@ -34,6 +34,7 @@
 #define STRATUM_OTHER_TIMEOUT_MS 30000
 #define STRATUM_IDLE_TIMEOUT_MS 300000    /* a pool silent this long is taken for dead */
 #define STRATUM_DRAIN_MS 3000             /* waiting for submit answers before leaving a pool */
+#define STRATUM_STOP_DRAIN_MS 1000        /* the same when stopping: exit within 2 s */
 #define STRATUM_LONG_SESSION_MS 30000     /* a connection this old was not a flapping one */
 #define STRATUM_BACKOFF_MAX_S 60
 #define STRATUM_QUEUE_LEN 1024            /* shares between workers and the thread */
@@ -65,6 +66,7 @@ struct stratum {
 	unsigned net_flags;
 	struct queue shares;          /* workers -> thread; lock is a leaf */
 	struct net_waker waker;
+	struct net_waker stop_waker;  /* fires once, on stop: abandons a connect at once */
 	pthread_t thread;
 	int has_thread;
 	atomic_int is_stopping;
@@ -511,7 +513,8 @@ static void stratum_end_soon(struct stratum *st, enum stratum_end end)
 	if (st->end != STRATUM_END_NONE)
 		return;
 	st->end = end;
-	st->end_at_ms = deadline_now_ms() + STRATUM_DRAIN_MS;
+	st->end_at_ms = deadline_now_ms() +
+			(end == STRATUM_END_STOP ? STRATUM_STOP_DRAIN_MS : STRATUM_DRAIN_MS);
 }
 
 /* Runs one connection to pool `pool` until it ends; st->conn is open. */
@@ -557,7 +560,8 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 			next_probe_ms = deadline_now_ms() + st->probe_every_ms;
 			if (!net_connect(&st->probe, u->host, u->port,
 					 st->net_flags | (u->is_tls ? NET_USE_TLS : 0),
-					 STRATUM_PROBE_TIMEOUT_MS, err, sizeof(err))) {
+					 &st->stop_waker, STRATUM_PROBE_TIMEOUT_MS, err,
+					 sizeof(err))) {
 				log_info("%s:%s is back; leaving %s", u->host, u->port, st->peer);
 				stratum_end_soon(st, STRATUM_END_PRIMARY);
 			} else {
@@ -587,7 +591,12 @@ static void stratum_disconnect(struct stratum *st)
 	struct stratum_request req;
 
 	while (stratum_session_take_expired(&st->session, STRATUM_REQ_NONE, 0, 0, &req)) {
-		if (req.share)
+		if (!req.share)
+			continue;
+		/* Stopping: a share the pool never answered is reported, not kept. */
+		if (stratum_is_stopping(st))
+			stratum_stale(st, req.share, "submitted, no answer before exit");
+		else
 			stratum_pend(st, req.share);
 	}
 	net_close(st->conn);
@@ -604,9 +613,15 @@ static struct net_conn *stratum_open(struct stratum *st, unsigned pool)
 	struct net_conn *conn = NULL;
 	char err[256];
 
-	if (net_connect(&conn, u->host, u->port, st->net_flags | (u->is_tls ? NET_USE_TLS : 0),
-			STRATUM_CONNECT_TIMEOUT_MS, err, sizeof(err))) {
-		log_warn("pool %u: %s", pool + 1, err);
+	int rc = net_connect(&conn, u->host, u->port,
+			     st->net_flags | (u->is_tls ? NET_USE_TLS : 0), &st->stop_waker,
+			     STRATUM_CONNECT_TIMEOUT_MS, err, sizeof(err));
+
+	if (rc) {
+		if (rc == NET_ERR_STOPPED)
+			log_info("pool %u: %s", pool + 1, err);
+		else
+			log_warn("pool %u: %s", pool + 1, err);
 		return NULL;
 	}
 	return conn;
@@ -732,6 +747,7 @@ static void stratum_free(struct source *src)
 		return;
 	st = src->priv;
 	atomic_store_explicit(&st->is_stopping, 1, memory_order_release);
+	net_waker_wake(&st->stop_waker);
 	net_waker_wake(&st->waker);
 	if (st->has_thread)
 		pthread_join(st->thread, NULL);
@@ -750,6 +766,7 @@ static void stratum_free(struct source *src)
 	stratum_session_release(&st->session);
 	queue_release(&st->shares);
 	net_waker_release(&st->waker);
+	net_waker_release(&st->stop_waker);
 	free(st);
 }
 
@@ -792,6 +809,13 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 	if (net_waker_init(&st->waker)) {
 		log_err("cannot create the stratum wake-up pipe: %s", strerror(errno));
 		goto fail;
+	}
+	if (net_waker_init(&st->stop_waker)) {
+		log_err("cannot create the stratum stop pipe: %s", strerror(errno));
+		net_waker_release(&st->waker);
+		queue_release(&st->shares);
+		free(st);
+		return -1;
 	}
 	st->algo = env->algo;
 	st->board = env->board;

@@ -123,7 +123,7 @@ static void test_lines(void)
 	char err[256];
 	int rc;
 
-	rc = net_connect(&c, "127.0.0.1", port, 0, 5000, err, sizeof(err));
+	rc = net_connect(&c, "127.0.0.1", port, 0, NULL, 5000, err, sizeof(err));
 	if (!tap_ok(rc == 0, "connect to the peer (%s)", err))
 		return;
 	tap_ok(!strcmp(net_peer(c), "127.0.0.1") || strstr(net_peer(c), port),
@@ -165,7 +165,7 @@ static void test_too_long(void)
 	char err[256];
 	int rc;
 
-	rc = net_connect(&c, "127.0.0.1", port, 0, 5000, err, sizeof(err));
+	rc = net_connect(&c, "127.0.0.1", port, 0, NULL, 5000, err, sizeof(err));
 	if (!tap_ok(rc == 0, "connect again (%s)", err))
 		return;
 	rc = net_read_line(c, NULL, 5000, &line, &len);
@@ -181,7 +181,7 @@ static void test_write(void)
 	char err[256];
 	int rc;
 
-	rc = net_connect(&c, "localhost", port, 0, 5000, err, sizeof(err));
+	rc = net_connect(&c, "localhost", port, 0, NULL, 5000, err, sizeof(err));
 	if (!tap_ok(rc == 0, "connect by name (%s)", err))
 		return;
 	rc = net_write_all(c, "ping\n", 5, 5000);
@@ -197,7 +197,7 @@ static void test_tls_refused(void)
 	char err[256];
 	int rc;
 
-	rc = net_connect(&c, "127.0.0.1", port, NET_USE_TLS, 5000, err, sizeof(err));
+	rc = net_connect(&c, "127.0.0.1", port, NET_USE_TLS, NULL, 5000, err, sizeof(err));
 	tap_ok(rc == NET_ERR_TLS && !c && err[0], "TLS to a plain-text peer fails cleanly (%s)",
 	       err);
 }
@@ -219,7 +219,7 @@ static void test_refused(void)
 	}
 	snprintf(closed_port, sizeof(closed_port), "%u", ntohs(a.sin_port));
 	close(fd);
-	rc = net_connect(&c, "127.0.0.1", closed_port, 0, 5000, err, sizeof(err));
+	rc = net_connect(&c, "127.0.0.1", closed_port, 0, NULL, 5000, err, sizeof(err));
 	tap_ok(rc == NET_ERR_CONNECT && !c, "a closed port: refused (%s)", err);
 }
 
