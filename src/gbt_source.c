@@ -38,6 +38,7 @@
 #define GBT_BACKOFF_MAX_S 60u
 #define GBT_SUBMIT_TRIES 3
 #define GBT_SUBMIT_RETRY_MS 1000u
+#define GBT_STOP_GRACE_MS 1000u       /* on stop, a call (a found block's submit) may finish */
 #define GBT_PAYOUT_TEXT_MAX ADDRESS_TEXT_MAX
 /* JSON-RPC error codes (Bitcoin Core rpc/protocol.h). */
 #define RPC_METHOD_NOT_FOUND (-32601)
@@ -688,6 +689,8 @@ static int gbt_check_node(struct gbt *g)
 
 	end = gbt_call(g->rpc, "getblockchaininfo", "[]", GBT_CALL_TIMEOUT_MS, &result, &code, err,
 		       sizeof(err));
+	if (end == GBT_CALL_CANCELLED)
+		goto out;
 	if (end == GBT_CALL_UNREACHABLE) {
 		snprintf(g->start_err, sizeof(g->start_err), "%s", err);
 		rc = GBT_CHECK_UNREACHABLE;
@@ -716,6 +719,8 @@ static int gbt_check_node(struct gbt *g)
 	snprintf(params, sizeof(params), "[\"%s\"]", g->payout_text);
 	end = gbt_call(g->rpc, "validateaddress", params, GBT_CALL_TIMEOUT_MS, &result, &code, err,
 		       sizeof(err));
+	if (end == GBT_CALL_CANCELLED)
+		goto out;
 	if (end == GBT_CALL_NODE_ERROR && code == RPC_METHOD_NOT_FOUND) {
 		log_warn("node has no validateaddress; paying %s as quintminer decodes it",
 			 g->payout_text);
@@ -763,9 +768,9 @@ static int gbt_start_wait(void *arg, unsigned ms)
 	return 0;
 }
 
-static int gbt_start(struct source *src)
+/* Start-up: waits for the node, checks it, and takes the first template. Returns 0 or -1. */
+static int gbt_start_checks(struct gbt *g)
 {
-	struct gbt *g = src->priv;
 	struct gbt_work *w;
 	enum gbt_call_end end;
 	char err[256];
@@ -778,6 +783,8 @@ static int gbt_start(struct source *src)
 	 */
 	uint64_t backoff_ms = 1000ull * g->retry_pause_s;
 	while ((rc = gbt_check_node(g)) == GBT_CHECK_UNREACHABLE) {
+		if (g->stop_requested && *g->stop_requested)
+			return -1;
 		log_warn("node %s: %s; waiting for it, retrying in %" PRIu64 " s",
 			 rpc_url(g->rpc), g->start_err, backoff_ms / 1000);
 		if (source_pause(backoff_ms, gbt_start_wait, g))
@@ -804,9 +811,25 @@ static int gbt_start(struct source *src)
 		if (!gbt_has_longpoll(g))
 			log_info("node offers no longpoll: checking its tip every %u ms",
 				 GBT_TIP_POLL_FAST_MS);
+	} else if (end == GBT_CALL_CANCELLED) {
+		return -1;
 	} else {
 		log_warn("node %s: getblocktemplate: %s; retrying", rpc_url(g->rpc), err);
 	}
+	return 0;
+}
+
+static int gbt_start(struct source *src)
+{
+	struct gbt *g = src->priv;
+	int rc;
+
+	/* Until the threads run, a signal's flag is all that can stop a call to a silent node. */
+	rpc_set_stop_flag(g->rpc, g->stop_requested);
+	rc = gbt_start_checks(g);
+	rpc_set_stop_flag(g->rpc, NULL);
+	if (rc)
+		return -1;
 	rc = pthread_create(&g->thread, NULL, gbt_main, g);
 	if (rc) {
 		log_err("cannot start the getblocktemplate thread: %s", strerror(rc));
@@ -846,7 +869,13 @@ static void gbt_free(struct source *src)
 	pthread_mutex_lock(&g->lock);
 	pthread_cond_broadcast(&g->cond);
 	pthread_mutex_unlock(&g->lock);
-	/* A found block still in the queue is submitted before the main thread ends. */
+	/*
+	 * A found block still in the queue is submitted before the main thread
+	 * ends, within a grace period: a node that does not answer by then
+	 * cannot hold the exit up.
+	 */
+	if (g->rpc)
+		rpc_cancel_after(g->rpc, GBT_STOP_GRACE_MS);
 	if (g->has_thread) {
 		queue_close(&g->shares);
 		if (g->rpc_lp)

@@ -10,17 +10,22 @@
 
 #include <curl/curl.h>
 
+#include "deadline.h"
+
 #define RPC_CONNECT_TIMEOUT_MS 5000u
+#define RPC_POLL_MS 100u /* longest wait in curl before the cancel deadline is looked at */
 #define RPC_METHOD_MAX 64
 
 struct rpc {
 	CURL *curl;
+	CURLM *multi;         /* runs curl's transfer, so that a cancel is seen within RPC_POLL_MS */
 	struct curl_slist *headers;
 	char *url;            /* as given (may hold user:password@) */
 	char *url_shown;      /* without credentials */
 	char *user, *pass, *cookie_path;
 	unsigned long long next_id;
-	atomic_int is_cancelled;
+	atomic_ullong cancel_at_ms; /* deadline_now_ms() from which calls fail; 0: never */
+	const volatile sig_atomic_t *stop_flag; /* rpc_set_stop_flag */
 	char curl_err[CURL_ERROR_SIZE];
 };
 
@@ -104,16 +109,59 @@ static size_t rpc_on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
+static int rpc_is_cancelled(struct rpc *r)
+{
+	unsigned long long at = atomic_load_explicit(&r->cancel_at_ms, memory_order_acquire);
+
+	return (at && deadline_now_ms() >= at) || (r->stop_flag && *r->stop_flag);
+}
+
 static int rpc_on_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow,
 			   curl_off_t ultotal, curl_off_t ulnow)
 {
-	struct rpc *r = clientp;
-
 	(void)dltotal;
 	(void)dlnow;
 	(void)ultotal;
 	(void)ulnow;
-	return atomic_load_explicit(&r->is_cancelled, memory_order_acquire);
+	return rpc_is_cancelled(clientp);
+}
+
+/*
+ * curl_easy_perform, on r's multi handle: waits at most RPC_POLL_MS at a
+ * time (rpc_cancel wakes it at once), so a cancel ends even a call stuck in
+ * name resolution or on a silent node promptly. Connections stay cached in
+ * the multi handle between calls.
+ */
+static CURLcode rpc_perform(struct rpc *r)
+{
+	CURLcode cc = CURLE_ABORTED_BY_CALLBACK;
+	int running = 1, queued;
+	CURLMsg *msg;
+
+	if (curl_multi_add_handle(r->multi, r->curl) != CURLM_OK)
+		return CURLE_FAILED_INIT;
+	while (running) {
+		if (curl_multi_perform(r->multi, &running) != CURLM_OK) {
+			cc = CURLE_FAILED_INIT;
+			break;
+		}
+		if (!running) {
+			cc = CURLE_FAILED_INIT;
+			while ((msg = curl_multi_info_read(r->multi, &queued))) {
+				if (msg->msg == CURLMSG_DONE && msg->easy_handle == r->curl)
+					cc = msg->data.result;
+			}
+			break;
+		}
+		if (rpc_is_cancelled(r))
+			break;
+		if (curl_multi_poll(r->multi, NULL, 0, RPC_POLL_MS, NULL) != CURLM_OK) {
+			cc = CURLE_FAILED_INIT;
+			break;
+		}
+	}
+	curl_multi_remove_handle(r->multi, r->curl);
+	return cc;
 }
 
 int rpc_new(struct rpc **out, const char *url, const char *user, const char *pass,
@@ -125,7 +173,7 @@ int rpc_new(struct rpc **out, const char *url, const char *user, const char *pas
 	*out = NULL;
 	if (!r)
 		return RPC_ERR_NOMEM;
-	atomic_init(&r->is_cancelled, 0);
+	atomic_init(&r->cancel_at_ms, 0);
 	r->next_id = 1;
 	r->url = strdup(url);
 	r->url_shown = url_without_credentials(url);
@@ -133,8 +181,9 @@ int rpc_new(struct rpc **out, const char *url, const char *user, const char *pas
 	r->pass = rpc_strdup(pass);
 	r->cookie_path = rpc_strdup(cookie_path);
 	r->curl = curl_easy_init();
+	r->multi = curl_multi_init();
 	if (!r->url || !r->url_shown || (user && !r->user) || (pass && !r->pass) ||
-	    (cookie_path && !r->cookie_path) || !r->curl)
+	    (cookie_path && !r->cookie_path) || !r->curl || !r->multi)
 		goto fail;
 	/* Expect: 100-continue would stall a large submitblock on servers that ignore it. */
 	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
@@ -177,6 +226,8 @@ void rpc_free(struct rpc *r)
 		return;
 	if (r->curl)
 		curl_easy_cleanup(r->curl);
+	if (r->multi)
+		curl_multi_cleanup(r->multi);
 	curl_slist_free_all(r->headers);
 	free(r->url);
 	free(r->url_shown);
@@ -188,9 +239,28 @@ void rpc_free(struct rpc *r)
 	free(r);
 }
 
+void rpc_cancel_after(struct rpc *r, unsigned ms)
+{
+	unsigned long long at = deadline_now_ms() + ms;
+
+	/* Never later than an earlier cancel; 0 would mean none. */
+	unsigned long long old = atomic_load_explicit(&r->cancel_at_ms, memory_order_acquire);
+	while ((!old || at < old) &&
+	       !atomic_compare_exchange_weak_explicit(&r->cancel_at_ms, &old, at ? at : 1,
+						      memory_order_acq_rel, memory_order_acquire))
+		;
+	if (!ms)
+		curl_multi_wakeup(r->multi);
+}
+
+void rpc_set_stop_flag(struct rpc *r, const volatile sig_atomic_t *flag)
+{
+	r->stop_flag = flag;
+}
+
 void rpc_cancel(struct rpc *r)
 {
-	atomic_store_explicit(&r->is_cancelled, 1, memory_order_release);
+	rpc_cancel_after(r, 0);
 }
 
 const char *rpc_url(const struct rpc *r)
@@ -245,7 +315,7 @@ int rpc_call(struct rpc *r, const char *method, const char *params, unsigned tim
 	*body = NULL;
 	*http_status = 0;
 	err[0] = '\0';
-	if (atomic_load_explicit(&r->is_cancelled, memory_order_acquire)) {
+	if (rpc_is_cancelled(r)) {
 		snprintf(err, err_len, "cancelled");
 		return RPC_ERR_CANCELLED;
 	}
@@ -287,7 +357,7 @@ int rpc_call(struct rpc *r, const char *method, const char *params, unsigned tim
 		rc = RPC_ERR_NOMEM;
 		goto out;
 	}
-	cc = curl_easy_perform(c);
+	cc = rpc_perform(r);
 	/*
 	 * The credentials must not outlive the call in curl's copy or on our
 	 * stack. NULL (none set) lets a user:password in the URL apply.

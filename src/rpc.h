@@ -2,6 +2,7 @@
 #ifndef QM_RPC_H
 #define QM_RPC_H
 
+#include <signal.h>
 #include <stddef.h>
 
 /*
@@ -69,10 +70,24 @@ int rpc_call(struct rpc *r, const char *method, const char *params, unsigned tim
 
 /*
  * Makes the call in flight (and every later call) on r fail with
- * RPC_ERR_CANCELLED within about a second. Thread-safe; used to stop a
- * thread that waits in a long poll.
+ * RPC_ERR_CANCELLED at once (curl is woken). Thread-safe; used to stop a
+ * thread that waits in a long poll or on a silent node.
  */
 void rpc_cancel(struct rpc *r);
+/*
+ * The same, ms from now: calls still running then (or started later) fail
+ * with RPC_ERR_CANCELLED within 100 ms; until then they may finish
+ * (e.g. a found block's submitblock while the miner stops). An earlier
+ * cancel is never postponed. Thread-safe.
+ */
+void rpc_cancel_after(struct rpc *r, unsigned ms);
+/*
+ * While *flag (may be NULL: none) is non-zero, calls fail at once, as after
+ * rpc_cancel; for a caller whose stop is a signal handler's flag (start-up,
+ * before a source has threads to stop). Call from the thread that makes
+ * the calls.
+ */
+void rpc_set_stop_flag(struct rpc *r, const volatile sig_atomic_t *flag);
 
 /* The URL without any user:password part, for logs. */
 const char *rpc_url(const struct rpc *r);
