@@ -21,6 +21,9 @@
 #define TX_INPUT_MIN 41          /* outpoint 36 + script length 1 + sequence 4 */
 #define TX_OUTPUT_MIN 9          /* value 8 + script length 1 */
 #define WITNESS_RESERVED_LEN 32  /* BIP141: the coinbase witness is one 32-byte item */
+#define TX_FLAG_WITNESS 0x01     /* BIP144 */
+#define TX_FLAG_MWEB 0x08        /* Litecoin: MWEB data (a HogEx when it is empty) */
+#define MWEB_BLOCK_MARKER 0x01   /* mining-changes.md: <block><0x01><mweb> */
 /* BIP141: commitment script = OP_RETURN, push 36, this header, SHA-256d(root || reserved). */
 static const uint8_t commitment_header[6] = { OP_RETURN, 0x24, 0xaa, 0x21, 0xa9, 0xed };
 
@@ -90,15 +93,22 @@ int gbt_tx_parse(const uint8_t *data, size_t len, struct gbt_tx *tx)
 	size_t body_start, body_end;
 	struct sha256 s;
 	uint8_t h[HASH_LEN];
-	int has_witness = 0;
+	int has_witness = 0, is_hogex = 0;
 
 	if (rd_skip(&r, 4))
 		return -1;
-	/* BIP144: marker 0x00, flag 0x01 (other flags, e.g. Litecoin's MWEB 0x08, are not ours). */
+	/*
+	 * BIP144: marker 0x00, then flags: 0x01 witness, and Litecoin's 0x08
+	 * MWEB (litecoin-project/litecoin: src/primitives/transaction.h,
+	 * UnserializeTransaction); no other bit is defined.
+	 */
 	if (r.left >= 2 && r.p[0] == 0) {
-		if (r.p[1] != 1)
+		uint8_t flags = r.p[1];
+
+		if (!flags || (flags & ~(TX_FLAG_WITNESS | TX_FLAG_MWEB)))
 			return -1;
-		has_witness = 1;
+		has_witness = !!(flags & TX_FLAG_WITNESS);
+		is_hogex = !!(flags & TX_FLAG_MWEB);
 		rd_skip(&r, 2);
 	}
 	body_start = len - r.left;
@@ -134,17 +144,33 @@ int gbt_tx_parse(const uint8_t *data, size_t len, struct gbt_tx *tx)
 		if (is_all_empty)
 			return -1;
 	}
+	if (is_hogex) {
+		/*
+		 * The MWEB flag is followed by an optional MWEB transaction: absent
+		 * (0x00) makes this the HogEx, the integration transaction that
+		 * getblocktemplate puts last (doc/mweb/mining-changes.md). A full
+		 * MWEB transaction never appears among a template's transactions.
+		 */
+		if (!r.left || r.p[0] != 0)
+			return -1;
+		rd_skip(&r, 1);
+	}
 	if (r.left != 4)
 		return -1;
-	/* txid: version || inputs and outputs || lock time, without marker, flag, witness. */
+	/* txid: version || inputs and outputs || lock time, without marker, flags, witness, MWEB. */
 	sha256_init(&s);
 	sha256_update(&s, data, 4);
 	sha256_update(&s, data + body_start, body_end - body_start);
 	sha256_update(&s, data + len - 4, 4);
 	sha256_final(&s, h);
 	sha256(h, HASH_LEN, tx->txid);
-	sha256d(data, len, tx->wtxid);
+	/* Without witness the wtxid is the txid (BIP141), for the HogEx too (its flag aside). */
+	if (has_witness)
+		sha256d(data, len, tx->wtxid);
+	else
+		memcpy(tx->wtxid, tx->txid, HASH_LEN);
 	tx->has_witness = has_witness;
+	tx->is_hogex = is_hogex;
 	tx->len = len;
 	return 0;
 }
@@ -247,11 +273,10 @@ static int check_rules(json_t *rules, char *err, size_t err_len)
 			errbuf_set(err, err_len, "template: a rule is not a string");
 			return -1;
 		}
-		if (s[0] == '!' && strcmp(s + 1, "segwit")) {
+		if (s[0] == '!' && strcmp(s + 1, "segwit") && strcmp(s + 1, "mweb")) {
 			errbuf_set(err, err_len,
-				   "template requires rule '%.40s', which quintminer does not "
-				   "implement",
-				   s + 1);
+				"template requires rule '%.40s', which quintminer does not "
+				"implement", s + 1);
 			return -1;
 		}
 	}
@@ -430,6 +455,55 @@ static int check_commitment(struct gbt_template *t, const char *dwc, char *err, 
 	return 0;
 }
 
+/*
+ * Litecoin MWEB (doc/mweb/mining-changes.md): the template's "mweb" is the
+ * serialized MWEB block, appended after a 0x01 to the block we submit, and
+ * its last transaction is the HogEx that commits to it. A HogEx anywhere
+ * else, or one without the MWEB block (or the reverse), is refused.
+ */
+static int parse_mweb(struct gbt_template *t, const char *mweb, char *err, size_t err_len)
+{
+	size_t hex_len = mweb ? strlen(mweb) : 0;
+	int has_hogex = t->tx_count && t->txs[t->tx_count - 1].is_hogex;
+	long n;
+
+	for (size_t i = 0; i + 1 < t->tx_count; i++) {
+		if (t->txs[i].is_hogex) {
+			errbuf_set(err, err_len, "template: transaction %zu is an MWEB HogEx but not "
+				"the last one", i);
+			return -1;
+		}
+	}
+	if (!hex_len) {
+		if (has_hogex) {
+			errbuf_set(err, err_len, "template: an MWEB HogEx but no \"mweb\" block");
+			return -1;
+		}
+		return 0;
+	}
+	if (!has_hogex) {
+		errbuf_set(err, err_len, "template: an \"mweb\" block but no HogEx transaction last");
+		return -1;
+	}
+	if (hex_len % 2 || hex_len / 2 > GBT_MWEB_MAX) {
+		errbuf_set(err, err_len, "template: \"mweb\" is not hex or longer than %u bytes",
+			GBT_MWEB_MAX);
+		return -1;
+	}
+	t->mweb = malloc(hex_len / 2);
+	if (!t->mweb) {
+		errbuf_set(err, err_len, "out of memory");
+		return -1;
+	}
+	n = hex_decode_var(mweb, t->mweb, hex_len / 2);
+	if (n != (long)(hex_len / 2)) {
+		errbuf_set(err, err_len, "template: \"mweb\" is not hex");
+		return -1;
+	}
+	t->mweb_len = (size_t)n;
+	return 0;
+}
+
 static void template_digest(struct gbt_template *t)
 {
 	struct sha256 s;
@@ -529,14 +603,9 @@ static int template_from_json(struct gbt_template *t, json_t *root, char *err, s
 		t->has_odokey = 1;
 		t->odokey = (uint32_t)odokey;
 	}
-	if (mweb && *mweb) {
-		errbuf_set(err, err_len,
-			   "template carries an MWEB block (Litecoin MWEB is active), "
-			   "which quintminer does not build");
-		return -1;
-	}
 	if (check_rules(rules, err, err_len) || parse_aux(t, aux, err, err_len) ||
-	    parse_txs(t, txs, err, err_len) || check_commitment(t, dwc, err, err_len))
+	    parse_txs(t, txs, err, err_len) || parse_mweb(t, mweb, err, err_len) ||
+	    check_commitment(t, dwc, err, err_len))
 		return -1;
 	template_digest(t);
 	return 0;
@@ -617,6 +686,7 @@ void gbt_template_release(struct gbt_template *t)
 {
 	free(t->txs);
 	free(t->tx_data);
+	free(t->mweb);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -808,7 +878,7 @@ int gbt_block_build(const struct gbt_template *t, const struct job *job, uint64_
 		goto fail;
 	le32_store(header + NONCE_OFFSET, nonce);
 	total = HEADER_LEN + compact_size_len(t->tx_count + 1) + (size_t)cb_len + witness_extra +
-		t->tx_data_len;
+		t->tx_data_len + (t->mweb_len ? 1 + t->mweb_len : 0);
 	out = malloc(total);
 	if (!out)
 		goto fail;
@@ -835,6 +905,11 @@ int gbt_block_build(const struct gbt_template *t, const struct job *job, uint64_
 		p += cb_len;
 	}
 	memcpy(p, t->tx_data, t->tx_data_len);
+	p += t->tx_data_len;
+	if (t->mweb_len) {
+		*p++ = MWEB_BLOCK_MARKER;
+		memcpy(p, t->mweb, t->mweb_len);
+	}
 	free(cb);
 	*block = out;
 	*block_len = total;

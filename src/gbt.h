@@ -39,6 +39,7 @@
 #define GBT_TAG_MAX 75             /* one push opcode: the coinbase tag is cut to this */
 #define GBT_LONGPOLLID_MAX 256
 #define GBT_HEIGHT_PUSH_MAX 6       /* push opcode + 4 bytes + a sign byte */
+#define GBT_MWEB_MAX GBT_BLOCK_MAX /* bytes of a template's MWEB block we accept */
 #define GBT_NODE_TEXT_MAX 200       /* node messages we show are cut here */
 /* BIP141 commitment output: OP_RETURN, push 36, 0xaa21a9ed, 32-byte commitment. */
 #define GBT_COMMITMENT_LEN 38
@@ -49,6 +50,7 @@ struct gbt_tx {
 	uint8_t wtxid[HASH_LEN];
 	size_t offset, len;        /* bytes of gbt_template.tx_data */
 	int has_witness;
+	int is_hogex;              /* Litecoin's MWEB integration transaction (flag 0x08) */
 };
 
 struct gbt_template {
@@ -63,6 +65,8 @@ struct gbt_template {
 	size_t tx_count;
 	uint8_t *tx_data;            /* their serializations, concatenated */
 	size_t tx_data_len;
+	uint8_t *mweb;               /* Litecoin: the MWEB block ("mweb"), or NULL */
+	size_t mweb_len;
 	int has_witness_commitment;  /* segwit active: the coinbase carries the commitment */
 	uint8_t witness_commitment[GBT_COMMITMENT_LEN]; /* the commitment output's script */
 	uint8_t coinbase_aux[GBT_SCRIPTSIG_MAX];        /* coinbaseaux values, concatenated */
@@ -136,7 +140,7 @@ int gbt_job_new(struct job **out, const struct gbt_template *t, const struct alg
  * Serializes the block for a solved share of job (made from t): header
  * (work_header + nonce, copied to header), transaction count, the coinbase
  * in its witness serialization when t has a witness commitment, then the
- * template's transactions. Returns 0 and *block (malloc'd, *block_len
+ * template's transactions, and with Litecoin MWEB 0x01 and the MWEB block. Returns 0 and *block (malloc'd, *block_len
  * bytes), or -1 if the job does not produce a header.
  */
 int gbt_block_build(const struct gbt_template *t, const struct job *job, uint64_t extranonce2,
@@ -159,8 +163,9 @@ int gbt_merkle_branches(const uint8_t (*txids)[HASH_LEN], size_t count,
 			uint8_t branches[JOB_MERKLE_MAX][HASH_LEN]);
 
 /*
- * Parses one transaction (BIP144 serialization, with or without witness)
- * that must fill exactly len bytes, and computes its txid and wtxid.
+ * Parses one transaction (BIP144 serialization, with or without witness,
+ * or Litecoin's HogEx with the MWEB flag) that must fill exactly len bytes,
+ * and computes its txid and wtxid.
  * Returns 0, or -1 if it is malformed.
  */
 int gbt_tx_parse(const uint8_t *data, size_t len, struct gbt_tx *tx);

@@ -29,14 +29,14 @@
 
 static json_t *fixture;
 
-static json_t *load_fixture(void)
+static json_t *load_fixture(const char *name)
 {
 	const char *dir = getenv("QM_SRCDIR");
 	char path[4096];
 	json_error_t err;
 	json_t *root;
 
-	snprintf(path, sizeof(path), "%s/tests/data/gbt-ltc-regtest.json", dir ? dir : ".");
+	snprintf(path, sizeof(path), "%s/tests/data/%s", dir ? dir : ".", name);
 	root = json_load_file(path, 0, &err);
 	if (!root) {
 		printf("Bail out! cannot read %s: %s\n", path, err.text);
@@ -322,8 +322,11 @@ static void test_tx_parse(void)
 	tap_ok(gbt_tx_parse(witness, 4, &tx) < 0 && gbt_tx_parse(witness, 0, &tx) < 0,
 	       "version only / nothing refused");
 	memcpy(buf, witness, n1);
+	buf[5] = 0x10;
+	tap_ok(gbt_tx_parse(buf, n1, &tx) < 0, "flag 0x10 (undefined) refused");
 	buf[5] = 0x08;
-	tap_ok(gbt_tx_parse(buf, n1, &tx) < 0, "flag 0x08 (Litecoin MWEB) refused");
+	tap_ok(gbt_tx_parse(buf, n1, &tx) < 0,
+	       "flag 0x08 (Litecoin MWEB) without the empty MWEB byte refused");
 	/* Legacy body with a marker and flag but empty witnesses (BIP144: invalid). */
 	memcpy(buf, legacy, 4);
 	buf[4] = 0;
@@ -464,9 +467,9 @@ static void m_lpid_long(json_t *tmpl)
 	SET("longpollid", json_string(id));
 }
 static void m_lpid_control(json_t *tmpl) { SET("longpollid", json_string("ab\ncd")); }
-static void m_rule_mweb(json_t *tmpl)
+static void m_rule_unknown(json_t *tmpl)
 {
-	json_array_append_new(json_object_get(tmpl, "rules"), json_string("!mweb"));
+	json_array_append_new(json_object_get(tmpl, "rules"), json_string("!foo"));
 }
 static void m_rules_not_array(json_t *tmpl) { SET("rules", json_string("segwit")); }
 static void m_mweb_block(json_t *tmpl) { SET("mweb", json_string("0100")); }
@@ -522,9 +525,9 @@ static void test_malformed(void)
 		{ "witness commitment not BIP141", m_dwc_not_commitment },
 		{ "longpollid too long", m_lpid_long },
 		{ "longpollid with a control character", m_lpid_control },
-		{ "rule !mweb", m_rule_mweb },
+		{ "rule !foo", m_rule_unknown },
 		{ "rules a string", m_rules_not_array },
-		{ "MWEB block", m_mweb_block },
+		{ "MWEB block without a HogEx", m_mweb_block },
 		{ "coinbaseaux a number", m_aux_number },
 		{ "coinbaseaux longer than a scriptSig", m_aux_huge },
 		{ "odokey negative", m_odokey_negative },
@@ -561,15 +564,89 @@ static void test_malformed(void)
 	       "embedded NUL refused");
 }
 
+/*
+ * Litecoin MWEB: the example of Litecoin Core's doc/mweb/mining-changes.md.
+ * Its default_witness_commitment was computed by the node, so matching it
+ * checks how the HogEx's wtxid is taken; the block must end with the
+ * template's transactions as given (HogEx last), 0x01 and the mweb bytes.
+ */
+static void test_mweb(void)
+{
+	json_t *doc = load_fixture("gbt-ltc-mweb-doc.json"), *tmpl = json_object_get(doc, "template");
+	const char *doc_block = json_string_value(json_object_get(doc, "block"));
+	const char *mweb_hex = json_string_value(json_object_get(tmpl, "mweb"));
+	static const uint8_t script[] = { 0x51 };
+	struct gbt_payout payout = { .script = script, .script_len = sizeof(script) };
+	struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+	struct gbt_template t;
+	struct job *job = NULL;
+	uint8_t header[HEADER_LEN], *block = NULL, *tail = NULL;
+	size_t block_len = 0, txs_len, tail_len;
+	char err[256];
+	int rc = parse_value(&t, tmpl, err, sizeof(err));
+
+	tap_ok(!rc, "MWEB template of mining-changes.md parses (%s)", rc ? err : "ok");
+	if (rc) {
+		json_decref(doc);
+		return;
+	}
+	tap_ok(t.tx_count == 2 && !t.txs[0].is_hogex && t.txs[1].is_hogex && !t.txs[1].has_witness &&
+	       t.mweb_len == strlen(mweb_hex) / 2,
+	       "the last transaction is the HogEx; %zu bytes of MWEB block", t.mweb_len);
+	tap_ok(t.has_witness_commitment && !memcmp(t.txs[1].txid, t.txs[1].wtxid, HASH_LEN),
+	       "the node's witness commitment matches with the HogEx's wtxid = txid");
+	/* The block: ... transactions as the document has them, then 01 and the mweb bytes. */
+	txs_len = t.tx_data_len;
+	tail_len = txs_len + 1 + t.mweb_len;
+	tail = malloc(tail_len);
+	rc = gbt_job_new(&job, &t, &algo_scrypt, &params, &payout, 1, err, sizeof(err));
+	tap_ok(!rc, "a job from the MWEB template (%s)", rc ? err : "ok");
+	if (!rc && tail &&
+	    !hex_decode(doc_block + strlen(doc_block) - 2 * txs_len, tail, txs_len) &&
+	    !hex_decode(mweb_hex, tail + txs_len + 1, t.mweb_len)) {
+		int built = !gbt_block_build(&t, job, 3, job->ntime, 7, header, &block, &block_len);
+
+		tail[txs_len] = 0x01;
+		tap_ok(built && block_len > HEADER_LEN + tail_len && block[HEADER_LEN] == 3 &&
+		       !memcmp(block + block_len - tail_len, tail, tail_len),
+		       "block: 3 transactions, the template's as given (HogEx last), then 01 "
+		       "and the mweb block (%zu bytes)", block_len);
+	} else {
+		tap_ok(0, "block: could not be built");
+	}
+	/* The same template with the HogEx first, or without its mweb block, is refused. */
+	json_t *swapped = json_deep_copy(tmpl), *txs = json_object_get(swapped, "transactions");
+	json_t *first = json_incref(json_array_get(txs, 0));
+	struct gbt_template t2;
+
+	json_array_remove(txs, 0);
+	json_array_append_new(txs, first);
+	tap_ok(parse_value(&t2, swapped, err, sizeof(err)) < 0 && strstr(err, "HogEx"),
+	       "HogEx not last refused (%s)", err);
+	json_object_del(swapped, "mweb");
+	json_decref(swapped);
+	swapped = json_deep_copy(tmpl);
+	json_object_del(swapped, "mweb");
+	tap_ok(parse_value(&t2, swapped, err, sizeof(err)) < 0 && strstr(err, "mweb"),
+	       "HogEx without the mweb block refused (%s)", err);
+	json_decref(swapped);
+	free(block);
+	free(tail);
+	job_unref(job);
+	gbt_template_release(&t);
+	json_decref(doc);
+}
+
 int main(void)
 {
-	fixture = load_fixture();
+	fixture = load_fixture("gbt-ltc-regtest.json");
 	test_reference_block();
 	test_no_witness();
 	test_merkle();
 	test_height();
 	test_tx_parse();
 	test_malformed();
+	test_mweb();
 	json_decref(fixture);
 	return tap_done();
 }
