@@ -525,6 +525,11 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 								   : "unexpected answer");
 		log_warn("block %" PRIu32 " rejected by the node: %s", w->t.height, err);
 		stats_share_result(g->stats, share, 0, err, answer_ms);
+	} else if (end == GBT_CALL_CANCELLED) {
+		/* Stopping, and the node did not answer within the grace period. */
+		log_warn("block %" PRIu32 " not submitted: stopped before the node answered",
+			 w->t.height);
+		stats_share_stale(g->stats, "stopped before the node answered");
 	} else {
 		log_warn("block %" PRIu32 " not submitted: %s", w->t.height, err);
 		stats_share_result(g->stats, share, 0, err, -1);

@@ -156,6 +156,17 @@ def pool(diff, answer_submits):
 pool.submits = 0
 
 
+def started(settle_s, marker="mining "):
+    """Ready once the log shows marker (the miner has set up its signal handlers
+    before it logs "mining ..."), then settle_s seconds more in that state."""
+    def ready(text):
+        if marker not in text:
+            return False
+        time.sleep(settle_s)
+        return True
+    return ready
+
+
 def run_case(name, argv, ready, extra_check=None, wrap=None):
     """Starts the miner, waits (bounded) until ready(log) holds, SIGINT, times the exit."""
     log_path = os.path.join(tmp, name + ".log")
@@ -218,7 +229,7 @@ def main():
     time.sleep(0.2)
     results["connecting"] = run_case(
         "connecting", base + ["-o", "stratum+tcp://127.0.0.1:%d" % port],
-        lambda t: time.sleep(1.5) or True)
+        started(1.5))
     for f in fillers:
         f.close()
     s.close()
@@ -238,7 +249,7 @@ def main():
                      sys.executable, resolv, "-"] + cmd)
         results["dns"] = run_case(
             "dns", base + ["-o", "stratum+tcp://pool.quintminer.test:3333"],
-            lambda t: time.sleep(1.5) or True, wrap=in_netns)
+            started(1.5), wrap=in_netns)
     else:
         print("ok %d # SKIP dns: cannot make a network namespace (unshare -rmn)" % (count + 1))
         globals()["count"] += 1
@@ -247,15 +258,14 @@ def main():
     s, port = listener()
     serve(s, hold)
     results["tls"] = run_case(
-        "tls", base + ["-o", "stratum+tls://127.0.0.1:%d" % port],
-        lambda t: time.sleep(1.5) or True)
+        "tls", base + ["-o", "stratum+tls://127.0.0.1:%d" % port], started(1.5))
 
     # node-start: the node never answers its first call.
     s, port = listener()
     serve(s, hold)
     solo = ["-a", "scrypt", "-u", "u", "-p", "p", "--coinbase-addr", FIXTURE["address"],
             "-o", "http://127.0.0.1:%d" % port]
-    results["node-start"] = run_case("node-start", solo, lambda t: time.sleep(1.5) or True)
+    results["node-start"] = run_case("node-start", solo, started(1.5))
 
     # node-hung: one template, then silence (tip checks, longpoll, submitblock hang).
     s, port = listener()
@@ -264,14 +274,14 @@ def main():
                            lambda r: FIXTURE["template"]]))
     solo[-1] = "http://127.0.0.1:%d" % port
     results["node-hung"] = run_case("node-hung", solo,
-                                    lambda t: "mining scrypt" in t and time.sleep(1.5) is None)
+                                    started(1.5, "work for block"))
 
     # scanning: a job whose share target is out of reach.
     s, port = listener()
     serve(s, pool(1e12, True))
     results["scanning"] = run_case(
         "scanning", base + ["-o", "stratum+tcp://127.0.0.1:%d" % port],
-        lambda t: "new block" in t and time.sleep(1.0) is None)
+        started(1.0, "new block"))
 
     # unanswered: shares submitted, never answered; the exit reports them.
     s, port = listener()
