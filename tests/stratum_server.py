@@ -21,12 +21,21 @@ Scenarios:
   failover  pools a and b: a goes away (listener closed, clients dropped), the
             miner must mine on b, a comes back, the miner must return to a.
   basic     one pool (optionally TLS): a few accepted shares.
+  soak      one pool, --duration seconds of faults picked at random (--seed):
+            disconnects mid-line and mid-submit, garbage, a 1 MiB
+            line, a one-byte-per-second drip, a submit left unanswered,
+            set_extranonce with another size, set_difficulty up and down, jobs
+            every 200 ms with clean_jobs, client.reconnect, and the pool down
+            for --down seconds; every kind once first (the pool going down
+            first), then at random every 0.5-2 s. "faults" counts what was injected; "unanswered"
+            counts submits left unanswered and never sent again.
 """
 
 import argparse
 import hashlib
 import json
 import os
+import random
 import socket
 import ssl
 import struct
@@ -316,8 +325,11 @@ class Server:
             "phases": [], "difficulties": [], "violations": [], "events": [],
             "tls_handshake_failed": 0, "agent": None, "cross_pool_shares": 0,
             "blocks": 0, "authorize_refused": 0,
+            "faults": {}, "unanswered": 0,
         }
         self.valid_shares = 0
+        self.ignored = set()     # soak: keys of submits left unanswered, not seen again
+        self.rng = random.Random(args.seed)
         tls_ctx = None
         if args.tls:
             tls_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -485,6 +497,15 @@ class Server:
             self.event("drop_on_submit", pool=conn.pool.name)
             conn.drop()
             return None
+        if self.pending_drop == "ignore":
+            # Fault: this submit is left unanswered (the connection stays up).
+            self.pending_drop = None
+            self.ignored.add(tuple(params[1:]))
+            self.summary["unanswered"] = len(self.ignored)
+            self.write_summary()
+            return None
+        self.ignored.discard(tuple(params[1:]))
+        self.summary["unanswered"] = len(self.ignored)
         if jid[:1] != conn.pool.name:
             self.summary["cross_pool_shares"] += 1
             self.violation("share for job %s of another pool sent to pool %s" %
@@ -645,6 +666,112 @@ class Server:
         elif p == 2 and conn.pool.name == "a":
             self.finish()
 
+    # --- soak ----------------------------------------------------------------
+    def soak_conn(self):
+        """An authorized connection to fault, or None."""
+        conns = [c for c in self.pools["a"].conns
+                 if c.is_authorized and c.session is not None and not c.is_dropped]
+        return self.rng.choice(conns) if conns else None
+
+    def soak_fault(self, name, conn):
+        """Injects one fault (called with the lock held, except the slow ones)."""
+        s = conn.session
+        if name == "disconnect_mid_line":
+            line = json.dumps(self.make_job(conn).notify(True)).encode()
+            conn.send_raw(line[:self.rng.randrange(1, len(line))])
+            conn.drop()
+        elif name == "disconnect_mid_submit":
+            self.pending_drop = "submit"
+        elif name == "garbage":
+            conn.send_raw(b"\x00\x01garbage{{{\n[1,2]\n" +
+                          bytes(self.rng.randrange(32, 127) for _ in range(200)) + b"\n")
+        elif name == "huge_line":
+            conn.send_raw(b'{"id":null,"method":"mining.notify","params":["' +
+                          b"0" * (1 << 20) + b'"]}\n')
+        elif name == "unanswered_submit":
+            self.pending_drop = "ignore"
+        elif name == "set_extranonce":
+            self.en1_seq += 1
+            s.en1 = struct.pack(">I", self.en1_seq)
+            s.en2_size = self.rng.choice([x for x in (2, 3, 4, 8) if x != s.en2_size])
+            conn.send({"id": None, "method": "mining.set_extranonce",
+                       "params": [s.en1.hex(), s.en2_size]})
+            self.send_job(conn, clean=True, new_block=True)
+        elif name == "difficulty_up":
+            self.diff *= 4
+            self.summary["difficulties"].append(self.diff)
+            self.send_difficulty(conn)
+            self.send_job(conn, clean=False)
+        elif name == "difficulty_down":
+            self.diff /= 4
+            self.summary["difficulties"].append(self.diff)
+            self.send_difficulty(conn)
+            self.send_job(conn, clean=False)
+        elif name == "reconnect":
+            conn.send({"id": None, "method": "client.reconnect",
+                       "params": ["127.0.0.1", self.pools["a"].port, 0]})
+
+    def soak_slow(self, name, conn):
+        """Faults that take time: run without the lock."""
+        if name == "drip":
+            line = ('{"id":null,"method":"mining.set_difficulty","params":[%r]}\n' %
+                    self.diff).encode()
+            with conn.lock:  # nothing else may interleave with the line on the wire
+                try:
+                    for i in range(min(5, len(line))):
+                        conn.sock.sendall(line[i:i + 1])
+                        time.sleep(1.0)
+                    conn.sock.sendall(line[5:])
+                except OSError:
+                    pass
+        elif name == "job_storm":
+            for _ in range(15):
+                with self.lock:
+                    if conn.is_dropped:
+                        return
+                    self.send_job(conn, clean=True, new_block=True)
+                time.sleep(0.2)
+        elif name == "pool_down":
+            self.pools["a"].close()
+            time.sleep(self.args.down)
+            self.pools["a"].open()
+
+    def soak(self):
+        faults = ["disconnect_mid_line", "disconnect_mid_submit", "garbage", "huge_line",
+                  "unanswered_submit", "set_extranonce", "difficulty_up", "difficulty_down",
+                  "reconnect", "drip", "job_storm", "pool_down"]
+        end = time.time() + self.args.duration
+        # Every fault once early on (the pool going down first), then at random.
+        order = faults[:-1]
+        self.rng.shuffle(order)
+        order.insert(0, "pool_down")
+        time.sleep(3)
+        while time.time() < end:
+            name = order.pop(0) if order else self.rng.choice(faults)
+            if name == "pool_down" and time.time() + self.args.down + 5 > end:
+                continue
+            conn = None
+            for _ in range(50):
+                conn = self.soak_conn()
+                if conn or time.time() >= end:
+                    break
+                time.sleep(0.2)
+            if conn is None:
+                continue
+            with self.lock:
+                self.summary["faults"][name] = self.summary["faults"].get(name, 0) + 1
+                self.event("fault", pool="a", fault=name)
+                if name not in ("drip", "job_storm", "pool_down"):
+                    self.soak_fault(name, conn)
+            if name in ("drip", "job_storm", "pool_down"):
+                self.soak_slow(name, conn)
+            time.sleep(self.rng.uniform(0.5, 2.0))
+        # Quiet end: every fault answered or given up, shares flow again.
+        with self.lock:
+            self.pending_drop = None
+        time.sleep(5)
+        self.finish()
+
     def finish(self):
         self.summary["done"] = True
         self.set_phase(99, "done")
@@ -656,6 +783,8 @@ class Server:
             json.dump({n: p.port for n, p in self.pools.items()}, f)
         os.replace(self.args.ready + ".tmp", self.args.ready)
         self.write_summary()
+        if self.args.scenario == "soak":
+            threading.Thread(target=self.soak, daemon=True).start()
         deadline = time.time() + self.args.lifetime
         while time.time() < deadline:
             time.sleep(0.2)
@@ -664,7 +793,11 @@ class Server:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--scenario", choices=["faults", "failover", "basic"], default="basic")
+    ap.add_argument("--scenario", choices=["faults", "failover", "basic", "soak"],
+                    default="basic")
+    ap.add_argument("--duration", type=float, default=45, help="soak: seconds of faults")
+    ap.add_argument("--down", type=float, default=20, help="soak: seconds the pool is down")
+    ap.add_argument("--seed", type=int, default=1, help="soak: random seed")
     ap.add_argument("--algo", choices=sorted(VERSION), default="sha256d")
     ap.add_argument("--diff", type=float, default=0.001, help="first share difficulty")
     ap.add_argument("--factor", type=float, default=0,
