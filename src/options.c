@@ -383,15 +383,17 @@ static int add_url(struct options *o, const char *arg, struct opt_ctx *ctx)
 		st->are_urls_from_file = 1;
 	if (o->url_count >= OPTIONS_MAX_URLS)
 		return errbuf_set(ctx->err, ctx->err_len, "%s: at most %d URLs", ctx->name,
-				  OPTIONS_MAX_URLS);
+			    OPTIONS_MAX_URLS);
+	char shown[210];
+
+	url_redact(arg, shown, sizeof(shown));
 	if (url_parse(arg, &u, why, sizeof(why)))
-		return errbuf_set(ctx->err, ctx->err_len, "%s '%.200s': %s", ctx->name, arg, why);
+		return errbuf_set(ctx->err, ctx->err_len, "%s '%s': %s", ctx->name, shown, why);
 	enum options_source kind = u.kind == URL_STRATUM ? SOURCE_STRATUM : SOURCE_NODE;
 	if (o->url_count && o->source != kind)
-		return errbuf_set(
-			ctx->err, ctx->err_len,
-			"%s '%.200s': pool (stratum) and node (http) URLs cannot be mixed",
-			ctx->name, arg);
+		return errbuf_set(ctx->err, ctx->err_len,
+			    "%s '%s': pool (stratum) and node (http) URLs cannot be mixed",
+			    ctx->name, shown);
 	o->urls[o->url_count] = strdup(arg);
 	if (!o->urls[o->url_count])
 		return errbuf_set(ctx->err, ctx->err_len, "out of memory");
@@ -610,6 +612,32 @@ static int load_value(struct options *o, struct parse_state *st, size_t index,
 }
 
 /* A JSON config file: {"algo": "scrypt", "url": ["…", "…"], "threads": 2, "quiet": true}. */
+/* Does a config file give a password ("pass", or a URL's USER:PASS@)? */
+static int file_holds_secret(json_t *root)
+{
+	json_t *urls = json_object_get(root, "url"), *v;
+	size_t i;
+
+	if (json_is_string(json_object_get(root, "pass")))
+		return 1;
+	if (json_is_string(urls)) {
+		struct url u;
+		char why[160];
+
+		return !url_parse(json_string_value(urls), &u, why, sizeof(why)) &&
+		       u.has_credentials;
+	}
+	json_array_foreach(urls, i, v) {
+		struct url u;
+		char why[160];
+
+		if (json_is_string(v) && !url_parse(json_string_value(v), &u, why, sizeof(why)) &&
+		    u.has_credentials)
+			return 1;
+	}
+	return 0;
+}
+
 static int load_file(struct options *o, struct parse_state *st, const char *path, char *err,
 		     size_t err_len)
 {
@@ -653,6 +681,10 @@ static int load_file(struct options *o, struct parse_state *st, const char *path
 			break;
 	}
 	st->is_from_file = 0;
+	/* Credentials in a file others can read are everyone's: say so (not an error). */
+	if (!rc && (sb.st_mode & (S_IRGRP | S_IROTH)) && file_holds_secret(root))
+		warn(o, "--config %s holds a password and can be read by other users "
+		     "(chmod 600 %s)", path, path);
 	json_decref(root);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "deadline.h"
+#include "url.h"
 
 #define RPC_CONNECT_TIMEOUT_MS 5000u
 #define RPC_POLL_MS 100u /* longest wait in curl before the cancel deadline is looked at */
@@ -51,34 +52,14 @@ static char *rpc_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/*
- * Copies url without a "user:password@" part after the scheme. The
- * authority ends at the first '/', '?' or '#' (RFC 3986 §3.2) and its
- * userinfo at the last '@' in it, so a password with a raw '@' is dropped
- * whole.
- */
+/* url for logs: a USER:PASS@ in it shown as "***@" (url_redact). */
 static char *url_without_credentials(const char *url)
 {
-	const char *host = strstr(url, "://");
-	const char *at = NULL;
-	size_t authority_len;
-	char *out;
+	size_t len = strlen(url) + 4;
+	char *out = malloc(len);
 
-	if (!host)
-		return strdup(url);
-	host += 3;
-	authority_len = strcspn(host, "/?#");
-	for (const char *c = host; c < host + authority_len; c++) {
-		if (*c == '@')
-			at = c;
-	}
-	if (!at)
-		return strdup(url);
-	out = malloc(strlen(url) + 1);
-	if (!out)
-		return NULL;
-	memcpy(out, url, (size_t)(host - url));
-	strcpy(out + (host - url), at + 1);
+	if (out)
+		url_redact(url, out, len);
 	return out;
 }
 

@@ -60,6 +60,32 @@ static int url_port(const char *p, const char *end, char port[6], char *err, siz
 	return 0;
 }
 
+/* RFC 3986 §3.2.1: the userinfo of [p, end) ends at its last '@'; NULL if none. */
+static const char *url_userinfo_end(const char *p, const char *end)
+{
+	const char *at = NULL;
+
+	for (const char *c = p; c < end; c++) {
+		if (*c == '@')
+			at = c;
+	}
+	return at;
+}
+
+void url_redact(const char *text, char *out, size_t out_len)
+{
+	const char *p = strstr(text, "://"), *at;
+
+	if (!out_len)
+		return;
+	at = p ? url_userinfo_end(p + 3, p + 3 + strcspn(p + 3, "/?#")) : NULL;
+	if (!at) {
+		snprintf(out, out_len, "%s", text);
+		return;
+	}
+	snprintf(out, out_len, "%.*s***%s", (int)(p + 3 - text), text, at);
+}
+
 int url_parse(const char *text, struct url *out, char *err, size_t err_len)
 {
 	struct url u = { 0 };
@@ -82,16 +108,16 @@ int url_parse(const char *text, struct url *out, char *err, size_t err_len)
 		return url_fail(err, err_len, "no scheme (use %s)", url_schemes_text);
 	}
 	authority_end = p + strcspn(p, "/?#");
+	const char *at = url_userinfo_end(p, authority_end);
+
 	if (u.kind == URL_HTTP) {
-		/* RFC 3986 §3.2.1: userinfo ends at the last '@' of the authority. */
-		const char *at = NULL;
-		for (const char *c = p; c < authority_end; c++)
-			if (*c == '@')
-				at = c;
 		if (at) {
 			u.has_credentials = 1;
 			p = at + 1;
 		}
+	} else if (at) {
+		/* Said without echoing the URL: the userinfo may hold a password. */
+		return url_fail(err, err_len, "a stratum URL has no USER:PASS@ (use -u and -p)");
 	} else if (*authority_end && strcmp(authority_end, "/")) {
 		return url_fail(err, err_len, "a stratum URL has no path ('%.20s')", authority_end);
 	}

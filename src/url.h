@@ -41,6 +41,14 @@ struct url {
  */
 int url_parse(const char *text, struct url *out, char *err, size_t err_len);
 
+/*
+ * Copies text for a message, with any USER:PASS of its authority (up to the
+ * last '@', RFC 3986 §3.2.1) replaced by "***" (so "USER:PASS@host" shows as
+ * "***@host"). Cut to out_len - 1 bytes, NUL-terminated. Use it wherever a
+ * URL is shown.
+ */
+void url_redact(const char *text, char *out, size_t out_len);
+
 /* The schemes url_parse accepts, for messages: "stratum+tcp://, ... https://". */
 extern const char url_schemes_text[];
 

@@ -128,12 +128,14 @@ for url, words in [
     ("stratum+tcp://127.0.0.1:abc", ["'abc'", "not a number"]),
     ("stratum+tcp://:3333", ["missing host"]),
     ("http://127.0.0.1:99999", ["99999", "out of range"]),
-    ("https://user:pw@127.0.0.1", ["missing port"]),
+    # A USER:PASS is never echoed (url_redact).
+    ("https://user:pw@127.0.0.1", ["https://***@127.0.0.1", "missing port"]),
     ("ftp://127.0.0.1:21", ["unknown scheme", "stratum+tls://", "https://"]),
     ("127.0.0.1:3333", ["no scheme"]),
     ("stratum+tcp://127.0.0.1:3333/path", ["no path"]),
 ]:
-    usage_error(["-a", "sha256d", "-o", url], [url] + words, "-o %s" % url)
+    shown = [] if "@" in url else [url]
+    usage_error(["-a", "sha256d", "-o", url], shown + words, "-o %s" % url)
 usage_error(["-a", "sha256d", "-o", "stratum+tcp://127.0.0.1:3333", "-o", "http://127.0.0.1:1"],
             ["cannot be mixed"], "pool and node URLs together")
 
