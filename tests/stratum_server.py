@@ -22,13 +22,18 @@ Scenarios:
             miner must mine on b, a comes back, the miner must return to a.
   basic     one pool (optionally TLS): a few accepted shares.
   soak      one pool, --duration seconds of faults picked at random (--seed):
-            disconnects mid-line and mid-submit, garbage, a 1 MiB
-            line, a one-byte-per-second drip, a submit left unanswered,
-            set_extranonce with another size, set_difficulty up and down, jobs
-            every 200 ms with clean_jobs, client.reconnect, and the pool down
-            for --down seconds; every kind once first (the pool going down
-            first), then at random every 0.5-2 s. "faults" counts what was injected; "unanswered"
-            counts submits left unanswered and never sent again.
+            disconnects mid-line and mid-submit, garbage, a 1 MiB line, a
+            one-byte-per-second drip, a submit left unanswered, set_extranonce
+            with another size, set_difficulty up and down, jobs every 200 ms
+            with clean_jobs, client.reconnect, and the pool down for --down
+            seconds; every kind once first (the pool going down first), then
+            at random every 0.5-2 s. "faults" counts what was injected;
+            "unanswered" counts submits left unanswered and never sent again.
+
+In every scenario, answers sent after a line that makes the client hang up
+(the 1 MiB line) never reach it: they are counted in accepts_lost and
+rejects_lost (the client sends those shares again; they come back as
+duplicates).
 """
 
 import argparse
@@ -192,6 +197,9 @@ class Conn:
         self.is_authorized = False
         self.lock = threading.Lock()
         self.is_dropped = False
+        # soak: a line was sent that makes the client drop the connection (a
+        # 1 MiB line): answers sent after it are never read by the client.
+        self.is_poisoned = False
 
     def send(self, obj):
         self.send_raw((json.dumps(obj, separators=(",", ":")) + "\n").encode())
@@ -325,7 +333,7 @@ class Server:
             "phases": [], "difficulties": [], "violations": [], "events": [],
             "tls_handshake_failed": 0, "agent": None, "cross_pool_shares": 0,
             "blocks": 0, "authorize_refused": 0,
-            "faults": {}, "unanswered": 0,
+            "faults": {}, "unanswered": 0, "accepts_lost": 0, "rejects_lost": 0,
         }
         self.valid_shares = 0
         self.ignored = set()     # soak: keys of submits left unanswered, not seen again
@@ -475,6 +483,8 @@ class Server:
 
     def reject(self, conn, rid, code, text):
         self.summary["rejected"] += 1
+        if conn.is_poisoned:
+            self.summary["rejects_lost"] += 1
         key = "%d %s" % (code, text)
         self.summary["rejected_reasons"][key] = self.summary["rejected_reasons"].get(key, 0) + 1
         conn.send({"id": rid, "result": None, "error": [code, text, None]})
@@ -550,6 +560,8 @@ class Server:
         if self.summary["dropped_share"] == list(key):
             self.summary["dropped_share_resubmitted"] = True
         self.summary["accepted"] += 1
+        if conn.is_poisoned:
+            self.summary["accepts_lost"] += 1
         by_pool = self.summary["accepted_by_pool"]
         by_pool[conn.pool.name] = by_pool.get(conn.pool.name, 0) + 1
         by_size = self.summary["accepted_by_en2_size"]
@@ -642,6 +654,7 @@ class Server:
             if not self.summary["dropped_share_resubmitted"]:
                 return
             self.set_phase(6, "a 1 MiB line")
+            conn.is_poisoned = True
             conn.send_raw(b'{"id":null,"method":"mining.notify","params":["' +
                           b"0" * (1 << 20) + b'"]}\n')
             # The client must refuse the line and leave: answers to submits that
@@ -686,6 +699,7 @@ class Server:
             conn.send_raw(b"\x00\x01garbage{{{\n[1,2]\n" +
                           bytes(self.rng.randrange(32, 127) for _ in range(200)) + b"\n")
         elif name == "huge_line":
+            conn.is_poisoned = True
             conn.send_raw(b'{"id":null,"method":"mining.notify","params":["' +
                           b"0" * (1 << 20) + b'"]}\n')
         elif name == "unanswered_submit":
@@ -732,7 +746,8 @@ class Server:
                     self.send_job(conn, clean=True, new_block=True)
                 time.sleep(0.2)
         elif name == "pool_down":
-            self.pools["a"].close()
+            with self.lock:  # no answer may be counted after its connection is cut
+                self.pools["a"].close()
             time.sleep(self.args.down)
             self.pools["a"].open()
 
