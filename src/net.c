@@ -37,6 +37,10 @@ struct net_conn {
 	char err[256];
 };
 
+#define NET_KEEPALIVE_IDLE_S 60     /* silence before the first TCP keepalive probe */
+#define NET_KEEPALIVE_INTERVAL_S 10 /* between probes */
+#define NET_KEEPALIVE_PROBES 3      /* unanswered probes that end the connection */
+
 /* One extra byte for the NUL that terminates a line of exactly NET_LINE_MAX bytes. */
 #define NET_BUF_LEN (NET_LINE_MAX + 1)
 /* Bytes asked of the socket per read. */
@@ -260,9 +264,21 @@ static int net_tcp_connect(struct net_conn *c, const char *host, const char *por
 				continue;
 			}
 		}
-		/* Shares are small and latency matters; keepalive notices a dead pool. */
+		/*
+		 * Shares are small and latency matters. Keepalive probes after
+		 * NET_KEEPALIVE_IDLE_S of silence (Linux's default is 2 hours) keep
+		 * NAT and firewall mappings of a quiet high-difficulty connection
+		 * alive, and notice a peer that vanished without a FIN within
+		 * about 90 s (tcp(7): TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT).
+		 */
+		int idle_s = NET_KEEPALIVE_IDLE_S, intvl_s = NET_KEEPALIVE_INTERVAL_S,
+		    probes = NET_KEEPALIVE_PROBES;
+
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s, sizeof(idle_s));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl_s, sizeof(intvl_s));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof(probes));
 		c->fd = fd;
 		freeaddrinfo(list);
 		return 0;
