@@ -14,7 +14,9 @@ Asserts (TAP): no crash or hang (the miner runs until stopped and exits 0
 within a bound); the server found no invalid share; the miner's accepted
 total equals the pool's, less the answers the pool sent after a line that
 makes the miner hang up (they never arrive: the miner sends those shares
-again and the pool calls them duplicates); its rejected total likewise, plus
+again and the pool calls them duplicates), less at most a few shares the
+pool credited after the miner had left their connection (bounded by the
+miner's stale count); its rejected total equals the pool's likewise, plus
 the submits it gave up on after the pool left them unanswered (at most the
 number the pool left unanswered); with --duration of two minutes or more,
 resident memory at the end within 10% of what it was after the first
@@ -127,9 +129,16 @@ def main():
         ok(rc == 0 and took < 10, "then stopped on SIGINT in %.2f s, status %d" % (took, rc))
         ok(s["violations"] == [], "the pool found no invalid share (%d violations)" %
            len(s["violations"]))
-        ok(s["accepted"] > 0 and acc == s["accepted"] - s["accepts_lost"],
-           "accepted: miner %d = pool %d - %d whose answer the fault cut off" %
-           (acc, s["accepted"], s["accepts_lost"]))
+        # A share the miner had in flight when it left a connection (drain over,
+        # or the pool hung up) may still be credited by the pool after the miner
+        # stopped reading; the miner then counts it stale (its job is gone) or
+        # sends it again (a duplicate, counted rejected on both sides). So the
+        # pool may credit a few more than the miner saw, never fewer, and never
+        # more than the miner's stale count.
+        gap = s["accepted"] - s["accepts_lost"] - acc
+        ok(s["accepted"] > 0 and 0 <= gap <= max(stale, 0),
+           "accepted: miner %d, pool %d - %d whose answer a fault cut off (%d credited after "
+           "the miner left their connection)" % (acc, s["accepted"], s["accepts_lost"], gap))
         ok(rej == s["rejected"] - s["rejects_lost"] + noanswer and noanswer <= s["unanswered"],
            "rejected: miner %d = pool %d - %d cut off + %d given up without an answer (pool "
            "left %d unanswered)" % (rej, s["rejected"], s["rejects_lost"], noanswer,
