@@ -577,7 +577,7 @@ static void test_mweb(void)
 	const char *mweb_hex = json_string_value(json_object_get(tmpl, "mweb"));
 	static const uint8_t script[] = { 0x51 };
 	struct gbt_payout payout = { .script = script, .script_len = sizeof(script) };
-	struct algo_params params = { .odo_interval = ODO_INTERVAL_MAINNET };
+	struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
 	struct gbt_template t;
 	struct job *job = NULL;
 	uint8_t header[HEADER_LEN], *block = NULL, *tail = NULL;

@@ -19,7 +19,7 @@ int fuzz_gbt(const uint8_t *data, size_t len)
 	static const uint8_t script[] = { 0x51 };
 	const struct gbt_payout payout = { .script = script, .script_len = sizeof(script),
 					   .tag = "fuzz" };
-	const struct algo_params params = { .odo_interval = 10 };
+	const struct algo_params params = { .network = ALGO_NETWORK_REGTEST };
 	struct gbt_template t;
 	struct gbt_tx tx;
 	char err[256];
