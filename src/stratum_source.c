@@ -813,9 +813,7 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 	if (net_waker_init(&st->stop_waker)) {
 		log_err("cannot create the stratum stop pipe: %s", strerror(errno));
 		net_waker_release(&st->waker);
-		queue_release(&st->shares);
-		free(st);
-		return -1;
+		goto fail;
 	}
 	st->algo = env->algo;
 	st->board = env->board;
