@@ -147,7 +147,7 @@ static int bench_device(const struct algo *a, struct opencl_scanner *s, double s
 	uint8_t header[HEADER_LEN], target[HASH_LEN] = { 0 };
 	uint32_t hits[8], nonce = 0;
 	uint64_t hashes = 0;
-	double batch = 2.0 * opencl_scanner_batch(s), range = batch;
+	double batch = opencl_scanner_batch(s), range = batch;
 	unsigned n;
 
 	bench_header(a, 0, header);
@@ -166,8 +166,6 @@ static int bench_device(const struct algo *a, struct opencl_scanner *s, double s
 		now += dt;
 		hashes += span;
 		nonce += span;
-		/* Two launches per call at least, so both are in flight (the batch self-tunes). */
-		batch = 2.0 * opencl_scanner_batch(s);
 		if (dt > 0) {
 			range = 0.5 * range + 0.5 * span * 0.05 / dt;
 			range = range < batch ? batch : range > (1 << 30) ? (1 << 30) : range;
@@ -188,18 +186,26 @@ static int bench_device(const struct algo *a, struct opencl_scanner *s, double s
 	return 0;
 }
 
-int bench_opencl(const struct algo *a, const struct opencl_config *cfg, const unsigned *devices,
-		 unsigned device_count, double seconds, const volatile sig_atomic_t *stop,
-		 struct bench_result *out, unsigned max, unsigned *count)
+int bench_opencl(const struct algo *a, const char *kernel_dir, double seconds,
+		 const volatile sig_atomic_t *stop, struct bench_result *out, unsigned max,
+		 unsigned *count)
 {
+	unsigned devices = 0;
 	char err[4096];
 	int rc = 0;
 
 	*count = 0;
-	for (unsigned i = 0; i < device_count && *count < max && !(stop && *stop); i++) {
+	if (opencl_device_count(&devices, err, sizeof(err))) {
+		log_err("--opencl: %s", err);
+		return -1;
+	}
+	if (!devices) {
+		log_err("--opencl: no OpenCL device found");
+		return -1;
+	}
+	for (unsigned d = 0; d < devices && *count < max && !(stop && *stop); d++) {
 		struct opencl_scanner *s = NULL;
-		unsigned d = devices[i];
-		int built = opencl_scanner_new_with(&s, d, a, cfg, err, sizeof(err));
+		int built = opencl_scanner_new(&s, d, a, kernel_dir, err, sizeof(err));
 		if (built == OPENCL_ERR_NO_KERNEL) {
 			log_info("%s; OpenCL skipped", err);
 			return 0;
@@ -209,15 +215,12 @@ int bench_opencl(const struct algo *a, const struct opencl_config *cfg, const un
 			rc = -1;
 			continue;
 		}
-		log_info("benchmark %s on OpenCL device %u, %s (%u nonces per launch to start) for "
-			 "%.0f s", a->name, d, opencl_scanner_name(s), opencl_scanner_batch(s), seconds);
-		if (bench_device(a, s, seconds, stop, &out[*count])) {
+		log_info("benchmark %s on %s (%u nonces per launch) for %.0f s", a->name,
+			 opencl_scanner_name(s), opencl_scanner_batch(s), seconds);
+		if (bench_device(a, s, seconds, stop, &out[*count]))
 			rc = -1;
-		} else {
-			log_info("%s on %s: %u nonces per launch after tuning", a->name,
-				 opencl_scanner_name(s), opencl_scanner_batch(s));
+		else
 			(*count)++;
-		}
 		opencl_scanner_free(s);
 	}
 	return rc;

@@ -32,17 +32,15 @@ int bench_run(const struct algo *a, const struct algo_impl *impl, unsigned threa
 	      struct bench_result *out);
 
 /*
- * --opencl: runs a's kernel, built and launched as cfg says, on each of the
- * device_count OpenCL devices (indices from opencl_select), one after the
- * other, for seconds each (or until *stop), driven by one host thread.
- * Appends one result per device to out (at most max) and counts them in
- * *count. An algorithm without a kernel is skipped (logged, returns 0).
- * Returns -1 (logged) if a device fails.
+ * --opencl: runs a's kernel on every OpenCL device, one after the other,
+ * for seconds each (or until *stop), driven by one host thread. Appends one
+ * result per device to out (at most max) and counts them in *count. An
+ * algorithm without a kernel is skipped (logged, returns 0). Returns -1
+ * (logged) if there is no device or a device fails.
  */
-struct opencl_config;
-int bench_opencl(const struct algo *a, const struct opencl_config *cfg, const unsigned *devices,
-		 unsigned device_count, double seconds, const volatile sig_atomic_t *stop,
-		 struct bench_result *out, unsigned max, unsigned *count);
+int bench_opencl(const struct algo *a, const char *kernel_dir, double seconds,
+		 const volatile sig_atomic_t *stop, struct bench_result *out, unsigned max,
+		 unsigned *count);
 
 /* Prints one result as a JSON object on one line to stdout. */
 void bench_print_json(const struct bench_result *r);

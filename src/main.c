@@ -19,7 +19,6 @@
 #include "job_board.h"
 #include "log.h"
 #include "miner.h"
-#include "opencl.h"
 #include "source.h"
 #include "stats.h"
 #include "topo.h"
@@ -49,103 +48,12 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* The OpenCL settings the options give, for the scanners. */
-static struct opencl_config opencl_config_of(const struct options *cfg)
-{
-	return (struct opencl_config){ .kernel_dir = cfg->kernel_dir,
-				       .kernel_ms = cfg->gpu_kernel_ms,
-				       .intensity = cfg->intensity,
-				       .lookup_gap = cfg->lookup_gap };
-}
-
-/*
- * The OpenCL devices of the run into devices[] (OPTIONS_MAX_DEVICES) and
- * *count: none without --opencl or --opencl-devices. Returns 0, EXIT_USAGE
- * for a named device that does not exist, 1 when --opencl finds no device.
- */
-static int pick_opencl_devices(const struct options *cfg, unsigned *devices, unsigned *count)
-{
-	char err[512];
-
-	*count = 0;
-	if (!cfg->use_opencl)
-		return 0;
-	if (opencl_select(cfg->opencl_devices, cfg->opencl_device_count, devices,
-			  OPTIONS_MAX_DEVICES, count, err, sizeof(err))) {
-		log_err("%s: %s", cfg->opencl_device_count ? "--opencl-devices" : "--opencl", err);
-		return cfg->opencl_device_count ? EXIT_USAGE : 1;
-	}
-	return 0;
-}
-
-/* --opencl-list: every platform and device, with the index the other options take. */
-static int run_opencl_list(void)
-{
-	unsigned count = 0, platform = UINT32_MAX;
-	char err[512];
-
-	if (opencl_device_count(&count, err, sizeof(err))) {
-		log_err("--opencl-list: %s", err);
-		return 1;
-	}
-	if (count == 0)
-		printf("no OpenCL device\n");
-	for (unsigned d = 0; d < count; d++) {
-		struct opencl_device_info info;
-		if (opencl_device_info(d, &info, err, sizeof(err))) {
-			log_err("--opencl-list: %s", err);
-			return 1;
-		}
-		if (info.platform_index != platform) {
-			platform = info.platform_index;
-			printf("platform %u: %s\n", platform, info.platform);
-		}
-		printf("  device %u: %s%s, %u compute units, %u MHz, %llu MiB memory\n", d,
-		       info.name, info.is_cpu ? " (cpu)" : "", info.compute_units, info.clock_mhz,
-		       (unsigned long long)(info.global_mem_len >> 20));
-		if (info.is_cpu)
-			printf("    the CPU itself: --opencl leaves it out; --opencl-devices %u uses "
-			       "it\n", d);
-	}
-	fflush(stdout);
-	return 0;
-}
-
-/* --hash ... --opencl-devices N: the hash as device N's kernel computes it. */
-static int opencl_hash(const struct options *cfg, uint8_t hash[HASH_LEN])
-{
-	struct opencl_config oc = opencl_config_of(cfg);
-	struct opencl_scanner *s = NULL;
-	unsigned devices[OPTIONS_MAX_DEVICES], count;
-	char err[8192];
-
-	int rc = pick_opencl_devices(cfg, devices, &count);
-	if (rc)
-		return rc;
-	if (opencl_scanner_new_with(&s, devices[0], cfg->algo, &oc, err, sizeof(err))) {
-		log_err("OpenCL device %u: %s", devices[0], err);
-		return 1;
-	}
-	if (opencl_scanner_hash(s, &cfg->params, cfg->hash_header, hash)) {
-		log_err("%s: %s", opencl_scanner_name(s), opencl_scanner_error(s));
-		rc = 1;
-	}
-	opencl_scanner_free(s);
-	return rc;
-}
-
 static int run_hash(const struct options *cfg)
 {
 	uint8_t hash[HASH_LEN];
 	char hex[2 * HASH_LEN + 1];
 
-	if (cfg->opencl_device_count) {
-		int rc = opencl_hash(cfg, hash);
-		if (rc)
-			return rc;
-	} else {
-		cfg->algo->hash(&cfg->params, cfg->hash_header, hash);
-	}
+	cfg->algo->hash(&cfg->params, cfg->hash_header, hash);
 	hex_encode_display(hash, HASH_LEN, hex); /* as DigiByte Core prints it */
 	printf("%s\n", hex);
 	return 0;
@@ -187,17 +95,13 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 	unsigned threads = default_threads(cfg, topo);
 	double seconds = cfg->time_limit_s;
 	int is_every_impl = cfg->cpu_impl && !strcmp(cfg->cpu_impl, "all");
-	struct opencl_config oc = opencl_config_of(cfg);
-	unsigned devices[OPTIONS_MAX_DEVICES], device_count;
-	int rc = pick_opencl_devices(cfg, devices, &device_count);
+	int rc = 0;
 
-	if (rc)
-		return rc;
 	for (unsigned i = 0; i < algo_count && !stop_requested; i++) {
 		const struct algo *a = algo_table[i];
 		if (!cfg->is_all_algos && a != cfg->algo)
 			continue;
-		for (unsigned k = 0; k < a->n_impls && !stop_requested && !cfg->no_cpu; k++) {
+		for (unsigned k = 0; k < a->n_impls && !stop_requested; k++) {
 			const char *why, *want = is_every_impl ? a->impls[k].name : cfg->cpu_impl;
 			if (!is_every_impl && k > 0)
 				break;
@@ -222,27 +126,21 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 			n++;
 		}
 		unsigned added = 0;
-		if (device_count && !stop_requested &&
-		    bench_opencl(a, &oc, devices, device_count, seconds, &stop_requested,
-				 results + n, sizeof(results) / sizeof(results[0]) - n, &added))
+		if (cfg->use_opencl && !stop_requested &&
+		    bench_opencl(a, cfg->kernel_dir, seconds, &stop_requested, results + n,
+				 sizeof(results) / sizeof(results[0]) - n, &added))
 			rc = 1;
 		n += added;
 	}
 	/* With --json only JSON goes to stdout (| jq works); the table is then on stderr. */
 	FILE *table = cfg->is_json ? stderr : stdout;
-	/* The impl column is as wide as its longest entry (OpenCL device names are long). */
-	int impl_width = 9;
-	for (unsigned i = 0; i < n; i++) {
-		int len = (int)strlen(results[i].impl);
-		impl_width = len > impl_width ? len : impl_width;
-	}
-	fprintf(table, "\n%-9s %-*s %7s %14s %9s %16s\n", "algo", impl_width, "impl", "threads",
-		"hashes", "seconds", "hashrate");
+	fprintf(table, "\n%-9s %-9s %7s %14s %9s %16s\n", "algo", "impl", "threads", "hashes",
+		"seconds", "hashrate");
 	for (unsigned i = 0; i < n; i++) {
 		char rate[32];
 		stats_format_rate(results[i].hashrate, rate, sizeof(rate));
-		fprintf(table, "%-9s %-*s %7u %14llu %9.2f %16s\n", results[i].algo, impl_width,
-			results[i].impl, results[i].threads, (unsigned long long)results[i].hashes,
+		fprintf(table, "%-9s %-9s %7u %14llu %9.2f %16s\n", results[i].algo, results[i].impl,
+			results[i].threads, (unsigned long long)results[i].hashes,
 			results[i].seconds, rate);
 	}
 	fflush(table);
@@ -263,18 +161,13 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct miner miner = { 0 };
 	int rc = 1;
 
-	struct opencl_config oc = opencl_config_of(cfg);
-	unsigned devices[OPTIONS_MAX_DEVICES], gpus = 0;
-
-	if (!impl && !cfg->no_cpu) {
+	if (!impl) {
 		log_err("%s: %s", cfg->algo->name, why);
 		return 1;
 	}
-	unsigned threads = cfg->no_cpu ? 0 : default_threads(cfg, topo);
-	rc = pick_opencl_devices(cfg, devices, &gpus);
-	if (rc)
-		return rc;
-	rc = 1;
+	unsigned threads = default_threads(cfg, topo), gpus = 0;
+	if (cfg->use_opencl && miner_gpu_count(&gpus))
+		return 1;
 	job_board_init(&board);
 	if (stats_init(&stats, threads + gpus)) {
 		job_board_release(&board);
@@ -290,12 +183,8 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 		job_board_release(&board);
 		return 1;
 	}
-	if (threads)
-		log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
-			 impl->name, threads, threads == 1 ? "" : "s", gpus ? " and OpenCL" : "");
-	else
-		log_info("mining %s on %u OpenCL device%s only", cfg->algo->name, gpus,
-			 gpus == 1 ? "" : "s");
+	log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
+		 impl->name, threads, threads == 1 ? "" : "s", gpus ? " and OpenCL" : "");
 	if (src->ops->start(src)) {
 		rc = stop_requested ? 0 : 1; /* a stop while waiting for the pool or node */
 		goto out;
@@ -308,8 +197,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	miner.topo = topo;
 	miner.thread_count = threads;
 	miner.gpu_count = gpus;
-	miner.gpu_devices = devices;
-	miner.opencl = &oc;
+	miner.kernel_dir = cfg->kernel_dir;
 	stats.mining_start_s = stats.last_report_s = stats_now();
 	if (miner_start(&miner))
 		goto out;
@@ -372,9 +260,6 @@ int main(int argc, char **argv)
 		break;
 	case MODE_CPU_FEATURES:
 		rc = run_cpu_features(&cfg);
-		break;
-	case MODE_OPENCL_LIST:
-		rc = run_opencl_list();
 		break;
 	case MODE_BENCHMARK:
 	case MODE_MINE:

@@ -16,8 +16,6 @@
 #define MINER_MAX_HITS 64
 #define MINER_RANGE_MS 50.0
 #define MINER_IDLE_WAIT_MS 500
-/* Hardware errors in a row (no good hit between) after which a device is stopped. */
-#define MINER_MAX_HW_ERRORS 5
 
 struct worker_arg {
 	struct miner *m;
@@ -26,13 +24,10 @@ struct worker_arg {
 
 /*
  * Re-checks one hit with the portable hash; queues a share if it holds.
- * impl_name names what reported the hit (CPU impl or OpenCL device). A hit
- * that fails is a hardware error: counted in the worker's stats slot and in
- * *errors_in_row (reset by a good hit). Returns 0, or -1 for a hardware error.
+ * impl_name names what reported the hit (CPU impl or OpenCL device).
  */
-static int worker_hit(struct miner *m, unsigned index, const char *impl_name, struct job *job,
-		      uint64_t extranonce2, uint8_t header[HEADER_LEN], uint32_t nonce,
-		      unsigned *errors_in_row)
+static void worker_hit(struct miner *m, unsigned index, const char *impl_name, struct job *job,
+		       uint64_t extranonce2, uint8_t header[HEADER_LEN], uint32_t nonce)
 {
 	uint8_t hash[HASH_LEN];
 	struct share *share;
@@ -40,18 +35,15 @@ static int worker_hit(struct miner *m, unsigned index, const char *impl_name, st
 	le32_store(header + NONCE_OFFSET, nonce);
 	m->algo->hash(&job->params, header, hash);
 	if (!hash_le_target(hash, job->share_target)) {
-		atomic_fetch_add(&m->bad_hits, 1);
-		unsigned n = stats_add_hw_error(m->stats, index);
-		(*errors_in_row)++;
-		log_warn("thread %u: hardware error on %s: nonce %08x fails the portable hash "
+		unsigned n = atomic_fetch_add(&m->bad_hits, 1) + 1;
+		log_warn("thread %u: %s reported nonce %08x that the portable hash rejects "
 			 "(%u so far); not submitted", index, impl_name, nonce, n);
-		return -1;
+		return;
 	}
-	*errors_in_row = 0;
 	share = calloc(1, sizeof(*share));
 	if (!share) {
 		log_err("thread %u: out of memory, share %08x lost", index, nonce);
-		return 0;
+		return;
 	}
 	share->job = job_ref(job);
 	share->extranonce2 = extranonce2;
@@ -64,7 +56,6 @@ static int worker_hit(struct miner *m, unsigned index, const char *impl_name, st
 	if (share->is_block)
 		stats_block_candidate(m->stats, share);
 	m->source->ops->submit(m->source, share);
-	return 0;
 }
 
 /*
@@ -111,7 +102,6 @@ static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
 	struct job *job = NULL;
 	uint64_t generation = 0, extranonce2 = 0;
 	uint32_t nonce = 0;
-	unsigned errors_in_row = 0;
 	int need_header = 1;
 
 	while (!atomic_load_explicit(&m->is_stopping, memory_order_relaxed)) {
@@ -158,17 +148,7 @@ static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
 			last = hits[n - 1];
 		stats_add_hashes(m->stats, index, (uint64_t)last - nonce + 1);
 		for (unsigned i = 0; i < n; i++)
-			worker_hit(m, index, sc->name, job, extranonce2, header, hits[i],
-				   &errors_in_row);
-		if (errors_in_row >= MINER_MAX_HW_ERRORS) {
-			log_err("thread %u (%s): %u hardware errors in a row (hits its kernel "
-				"reports that the portable hash rejects); this device stops mining",
-				index, sc->name, errors_in_row);
-			break;
-		}
-		/* A GPU call spans two launches at least, so both are in flight. */
-		if (sc->gpu)
-			sc->min_range = 2.0 * opencl_scanner_batch(sc->gpu);
+			worker_hit(m, index, sc->name, job, extranonce2, header, hits[i]);
 
 		if (dt > 0) {
 			double want = ((double)last - nonce + 1) * (MINER_RANGE_MS / 1000.0) / dt;
@@ -219,7 +199,7 @@ static void *gpu_worker_main(void *varg)
 	struct miner *m = arg->m;
 	unsigned index = arg->index, gpu = index - m->thread_count;
 	struct opencl_scanner *s = m->gpus[gpu];
-	double batch = 2.0 * opencl_scanner_batch(s);
+	double batch = opencl_scanner_batch(s);
 	struct scanner sc = {
 		.name = opencl_scanner_name(s), .range = batch, .min_range = batch,
 		.max_range = 0x40000000, .algo = m->algo, .gpu = s,
@@ -233,6 +213,21 @@ static void *gpu_worker_main(void *varg)
 	return NULL;
 }
 
+int miner_gpu_count(unsigned *count)
+{
+	char err[512];
+
+	if (opencl_device_count(count, err, sizeof(err))) {
+		log_err("--opencl: %s", err);
+		return -1;
+	}
+	if (*count == 0) {
+		log_err("--opencl: no OpenCL device found");
+		return -1;
+	}
+	return 0;
+}
+
 /* Builds the kernel for every device; logs and returns -1 on the first failure. */
 static int miner_gpus_new(struct miner *m)
 {
@@ -242,13 +237,12 @@ static int miner_gpus_new(struct miner *m)
 	if (!m->gpus)
 		return -1;
 	for (unsigned g = 0; g < m->gpu_count; g++) {
-		unsigned d = m->gpu_devices[g];
-		if (opencl_scanner_new_with(&m->gpus[g], d, m->algo, m->opencl, err, sizeof(err))) {
-			log_err("OpenCL device %u: %s", d, err);
+		if (opencl_scanner_new(&m->gpus[g], g, m->algo, m->kernel_dir, err, sizeof(err))) {
+			log_err("OpenCL device %u: %s", g, err);
 			return -1;
 		}
-		log_info("GPU %u: OpenCL device %u, %s, %u nonces per launch to start", g, d,
-			 opencl_scanner_name(m->gpus[g]), opencl_scanner_batch(m->gpus[g]));
+		log_info("GPU %u: %s, %u nonces per launch", g, opencl_scanner_name(m->gpus[g]),
+			 opencl_scanner_batch(m->gpus[g]));
 	}
 	return 0;
 }

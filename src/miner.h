@@ -8,7 +8,6 @@
 #include "algo.h"
 #include "job_board.h"
 
-struct opencl_config;
 struct opencl_scanner;
 struct source;
 struct stats;
@@ -37,15 +36,18 @@ struct miner {
 	 * --opencl: one GPU worker per OpenCL device, after the CPU workers;
 	 * device g uses stats slot thread_count + g, so stats must have
 	 * thread_count + gpu_count slots. miner_start builds the kernels.
-	 * A device whose hits keep failing the portable re-check (hardware
-	 * errors, counted in its stats slot) is stopped.
 	 */
 	unsigned gpu_count;
-	const unsigned *gpu_devices;  /* OpenCL device indices (opencl_select) */
-	const struct opencl_config *opencl; /* how kernels are built and launched */
+	const char *kernel_dir;       /* --kernel-dir, or NULL: the built-in kernels */
 	struct opencl_scanner **gpus; /* owned, gpu_count of them while started */
 	unsigned started;             /* threads running, CPU and GPU */
 };
+
+/*
+ * Counts the OpenCL devices --opencl mines on into *count. Returns 0, or -1
+ * (logged) when there is none or they cannot be listed.
+ */
+int miner_gpu_count(unsigned *count);
 
 /*
  * Starts thread_count CPU workers and gpu_count GPU workers (building the
