@@ -100,71 +100,164 @@ static void selftest_header(const struct algo *a, unsigned which, uint8_t header
 	le32_store(header, 0x20000002u | a->version_bits);
 }
 
-int algo_selftest(const struct algo *a, const struct algo_impl *impl, void *ctx)
+/* The portable hash of every nonce of first..first+span-1 into hashes[]. */
+static void selftest_hashes(const struct algo *a, const struct algo_params *params,
+			    uint8_t header[HEADER_LEN], uint32_t first, unsigned span,
+			    uint8_t (*hashes)[HASH_LEN])
 {
-	/* A range that crosses several lane groups and ends off a lane boundary. */
-	enum { SPAN = 37 };
-	const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
-	uint8_t header[HEADER_LEN], hash[HASH_LEN], target[HASH_LEN];
-	uint32_t hits[SPAN];
+	for (unsigned k = 0; k < span; k++) {
+		le32_store(header + NONCE_OFFSET, first + k);
+		a->hash(params, header, hashes[k]);
+	}
+}
 
-	for (unsigned which = 0; which < 2; which++) {
-		selftest_header(a, which, header);
-		uint32_t first = which ? 0xffffffffu - (SPAN - 1) : 1000;
+/*
+ * Scans first..first+span-1 against target through path and compares the
+ * hits with the nonces whose portable hash meets it. 0 when equal.
+ */
+static int selftest_range(const struct algo_scan_path *path,
+			  uint8_t (*hashes)[HASH_LEN], uint32_t *hits, uint32_t first,
+			  unsigned span, const uint8_t target[HASH_LEN], const char **why)
+{
+	unsigned n = 0, expect = 0;
 
-		if (a->prepare(ctx, &params, header))
+	if (path->scan(path->opaque, target, first, first + (span - 1), hits, span, &n)) {
+		*why = "the scan did not run";
+		return -1;
+	}
+	for (unsigned k = 0; k < span; k++) {
+		if (!hash_le_target(hashes[k], target))
+			continue;
+		if (expect < n && hits[expect] < first + k)
+			break; /* an extra nonce before this one */
+		if (expect >= n || hits[expect] != first + k) {
+			*why = "a nonce the portable hash accepts was not reported";
 			return -1;
-		/* Target = the hash of one nonce in the range: it must hit (equality). */
-		uint32_t pick = first + 3 + 11 * which;
-		le32_store(header + NONCE_OFFSET, pick);
-		a->hash(&params, header, hash);
-		memcpy(target, hash, HASH_LEN);
-
-		unsigned n = impl->scan(ctx, target, first, first + SPAN - 1, hits, SPAN);
-		unsigned expect = 0;
-		for (uint32_t k = 0; k < SPAN; k++) {
-			uint8_t h[HASH_LEN];
-			le32_store(header + NONCE_OFFSET, first + k);
-			a->hash(&params, header, h);
-			if (hash_le_target(h, target)) {
-				if (expect >= n || hits[expect] != first + k)
-					return -1;
-				expect++;
-			}
 		}
-		if (n != expect)
-			return -1;
+		expect++;
+	}
+	if (n != expect) {
+		*why = "a nonce the portable hash rejects was reported";
+		return -1;
 	}
 	return 0;
 }
 
-const struct algo_impl *algo_select(const struct algo *a, unsigned cpu_flags, const char *force,
-				    const char **why)
+/* target = value - 1 (little-endian); returns -1 if value is zero. */
+static int target_below(const uint8_t value[HASH_LEN], uint8_t target[HASH_LEN])
 {
-	void *ctx = algo_ctx_new(a);
-	const struct algo_impl *chosen = NULL;
+	memcpy(target, value, HASH_LEN);
+	for (unsigned i = 0; i < HASH_LEN; i++) {
+		if (target[i]--)
+			return 0;
+	}
+	return -1;
+}
 
-	*why = "no implementation is usable on this CPU";
-	if (!ctx) {
+int algo_selftest_path(const struct algo *a, const struct algo_scan_path *path, const char **why)
+{
+	const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
+	unsigned span = path->span ? path->span : ALGO_SELFTEST_SPAN;
+	uint8_t header[HEADER_LEN], target[HASH_LEN], (*hashes)[HASH_LEN] = NULL;
+	uint32_t *hits = NULL;
+	int rc = -1;
+
+	if (span > ALGO_SELFTEST_MAX_SPAN)
+		span = ALGO_SELFTEST_MAX_SPAN;
+	hashes = malloc(span * sizeof(*hashes));
+	hits = malloc(span * sizeof(*hits));
+	*why = "out of memory";
+	if (!hashes || !hits)
+		goto out;
+	for (unsigned which = 0; which < 2; which++) {
+		uint32_t first = which ? 0xffffffffu - (span - 1) : 1000;
+		const uint8_t *lowest, *highest;
+
+		selftest_header(a, which, header);
+		if (path->prepare(path->opaque, &params, header)) {
+			*why = "prepare failed on the self-test header";
+			goto out;
+		}
+		selftest_hashes(a, &params, header, first, span, hashes);
+		lowest = highest = hashes[0];
+		for (unsigned k = 1; k < span; k++) {
+			if (hash_le_target(hashes[k], lowest))
+				lowest = hashes[k];
+			if (hash_le_target(highest, hashes[k]))
+				highest = hashes[k];
+		}
+		/* Planted: the hash of one nonce as the target, so equality must hit. */
+		if (selftest_range(path, hashes, hits, first, span,
+				   hashes[(3 + 11 * which) % span], why))
+			goto out;
+		/* Every nonce meets the largest hash: the first and last lane hit. */
+		if (selftest_range(path, hashes, hits, first, span, highest, why))
+			goto out;
+		/* Just below the smallest hash: nothing may hit. */
+		if (!target_below(lowest, target) &&
+		    selftest_range(path, hashes, hits, first, span, target, why))
+			goto out;
+	}
+	rc = 0;
+out:
+	free(hashes);
+	free(hits);
+	return rc;
+}
+
+struct impl_path {
+	const struct algo *algo;
+	const struct algo_impl *impl;
+	void *ctx;
+};
+
+static int impl_path_prepare(void *opaque, const struct algo_params *params,
+			     const uint8_t header[HEADER_LEN])
+{
+	struct impl_path *p = opaque;
+
+	return p->algo->prepare(p->ctx, params, header);
+}
+
+static int impl_path_scan(void *opaque, const uint8_t target[HASH_LEN], uint32_t first,
+			  uint32_t last, uint32_t *hits, unsigned max_hits, unsigned *hit_count)
+{
+	struct impl_path *p = opaque;
+
+	*hit_count = p->impl->scan(p->ctx, target, first, last, hits, max_hits);
+	return 0;
+}
+
+int algo_selftest(const struct algo *a, const struct algo_impl *impl, void *ctx)
+{
+	struct impl_path p = { .algo = a, .impl = impl, .ctx = ctx };
+	const struct algo_scan_path path = {
+		.opaque = &p, .prepare = impl_path_prepare, .scan = impl_path_scan,
+	};
+	const char *why;
+
+	return algo_selftest_path(a, &path, &why);
+}
+
+int algo_impl_check(const struct algo *a, const struct algo_impl *impl, unsigned cpu_flags,
+		    const char **why)
+{
+	struct impl_path p = { .algo = a, .impl = impl };
+	const struct algo_scan_path path = {
+		.opaque = &p, .prepare = impl_path_prepare, .scan = impl_path_scan,
+	};
+	int rc;
+
+	if ((impl->cpu_needs & cpu_flags) != impl->cpu_needs) {
+		*why = "the CPU lacks the features it needs";
+		return -1;
+	}
+	p.ctx = algo_ctx_new(a);
+	if (!p.ctx) {
 		*why = "out of memory";
-		return NULL;
+		return -1;
 	}
-	for (unsigned i = 0; i < a->n_impls && !chosen; i++) {
-		const struct algo_impl *impl = &a->impls[i];
-		if (force && strcmp(force, impl->name))
-			continue;
-		if ((impl->cpu_needs & cpu_flags) != impl->cpu_needs) {
-			*why = "the CPU lacks the features the implementation needs";
-			continue;
-		}
-		if (algo_selftest(a, impl, ctx)) {
-			*why = "the implementation failed its self-test";
-			continue;
-		}
-		chosen = impl;
-	}
-	if (force && !chosen && !algo_impl_find(a, force))
-		*why = "no implementation of that name";
-	algo_ctx_free(ctx);
-	return chosen;
+	rc = algo_selftest_path(a, &path, why);
+	algo_ctx_free(p.ctx);
+	return rc;
 }

@@ -113,20 +113,50 @@ const struct algo *algo_find(const char *name);
 const struct algo_impl *algo_impl_find(const struct algo *a, const char *name);
 
 /*
- * Runs impl against a->hash on fixed headers, through prepare and scan, with
- * targets that must hit and must miss. Returns 0 when they agree, negative
- * otherwise. ctx must hold a->ctx_size bytes, 64-byte aligned.
+ * A scan path under test: whatever runs prepare and scan (a CPU
+ * implementation on its context, an OpenCL device behind src/device.h).
+ * prepare returns 0 or negative; scan returns 0 with *hit_count set (the
+ * contract of algo_scan_fn), or negative if it could not run.
+ */
+struct algo_scan_path {
+	void *opaque;
+	int (*prepare)(void *opaque, const struct algo_params *params,
+		       const uint8_t header[HEADER_LEN]);
+	int (*scan)(void *opaque, const uint8_t target[HASH_LEN], uint32_t first, uint32_t last,
+		    uint32_t *hits, unsigned max_hits, unsigned *hit_count);
+	/* Nonces per checked range; 0 takes ALGO_SELFTEST_SPAN (at most ALGO_SELFTEST_MAX_SPAN). */
+	unsigned span;
+};
+
+/* Crosses several lane groups and ends off a lane boundary. */
+#define ALGO_SELFTEST_SPAN 37u
+#define ALGO_SELFTEST_MAX_SPAN 1024u
+
+/*
+ * Runs a scan path against a->hash on two fixed headers, one range starting
+ * at nonce 1000 and one ending at 0xffffffff: a target equal to one planted
+ * nonce's hash (equality hits), a target every nonce of the range meets (the
+ * first and last lane hit), and a target just below the range's smallest
+ * hash (nothing may hit). Returns 0 when the path agrees with a->hash
+ * everywhere, else negative with *why (a static string) naming the check
+ * that failed. Allocates a little; the caller owns the path.
+ */
+int algo_selftest_path(const struct algo *a, const struct algo_scan_path *path, const char **why);
+
+/*
+ * algo_selftest_path for impl on ctx (a->ctx_size bytes, 64-byte aligned).
+ * Returns 0 when it agrees with a->hash, negative otherwise.
  */
 int algo_selftest(const struct algo *a, const struct algo_impl *impl, void *ctx);
 
 /*
- * Picks the first implementation of a whose cpu_needs are all in cpu_flags
- * and which passes algo_selftest. With force set, only the impl of that name
- * is considered. Returns NULL when none qualifies; *why then says why
- * (a static string).
+ * Whether impl can mine on this CPU: its cpu_needs are all in cpu_flags and
+ * it passes algo_selftest on a context of its own. Returns 0, or negative
+ * with *why (a static string) saying which. The caller logs; nothing is
+ * skipped silently (algos/ does not log).
  */
-const struct algo_impl *algo_select(const struct algo *a, unsigned cpu_flags, const char *force,
-				    const char **why);
+int algo_impl_check(const struct algo *a, const struct algo_impl *impl, unsigned cpu_flags,
+		    const char **why);
 
 /* Allocates a->ctx_size bytes aligned to 64 (free with algo_ctx_free). NULL on failure. */
 void *algo_ctx_new(const struct algo *a);

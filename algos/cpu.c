@@ -106,3 +106,30 @@ void cpu_features_str(unsigned flags, char *buf, unsigned len)
 		used += (size_t)n;
 	}
 }
+
+void cpu_model(char *buf, unsigned len)
+{
+	unsigned regs[12] = { 0 };
+	char brand[sizeof(regs) + 1];
+	size_t start = 0, end;
+
+	if (!len)
+		return;
+	/* The processor brand string, CPUID 0x80000002..4 (Intel SDM vol. 2A, CPUID). */
+	if (__get_cpuid_max(0x80000000u, NULL) < 0x80000004u) {
+		snprintf(buf, len, "unknown");
+		return;
+	}
+	for (unsigned i = 0; i < 3; i++)
+		__cpuid(0x80000002u + i, regs[4 * i], regs[4 * i + 1], regs[4 * i + 2],
+			regs[4 * i + 3]);
+	memcpy(brand, regs, sizeof(regs));
+	brand[sizeof(regs)] = '\0';
+	while (brand[start] == ' ')
+		start++;
+	end = strlen(brand);
+	while (end > start && brand[end - 1] == ' ')
+		end--;
+	brand[end] = '\0';
+	snprintf(buf, len, "%s", brand[start] ? brand + start : "unknown");
+}

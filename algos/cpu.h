@@ -33,4 +33,7 @@ unsigned cpu_features(void);
 /* Writes the names of the set flags, space separated, into buf. */
 void cpu_features_str(unsigned flags, char *buf, unsigned len);
 
+/* The processor's brand string ("AMD EPYC ..."), or "unknown", into buf. */
+void cpu_model(char *buf, unsigned len);
+
 #endif
