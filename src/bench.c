@@ -1,201 +1,254 @@
 /* SPDX-License-Identifier: MIT */
 #include "bench.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "endian.h"
+#include "calib.h"
+#include "device.h"
 #include "log.h"
-#include "opencl.h"
+#include "miner.h"
 #include "sha256.h"
+#include "source.h"
 #include "stats.h"
-#include "topo.h"
+#include "work.h"
 
 #define BENCH_REPORT_S 3.0
+/* Longest wait for every worker's first range (OpenCL set-up is done before). */
+#define BENCH_WARMUP_MAX_S 5.0
+#define BENCH_POLL_MS 50
 
-struct bench_shared {
-	const struct algo *algo;
-	const struct algo_impl *impl;
-	struct topo *topo;
-	unsigned threads;
-	atomic_int is_stopping;
-	struct stats stats;
-};
+/* --- the source ---------------------------------------------------------- */
 
-struct bench_arg {
-	struct bench_shared *sh;
-	unsigned index;
-};
-
-/* The fixed header of thread index: SHA-256 of a label, then the version nibble. */
-static void bench_header(const struct algo *a, unsigned index, uint8_t header[HEADER_LEN])
+/* The fixed job: SHA-256 of labels for the hashes, the algorithm's version nibble. */
+static struct job *bench_job(const struct algo *a, const struct algo_params *params)
 {
-	sha256("quintminer-benchmark-a", 22, header);
-	sha256("quintminer-benchmark-b", 22, header + 32);
-	memset(header + 64, 0, 16);
-	le32_store(header, 0x20000002u | a->version_bits);
-	le32_store(header + NTIME_OFFSET, 1764000000u);
-	le32_store(header + NBITS_OFFSET, 0x1d00ffffu ^ index);
-}
+	static const uint8_t coinb1[] = "quintminer-benchmark-coinb1";
+	static const uint8_t coinb2[] = "quintminer-benchmark-coinb2";
+	struct job *job = job_new();
 
-static void *bench_thread(void *varg)
-{
-	struct bench_arg *arg = varg;
-	struct bench_shared *sh = arg->sh;
-	const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
-	uint8_t header[HEADER_LEN], target[HASH_LEN] = { 0 };
-	uint32_t hits[8], nonce = 0;
-	double range = 256;
-	void *ctx = algo_ctx_new(sh->algo);
-
-	if (sh->topo)
-		topo_bind_worker(sh->topo, arg->index, sh->threads);
-	if (!ctx)
+	if (!job || job_set_coinbase(job, coinb1, sizeof(coinb1) - 1, coinb2, sizeof(coinb2) - 1)) {
+		job_unref(job);
 		return NULL;
-	bench_header(sh->algo, arg->index, header);
-	if (sh->algo->prepare(ctx, &params, header))
-		goto out;
-	while (!atomic_load_explicit(&sh->is_stopping, memory_order_relaxed)) {
-		uint32_t span = (uint32_t)range;
-		double t0 = stats_now();
-		sh->impl->scan(ctx, target, nonce, nonce + span - 1, hits, 8);
-		double dt = stats_now() - t0;
-		stats_add_hashes(&sh->stats, arg->index, span);
-		nonce += span;
-		if (dt > 0) {
-			range = 0.5 * range + 0.5 * span * 0.05 / dt;
-			if (range < 16)
-				range = 16;
-			if (range > 1 << 24)
-				range = 1 << 24;
-		}
 	}
-out:
-	algo_ctx_free(ctx);
-	return NULL;
+	snprintf(job->id, sizeof(job->id), "benchmark");
+	job->algo = a;
+	job->params = *params;
+	job->version = 0x20000002u | a->version_bits;
+	job->nbits = 0x1d00ffffu;
+	job->ntime = job->ntime_max = 1764000000u;
+	sha256("quintminer-benchmark-prev", 25, job->prevhash);
+	job->extranonce1_len = 4;
+	job->extranonce2_len = 8; /* every worker its own header, never exhausted */
+	memset(job->share_target, 0, HASH_LEN); /* only a zero hash meets it */
+	bits_to_target(job->nbits, job->block_target);
+	job->diff = work_target_to_diff(job->share_target);
+	return job;
 }
 
-int bench_run(const struct algo *a, const struct algo_impl *impl, unsigned threads,
-	      double seconds, struct topo *topo, const volatile sig_atomic_t *stop,
-	      struct bench_result *out)
+static int bench_source_start(struct source *src)
 {
-	struct bench_shared sh = { .algo = a, .impl = impl, .topo = topo, .threads = threads };
-	pthread_t *tids = calloc(threads, sizeof(*tids));
-	struct bench_arg *args = calloc(threads, sizeof(*args));
-	unsigned started = 0;
-	int rc = -1;
+	const struct algo_params mainnet = { .network = ALGO_NETWORK_MAINNET };
+	struct job *job = bench_job(src->env.algo, &mainnet);
 
-	if (!tids || !args || stats_init(&sh.stats, threads))
-		goto out;
-	atomic_init(&sh.is_stopping, 0);
-	double start = stats_now(), next_report = start + BENCH_REPORT_S;
-	for (; started < threads; started++) {
-		args[started].sh = &sh;
-		args[started].index = started;
-		if (pthread_create(&tids[started], NULL, bench_thread, &args[started])) {
-			log_err("benchmark: cannot start thread %u", started);
-			goto stop;
-		}
-	}
-	rc = 0;
-	for (;;) {
-		struct timespec ts = { 0, 50 * 1000000L };
-		nanosleep(&ts, NULL);
-		double now = stats_now();
-		if ((stop && *stop) || now - start >= seconds)
-			break;
-		if (now >= next_report) {
-			char rate[32];
-			stats_format_rate((double)stats_total_hashes(&sh.stats) / (now - start), rate,
-					  sizeof(rate));
-			log_info("%s/%s: %u thread%s, %s", a->name, impl->name, threads,
-				 threads == 1 ? "" : "s", rate);
-			next_report += BENCH_REPORT_S;
-		}
-	}
-stop:
-	atomic_store(&sh.is_stopping, 1);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	if (!rc) {
-		out->algo = a->name;
-		snprintf(out->impl, sizeof(out->impl), "%s", impl->name);
-		out->threads = threads;
-		out->hashes = stats_total_hashes(&sh.stats);
-		out->seconds = stats_now() - start;
-		out->hashrate = out->seconds > 0 ? (double)out->hashes / out->seconds : 0;
-	}
-out:
-	if (sh.stats.threads)
-		stats_release(&sh.stats);
-	free(tids);
-	free(args);
-	return rc;
-}
-
-/* --- OpenCL devices ------------------------------------------------------ */
-
-/* One device: scans ranges of the fixed header, sized to ~50 ms, with a target nothing meets. */
-static int bench_device(const struct algo *a, struct opencl_scanner *s, double seconds,
-			const volatile sig_atomic_t *stop, struct bench_result *out)
-{
-	const struct algo_params params = { .network = ALGO_NETWORK_MAINNET };
-	uint8_t header[HEADER_LEN], target[HASH_LEN] = { 0 };
-	uint32_t hits[8], nonce = 0;
-	uint64_t hashes = 0;
-	double batch = opencl_scanner_batch(s), range = batch;
-	unsigned n;
-
-	bench_header(a, 0, header);
-	if (opencl_scanner_prepare(s, &params, header)) {
-		log_err("%s: %s", opencl_scanner_name(s), opencl_scanner_error(s));
+	if (!job) {
+		log_err("benchmark: out of memory for the job");
 		return -1;
 	}
-	double start = stats_now(), next_report = start + BENCH_REPORT_S, now = start;
-	while (!(stop && *stop) && now - start < seconds) {
-		uint32_t span = (uint32_t)range;
-		if (opencl_scanner_scan(s, target, nonce, nonce + span - 1, hits, 8, &n)) {
-			log_err("%s: %s", opencl_scanner_name(s), opencl_scanner_error(s));
-			return -1;
-		}
-		double dt = stats_now() - now;
-		now += dt;
-		hashes += span;
-		nonce += span;
-		if (dt > 0) {
-			range = 0.5 * range + 0.5 * span * 0.05 / dt;
-			range = range < batch ? batch : range > (1 << 30) ? (1 << 30) : range;
-		}
-		if (now >= next_report) {
-			char rate[32];
-			stats_format_rate((double)hashes / (now - start), rate, sizeof(rate));
-			log_info("%s/%s: %s", a->name, opencl_scanner_name(s), rate);
-			next_report += BENCH_REPORT_S;
-		}
-	}
-	out->algo = a->name;
-	snprintf(out->impl, sizeof(out->impl), "%s", opencl_scanner_name(s));
-	out->threads = 1;
-	out->hashes = hashes;
-	out->seconds = now - start;
-	out->hashrate = out->seconds > 0 ? (double)hashes / out->seconds : 0;
+	job_board_publish(src->env.board, job);
 	return 0;
 }
 
-int bench_opencl(const struct algo *a, const char *kernel_dir, double seconds,
-		 const volatile sig_atomic_t *stop, struct bench_result *out, unsigned max,
-		 unsigned *count)
+static void bench_source_submit(struct source *src, struct share *share)
+{
+	(void)src;
+	log_info("benchmark: nonce %08x meets the zero target", share->nonce);
+	share_free(share);
+}
+
+static void bench_source_free(struct source *src)
+{
+	free(src);
+}
+
+static const struct source_ops bench_source_ops = {
+	.name = "benchmark",
+	.start = bench_source_start,
+	.submit = bench_source_submit,
+	.free = bench_source_free,
+};
+
+int bench_source_new(struct source **out, const struct source_env *env)
+{
+	struct source *src = calloc(1, sizeof(*src));
+
+	*out = NULL;
+	if (!src)
+		return -1;
+	src->ops = &bench_source_ops;
+	src->env = *env;
+	*out = src;
+	return 0;
+}
+
+/* --- one run: the source, the board, the miner ---------------------------- */
+
+static void bench_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { 0, (long)ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static int bench_stopped(const struct bench_config *cfg)
+{
+	return cfg->stop && *cfg->stop;
+}
+
+/*
+ * Mines the benchmark job of a on devices (all CPU, or one other) for
+ * cfg->seconds after the warm-up and fills one row. Returns 0, or -1
+ * (logged).
+ */
+static int bench_run(const struct bench_config *cfg, const struct algo *a,
+		     struct device **devices, unsigned count, struct bench_result *out)
+{
+	struct job_board board;
+	struct stats stats;
+	struct source *src = NULL;
+	struct miner miner = { 0 };
+	int rc = -1;
+
+	job_board_init(&board);
+	if (stats_init(&stats, count)) {
+		job_board_release(&board);
+		return -1;
+	}
+	const struct source_env env = { .algo = a, .board = &board, .stats = &stats,
+					.stop_requested = cfg->stop };
+	if (bench_source_new(&src, &env) || src->ops->start(src))
+		goto out;
+	miner.algo = a;
+	miner.board = &board;
+	miner.stats = &stats;
+	miner.source = src;
+	miner.topo = devices[0]->kind == DEVICE_CPU ? cfg->topo : NULL;
+	miner.devices = devices;
+	miner.device_count = count;
+	if (miner_start(&miner))
+		goto out;
+
+	/*
+	 * Warm-up: until every worker has counted a range (bounded: a device
+	 * that failed its set-up never does), so set-up is not timed.
+	 */
+	double start = stats_now();
+	for (;;) {
+		unsigned ready = 0;
+		for (unsigned i = 0; i < count; i++)
+			ready += atomic_load(&stats.threads[i].hashes) > 0;
+		if (ready == count || bench_stopped(cfg) || stats_now() - start > BENCH_WARMUP_MAX_S)
+			break;
+		bench_sleep_ms(5);
+	}
+	uint64_t hashes0 = stats_total_hashes(&stats);
+	double t0 = stats_now(), next_report = t0 + BENCH_REPORT_S, now = t0;
+	while (!bench_stopped(cfg) && now - t0 < cfg->seconds) {
+		double left_ms = (cfg->seconds - (now - t0)) * 1000.0;
+		bench_sleep_ms(left_ms < BENCH_POLL_MS ? (unsigned)left_ms + 1 : BENCH_POLL_MS);
+		now = stats_now();
+		if (now >= next_report) {
+			char rate[32];
+			stats_format_rate((double)(stats_total_hashes(&stats) - hashes0) / (now - t0), rate,
+					  sizeof(rate));
+			log_info("%s: %u worker%s, %s", a->name, count, count == 1 ? "" : "s", rate);
+			next_report += BENCH_REPORT_S;
+		}
+	}
+	miner_stop(&miner);
+	/* The workers are joined: the devices can be read. */
+	unsigned threads = 0;
+	for (unsigned i = 0; i < count; i++)
+		threads += devices[i]->algo == a;
+	if (!threads) {
+		log_err("%s: no device passed its self-test", a->name);
+		goto out;
+	}
+	out->algo = a->name;
+	snprintf(out->impl, sizeof(out->impl), "%s", devices[0]->name);
+	out->threads = threads;
+	out->hashes = stats_total_hashes(&stats) - hashes0;
+	out->seconds = stats_now() - t0;
+	out->hashrate = out->seconds > 0 ? (double)out->hashes / out->seconds : 0;
+	rc = 0;
+out:
+	if (src)
+		src->ops->free(src);
+	if (miner.workers)
+		miner_stop(&miner);
+	stats_release(&stats);
+	job_board_release(&board);
+	return rc;
+}
+
+/* --- the rows of one algorithm ------------------------------------------- */
+
+/* device_cpu_impl_fn for one forced implementation (--cpu-impl all). */
+static const struct algo_impl *bench_fixed_impl(void *opaque, const struct algo *a, char *err,
+						size_t err_len)
+{
+	(void)a;
+	(void)err;
+	(void)err_len;
+	return opaque;
+}
+
+static const struct algo_impl *bench_calib_impl(void *opaque, const struct algo *a, char *err,
+						size_t err_len)
+{
+	return calib_impl(opaque, a, err, err_len);
+}
+
+/* One row of cfg->threads CPU workers with impl (NULL: the calibration's choice). */
+static int bench_cpu(const struct bench_config *cfg, const struct algo *a,
+		     const struct algo_impl *impl, struct bench_result *out)
+{
+	struct device **devices = NULL;
+	unsigned count = 0;
+	char err[256];
+	int rc;
+
+	if (impl) {
+		rc = device_list_new(&devices, &count, cfg->threads, bench_fixed_impl,
+				     (void *)impl, 0, NULL, err, sizeof(err));
+	} else {
+		impl = calib_impl(cfg->calib, a, err, sizeof(err));
+		rc = impl ? device_list_new(&devices, &count, cfg->threads, bench_calib_impl,
+					    cfg->calib, 0, NULL, err, sizeof(err))
+			  : -1;
+	}
+	if (rc) {
+		log_err("%s", err);
+		return -1;
+	}
+	log_info("benchmark %s with the %s implementation on %u thread%s for %g s", a->name,
+		 impl->name, cfg->threads, cfg->threads == 1 ? "" : "s", cfg->seconds);
+	rc = bench_run(cfg, a, devices, count, out);
+	device_list_free(devices, count);
+	return rc;
+}
+
+/* A row per OpenCL device, one device at a time. */
+static int bench_opencl(const struct bench_config *cfg, const struct algo *a,
+			struct bench_result *out, unsigned max, unsigned *count)
 {
 	unsigned devices = 0;
-	char err[4096];
+	char err[DEVICE_ERR_LEN];
 	int rc = 0;
 
-	*count = 0;
-	if (opencl_device_count(&devices, err, sizeof(err))) {
+	if (device_opencl_count(&devices, err, sizeof(err))) {
 		log_err("--opencl: %s", err);
 		return -1;
 	}
@@ -203,27 +256,56 @@ int bench_opencl(const struct algo *a, const char *kernel_dir, double seconds,
 		log_err("--opencl: no OpenCL device found");
 		return -1;
 	}
-	for (unsigned d = 0; d < devices && *count < max && !(stop && *stop); d++) {
-		struct opencl_scanner *s = NULL;
-		int built = opencl_scanner_new(&s, d, a, kernel_dir, err, sizeof(err));
-		if (built == OPENCL_ERR_NO_KERNEL) {
-			log_info("%s; OpenCL skipped", err);
-			return 0;
-		}
-		if (built) {
-			log_err("OpenCL device %u: %s", d, err);
+	for (unsigned g = 0; g < devices && *count < max && !bench_stopped(cfg); g++) {
+		struct device *d = NULL;
+		if (device_opencl_new(&d, g, cfg->kernel_dir, err, sizeof(err))) {
+			log_err("OpenCL device %u: %s", g, err);
 			rc = -1;
 			continue;
 		}
-		log_info("benchmark %s on %s (%u nonces per launch) for %.0f s", a->name,
-			 opencl_scanner_name(s), opencl_scanner_batch(s), seconds);
-		if (bench_device(a, s, seconds, stop, &out[*count]))
+		int set = device_set_algo(d, a);
+		if (set == DEVICE_ERR_UNSUPPORTED) {
+			log_info("%s; OpenCL skipped", d->err);
+			device_free(d);
+			return 0;
+		}
+		if (set) {
+			log_err("OpenCL device %u (%s): %s", g, d->name, d->err);
 			rc = -1;
-		else
-			(*count)++;
-		opencl_scanner_free(s);
+		} else {
+			log_info("benchmark %s on %s (self-test passed) for %g s", a->name, d->name,
+				 cfg->seconds);
+			if (bench_run(cfg, a, &d, 1, &out[*count]))
+				rc = -1;
+			else
+				(*count)++;
+		}
+		device_free(d);
 	}
 	return rc;
+}
+
+int bench_algo(const struct bench_config *cfg, const struct algo *a, struct bench_result *out,
+	       unsigned max, unsigned *count)
+{
+	unsigned flags = cfg->calib->cfg.cpu_flags;
+
+	for (unsigned k = 0; k < a->n_impls && *count < max && !bench_stopped(cfg); k++) {
+		const struct algo_impl *impl = cfg->is_every_impl ? &a->impls[k] : NULL;
+		const char *why;
+		if (!cfg->is_every_impl && k > 0)
+			break;
+		if (impl && algo_impl_check(a, impl, flags, &why)) {
+			log_info("%s/%s: skipped (%s)", a->name, impl->name, why);
+			continue;
+		}
+		if (bench_cpu(cfg, a, impl, &out[*count]))
+			return -1;
+		(*count)++;
+	}
+	if (cfg->use_opencl && !bench_stopped(cfg) && *count < max)
+		return bench_opencl(cfg, a, out, max, count);
+	return 0;
 }
 
 void bench_print_json(const struct bench_result *r)

@@ -7,12 +7,17 @@
 
 #include "algo.h"
 
+struct calib;
+struct source;
+struct source_env;
 struct topo;
 
 /*
- * --benchmark: hashes a fixed header (the algorithm's version nibble, a
- * target nothing meets) on N threads for a time, printing a hash-rate line
- * every few seconds. Rates are only comparable within one run.
+ * --benchmark: a work source with one fixed job (the algorithm's version
+ * nibble, a share target nothing meets), mined by the same job board,
+ * workers, devices, thread placement, range adaptation and statistics as
+ * real work (src/miner.c), so it measures what mines. Rates are only
+ * comparable within one run.
  */
 struct bench_result {
 	const char *algo;
@@ -24,23 +29,32 @@ struct bench_result {
 };
 
 /*
- * Runs impl of a on threads threads for seconds (or until *stop is set).
- * topo may be NULL (threads unbound). Returns 0 and fills *out, or -1.
+ * The benchmark source: start() publishes the fixed job of env->algo on
+ * env->board; submit() drops shares (none is expected). Returns 0 and *out,
+ * or -1 on out-of-memory.
  */
-int bench_run(const struct algo *a, const struct algo_impl *impl, unsigned threads,
-	      double seconds, struct topo *topo, const volatile sig_atomic_t *stop,
-	      struct bench_result *out);
+int bench_source_new(struct source **out, const struct source_env *env);
+
+struct bench_config {
+	unsigned threads;             /* CPU workers */
+	double seconds;               /* per row */
+	struct topo *topo;            /* may be NULL: threads unbound */
+	struct calib *calib;          /* the CPU implementation per algorithm */
+	int is_every_impl;            /* --cpu-impl all: a row per impl the CPU has */
+	int use_opencl;               /* then a row per OpenCL device */
+	const char *kernel_dir;
+	const volatile sig_atomic_t *stop;
+};
 
 /*
- * --opencl: runs a's kernel on every OpenCL device, one after the other,
- * for seconds each (or until *stop), driven by one host thread. Appends one
- * result per device to out (at most max) and counts them in *count. An
- * algorithm without a kernel is skipped (logged, returns 0). Returns -1
- * (logged) if there is no device or a device fails.
+ * Benchmarks a: the CPU workers together (one row, or one per
+ * implementation), then each OpenCL device alone, each for cfg->seconds
+ * after a short warm-up. Appends the rows to out[*count..max). An
+ * implementation the CPU lacks and a device without a kernel for a are
+ * skipped (logged). Returns 0, or -1 (logged) if a row could not be run.
  */
-int bench_opencl(const struct algo *a, const char *kernel_dir, double seconds,
-		 const volatile sig_atomic_t *stop, struct bench_result *out, unsigned max,
-		 unsigned *count);
+int bench_algo(const struct bench_config *cfg, const struct algo *a, struct bench_result *out,
+	       unsigned max, unsigned *count);
 
 /* Prints one result as a JSON object on one line to stdout. */
 void bench_print_json(const struct bench_result *r);

@@ -13,8 +13,10 @@
 
 #include "algo.h"
 #include "bench.h"
+#include "calib.h"
 #include "options.h"
 #include "cpu.h"
+#include "device.h"
 #include "hex.h"
 #include "job_board.h"
 #include "log.h"
@@ -59,22 +61,70 @@ static int run_hash(const struct options *cfg)
 	return 0;
 }
 
+/*
+ * The calibration of this run (src/calib.h): --cpu-impl forces a choice
+ * ("all" is the benchmark's and forces nothing), --recalibrate redoes it,
+ * the cache file is found through the environment.
+ */
+static int calib_for(struct calib *c, const struct options *cfg)
+{
+	char path[4096];
+	int has_path = calib_default_path(path, sizeof(path)) == 0;
+	const struct calib_config cc = {
+		.cpu_flags = cpu_features(),
+		.force = cfg->cpu_impl && strcmp(cfg->cpu_impl, "all") ? cfg->cpu_impl : NULL,
+		.cache_path = has_path ? path : NULL,
+		.is_recalibrate = cfg->is_recalibrate,
+	};
+
+	if (!has_path)
+		log_debug("neither XDG_CACHE_HOME nor HOME is set: the calibration is not cached");
+	if (calib_init(c, &cc)) {
+		log_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* device_cpu_impl_fn over the calibration. */
+static const struct algo_impl *calib_impl_for(void *opaque, const struct algo *a, char *err,
+					      size_t err_len)
+{
+	return calib_impl(opaque, a, err, err_len);
+}
+
 static int run_cpu_features(const struct options *cfg)
 {
 	unsigned flags = cpu_features();
-	char names[256];
+	char names[256], model[64];
+	struct calib calib;
 
 	cpu_features_str(flags, names, sizeof(names));
-	printf("CPU features: %s\n", names[0] ? names : "(none)");
+	cpu_model(model, sizeof(model));
+	printf("CPU features: %s (%s)\n", names[0] ? names : "(none)", model);
+	if (calib_for(&calib, cfg))
+		return 1;
 	for (unsigned i = 0; i < algo_count; i++) {
 		const struct algo *a = algo_table[i];
-		const char *why;
-		const struct algo_impl *impl = algo_select(a, flags, cfg->cpu_impl, &why);
-		printf("%-9s %-9s (built:", a->name, impl ? impl->name : "none");
-		for (unsigned k = 0; k < a->n_impls; k++)
-			printf(" %s", a->impls[k].name);
-		printf(")%s%s\n", impl ? "" : " - ", impl ? "" : why);
+		const struct calib_algo *e = calib_get(&calib, a);
+		char err[256];
+		const struct algo_impl *impl = calib_impl(&calib, a, err, sizeof(err));
+
+		printf("%-9s %-9s (", a->name, impl ? impl->name : "none");
+		for (unsigned k = 0; k < a->n_impls; k++) {
+			const struct calib_impl *ci = &e->impls[k];
+			char rate[32];
+			stats_format_rate(ci->rate, rate, sizeof(rate));
+			printf("%s%s %s", k ? ", " : "", ci->impl->name,
+			       ci->state == CALIB_USABLE ? rate
+			       : ci->state == CALIB_NO_CPU ? "not on this CPU"
+							   : "failed its self-test");
+		}
+		printf("; %s; %s)%s%s\n", e->is_cached ? "cached" : "measured now",
+		       cfg->cpu_impl && impl ? "forced" : "fastest chosen", impl ? "" : " - ",
+		       impl ? "" : err);
 	}
+	calib_release(&calib);
 	return 0;
 }
 
@@ -91,47 +141,30 @@ static unsigned default_threads(const struct options *cfg, struct topo *topo)
 static int run_benchmark(const struct options *cfg, struct topo *topo)
 {
 	struct bench_result results[64];
-	unsigned n = 0, flags = cpu_features();
-	unsigned threads = default_threads(cfg, topo);
-	double seconds = cfg->time_limit_s;
-	int is_every_impl = cfg->cpu_impl && !strcmp(cfg->cpu_impl, "all");
+	struct calib calib;
+	unsigned n = 0;
 	int rc = 0;
 
+	if (calib_for(&calib, cfg))
+		return 1;
+	const struct bench_config bc = {
+		.threads = default_threads(cfg, topo),
+		.seconds = cfg->time_limit_s,
+		.topo = topo,
+		.calib = &calib,
+		.is_every_impl = cfg->cpu_impl && !strcmp(cfg->cpu_impl, "all"),
+		.use_opencl = cfg->use_opencl,
+		.kernel_dir = cfg->kernel_dir,
+		.stop = &stop_requested,
+	};
 	for (unsigned i = 0; i < algo_count && !stop_requested; i++) {
 		const struct algo *a = algo_table[i];
 		if (!cfg->is_all_algos && a != cfg->algo)
 			continue;
-		for (unsigned k = 0; k < a->n_impls && !stop_requested; k++) {
-			const char *why, *want = is_every_impl ? a->impls[k].name : cfg->cpu_impl;
-			if (!is_every_impl && k > 0)
-				break;
-			const struct algo_impl *impl = algo_select(a, flags, want, &why);
-			if (!impl) {
-				if (is_every_impl) {
-					log_info("%s/%s: skipped (%s)", a->name, a->impls[k].name, why);
-					continue;
-				}
-				log_err("%s: %s%s%s", a->name, cfg->cpu_impl ? cfg->cpu_impl : "",
-					cfg->cpu_impl ? ": " : "", why);
-				rc = 1;
-				break;
-			}
-			log_info("benchmark %s with the %s implementation on %u thread%s for %g s",
-				 a->name, impl->name, threads, threads == 1 ? "" : "s", seconds);
-			if (n >= sizeof(results) / sizeof(results[0]) ||
-			    bench_run(a, impl, threads, seconds, topo, &stop_requested, &results[n])) {
-				rc = 1;
-				break;
-			}
-			n++;
-		}
-		unsigned added = 0;
-		if (cfg->use_opencl && !stop_requested &&
-		    bench_opencl(a, cfg->kernel_dir, seconds, &stop_requested, results + n,
-				 sizeof(results) / sizeof(results[0]) - n, &added))
+		if (bench_algo(&bc, a, results, sizeof(results) / sizeof(results[0]), &n))
 			rc = 1;
-		n += added;
 	}
+	calib_release(&calib);
 	/* With --json only JSON goes to stdout (| jq works); the table is then on stderr. */
 	FILE *table = cfg->is_json ? stderr : stdout;
 	fprintf(table, "\n%-9s %-9s %7s %14s %9s %16s\n", "algo", "impl", "threads", "hashes",
@@ -153,24 +186,31 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 
 static int run_mine(const struct options *cfg, struct topo *topo)
 {
-	const char *why;
-	const struct algo_impl *impl = algo_select(cfg->algo, cpu_features(), cfg->cpu_impl, &why);
+	struct calib calib;
+	char err[512];
+	struct device **devices = NULL;
+	unsigned device_count = 0;
 	struct job_board board;
 	struct stats stats;
 	struct source *src = NULL;
 	struct miner miner = { 0 };
 	int rc = 1;
 
-	if (!impl) {
-		log_err("%s: %s", cfg->algo->name, why);
+	if (calib_for(&calib, cfg))
+		return 1;
+	const struct algo_impl *impl = calib_impl(&calib, cfg->algo, err, sizeof(err));
+	unsigned threads = default_threads(cfg, topo);
+	if (!impl || device_list_new(&devices, &device_count, threads, calib_impl_for, &calib,
+				     cfg->use_opencl, cfg->kernel_dir, err, sizeof(err))) {
+		log_err("%s", err);
+		calib_release(&calib);
 		return 1;
 	}
-	unsigned threads = default_threads(cfg, topo), gpus = 0;
-	if (cfg->use_opencl && miner_gpu_count(&gpus))
-		return 1;
 	job_board_init(&board);
-	if (stats_init(&stats, threads + gpus)) {
+	if (stats_init(&stats, device_count)) {
 		job_board_release(&board);
+		device_list_free(devices, device_count);
+		calib_release(&calib);
 		return 1;
 	}
 	stats.diff_factor = cfg->source == SOURCE_STRATUM ? cfg->diff_factor : 1;
@@ -181,23 +221,24 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 					       : gbt_source_new(&src, &env)) {
 		stats_release(&stats);
 		job_board_release(&board);
+		device_list_free(devices, device_count);
+		calib_release(&calib);
 		return 1;
 	}
 	log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
-		 impl->name, threads, threads == 1 ? "" : "s", gpus ? " and OpenCL" : "");
+		 impl->name, threads, threads == 1 ? "" : "s",
+		 device_count > threads ? " and OpenCL" : "");
 	if (src->ops->start(src)) {
 		rc = stop_requested ? 0 : 1; /* a stop while waiting for the pool or node */
 		goto out;
 	}
 	miner.algo = cfg->algo;
-	miner.impl = impl;
 	miner.board = &board;
 	miner.stats = &stats;
 	miner.source = src;
 	miner.topo = topo;
-	miner.thread_count = threads;
-	miner.gpu_count = gpus;
-	miner.kernel_dir = cfg->kernel_dir;
+	miner.devices = devices;
+	miner.device_count = device_count;
 	stats.mining_start_s = stats.last_report_s = stats_now();
 	if (miner_start(&miner))
 		goto out;
@@ -219,11 +260,13 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 out:
 	if (src)
 		src->ops->free(src);
-	if (miner.threads)
+	if (miner.workers)
 		miner_stop(&miner);
 	stats_summary(&stats);
 	stats_release(&stats);
 	job_board_release(&board);
+	device_list_free(devices, device_count);
+	calib_release(&calib);
 	return rc;
 }
 

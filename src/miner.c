@@ -6,9 +6,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include "device.h"
 #include "endian.h"
 #include "log.h"
-#include "opencl.h"
 #include "source.h"
 #include "stats.h"
 #include "topo.h"
@@ -17,27 +17,31 @@
 #define MINER_RANGE_MS 50.0
 #define MINER_IDLE_WAIT_MS 500
 
-struct worker_arg {
+struct miner_worker {
 	struct miner *m;
-	unsigned index;
+	unsigned index;        /* device, stats slot and thread name */
+	unsigned cpu_slot;     /* among the CPU devices, for binding */
+	unsigned cpu_count;
+	pthread_t thread;
+	int is_running;
 };
 
 /*
  * Re-checks one hit with the portable hash; queues a share if it holds.
- * impl_name names what reported the hit (CPU impl or OpenCL device).
+ * d names what reported the hit (CPU impl or OpenCL device).
  */
-static void worker_hit(struct miner *m, unsigned index, const char *impl_name, struct job *job,
+static void worker_hit(struct miner *m, unsigned index, const struct device *d, struct job *job,
 		       uint64_t extranonce2, uint8_t header[HEADER_LEN], uint32_t nonce)
 {
 	uint8_t hash[HASH_LEN];
 	struct share *share;
 
 	le32_store(header + NONCE_OFFSET, nonce);
-	m->algo->hash(&job->params, header, hash);
+	d->algo->hash(&job->params, header, hash);
 	if (!hash_le_target(hash, job->share_target)) {
 		unsigned n = atomic_fetch_add(&m->bad_hits, 1) + 1;
 		log_warn("thread %u: %s reported nonce %08x that the portable hash rejects "
-			 "(%u so far); not submitted", index, impl_name, nonce, n);
+			 "(%u so far); not submitted", index, d->name, nonce, n);
 		return;
 	}
 	share = calloc(1, sizeof(*share));
@@ -59,32 +63,32 @@ static void worker_hit(struct miner *m, unsigned index, const char *impl_name, s
 }
 
 /*
- * What a worker scans with: a CPU implementation on the worker's own
- * context, or an OpenCL device. One worker loop drives either.
+ * Sets d up for a when it differs from the device's algorithm (context or
+ * kernel, self-test). Returns 0, or -1 when the device cannot mine a: the
+ * worker then idles until the work changes. A failure is logged once and
+ * remembered in *failed, so the same algorithm is not tried again.
  */
-struct scanner {
-	const char *name;              /* impl or device name, for logs */
-	double range, min_range, max_range; /* nonces per call, adapted */
-	const struct algo *algo;
-	const struct algo_impl *impl;  /* CPU */
-	void *ctx;                     /* CPU */
-	struct opencl_scanner *gpu;    /* OpenCL */
-};
-
-static int scanner_prepare(struct scanner *sc, const struct algo_params *params,
-			   const uint8_t header[HEADER_LEN])
+static int worker_switch_algo(unsigned index, struct device *d, const struct algo *a,
+			      const struct algo **failed)
 {
-	if (sc->gpu)
-		return opencl_scanner_prepare(sc->gpu, params, header);
-	return sc->algo->prepare(sc->ctx, params, header);
-}
-
-static int scanner_scan(struct scanner *sc, const uint8_t target[HASH_LEN], uint32_t first,
-			uint32_t last, uint32_t *hits, unsigned *n)
-{
-	if (sc->gpu)
-		return opencl_scanner_scan(sc->gpu, target, first, last, hits, MINER_MAX_HITS, n);
-	*n = sc->impl->scan(sc->ctx, target, first, last, hits, MINER_MAX_HITS);
+	if (d->algo == a)
+		return 0;
+	if (a == *failed)
+		return -1;
+	int rc = device_set_algo(d, a);
+	if (rc)
+		*failed = a;
+	if (rc == DEVICE_ERR_UNSUPPORTED) {
+		log_warn("thread %u: %s cannot mine %s (%s); left out until the work changes",
+			 index, d->name, a->name, d->err);
+		return -1;
+	}
+	if (rc) {
+		log_err("thread %u: %s: %s; left out until the work changes", index, d->name,
+			d->err);
+		return -1;
+	}
+	log_info("thread %u: %s for %s, self-test passed", index, d->name, a->name);
 	return 0;
 }
 
@@ -93,22 +97,38 @@ static int scanner_scan(struct scanner *sc, const uint8_t target[HASH_LEN], uint
  * scans ranges of about MINER_RANGE_MS and checks the board's generation
  * between them, so new work is seen promptly. Every hit goes through
  * worker_hit: re-hashed with algo->hash before it is submitted (style.md
- * §2.9). Returns when the miner stops or the scanner fails (logged).
+ * §2.9). Returns when the miner stops or the device fails (logged).
  */
-static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
+static void worker_loop(struct miner *m, unsigned index, struct device *d)
 {
 	uint8_t header[HEADER_LEN];
 	uint32_t hits[MINER_MAX_HITS];
 	struct job *job = NULL;
 	uint64_t generation = 0, extranonce2 = 0;
 	uint32_t nonce = 0;
+	const struct algo *range_algo, *failed_algo = NULL;
+	double range;
 	int need_header = 1;
 
+	/* The miner's algorithm first, so a kernel builds while the source connects. */
+	if (m->algo)
+		worker_switch_algo(index, d, m->algo, &failed_algo);
+	range = d->start_range;
+	range_algo = d->algo;
 	while (!atomic_load_explicit(&m->is_stopping, memory_order_relaxed)) {
 		if (job_board_generation(m->board) != generation) {
 			job_unref(job);
 			job = job_board_get(m->board, &generation);
 			need_header = 1;
+			if (job && worker_switch_algo(index, d, job->algo ? job->algo : m->algo,
+						      &failed_algo)) {
+				job_unref(job);
+				job = NULL;
+			}
+			if (d->algo != range_algo) {
+				range = d->start_range; /* another algorithm: time it anew */
+				range_algo = d->algo;
+			}
 		}
 		if (!job) {
 			job_board_wait(m->board, generation, MINER_IDLE_WAIT_MS);
@@ -117,7 +137,7 @@ static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
 		if (need_header) {
 			if (job_take_extranonce2(job, &extranonce2) ||
 			    work_header(job, extranonce2, job->ntime, header) ||
-			    scanner_prepare(sc, &job->params, header)) {
+			    device_prepare(d, &job->params, header)) {
 				log_warn("thread %u: job %s has no usable work left; waiting for the next",
 					 index, job->id);
 				job_unref(job);
@@ -128,14 +148,14 @@ static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
 			need_header = 0;
 		}
 
-		uint64_t span = (uint64_t)sc->range;
+		uint64_t span = (uint64_t)range;
 		uint32_t last = (uint64_t)nonce + span - 1 > UINT32_MAX ? UINT32_MAX
 									  : nonce + (uint32_t)(span - 1);
 		unsigned n = 0;
 		double t0 = stats_now();
-		if (scanner_scan(sc, job->share_target, nonce, last, hits, &n)) {
-			log_err("thread %u (%s): %s; this device stops mining", index, sc->name,
-				sc->gpu ? opencl_scanner_error(sc->gpu) : "scan failed");
+		if (device_scan(d, job->share_target, nonce, last, hits, MINER_MAX_HITS, &n)) {
+			log_err("thread %u (%s): %s; this device stops mining", index, d->name,
+				d->err);
 			break;
 		}
 		double dt = stats_now() - t0;
@@ -146,15 +166,16 @@ static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
 		 */
 		if (n == MINER_MAX_HITS && hits[n - 1] < last)
 			last = hits[n - 1];
-		stats_add_hashes(m->stats, index, (uint64_t)last - nonce + 1);
+		uint64_t count = (uint64_t)last - nonce + 1;
+		stats_add_hashes(m->stats, index, count);
+		device_note_rate(d, count, dt);
 		for (unsigned i = 0; i < n; i++)
-			worker_hit(m, index, sc->name, job, extranonce2, header, hits[i]);
+			worker_hit(m, index, d, job, extranonce2, header, hits[i]);
 
 		if (dt > 0) {
-			double want = ((double)last - nonce + 1) * (MINER_RANGE_MS / 1000.0) / dt;
-			double r = 0.5 * sc->range + 0.5 * want;
-			sc->range = r < sc->min_range ? sc->min_range
-						     : r > sc->max_range ? sc->max_range : r;
+			double want = (double)count * (MINER_RANGE_MS / 1000.0) / dt;
+			double r = 0.5 * range + 0.5 * want;
+			range = r < d->min_range ? d->min_range : r > d->max_range ? d->max_range : r;
 		}
 		if (last == UINT32_MAX)
 			need_header = 1; /* nonce space done: next extranonce2 */
@@ -166,120 +187,45 @@ static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
 
 static void *worker_main(void *varg)
 {
-	struct worker_arg *arg = varg;
-	struct miner *m = arg->m;
-	unsigned index = arg->index;
-	struct scanner sc = {
-		.name = m->impl->name, .range = 4096, .min_range = 16, .max_range = 1u << 26,
-		.algo = m->algo, .impl = m->impl,
-	};
+	struct miner_worker *w = varg;
+	struct miner *m = w->m;
+	struct device *d = m->devices[w->index];
 	char name[16];
 
-	free(arg);
-	snprintf(name, sizeof(name), "qm-worker-%u", index);
+	snprintf(name, sizeof(name), "qm-%s-%u", device_kind_name(d->kind), w->index);
 	prctl(PR_SET_NAME, name, 0, 0, 0);
-	if (m->topo && topo_bind_worker(m->topo, index, m->thread_count))
-		log_debug("thread %u: could not bind to a CPU; running unbound", index);
-	sc.ctx = algo_ctx_new(m->algo);
-	if (!sc.ctx) {
-		log_err("thread %u: out of memory for the %s context", index, m->algo->name);
-		return NULL;
-	}
-	worker_loop(m, index, &sc);
-	algo_ctx_free(sc.ctx);
+	if (d->kind == DEVICE_CPU && m->topo &&
+	    topo_bind_worker(m->topo, w->cpu_slot, w->cpu_count))
+		log_debug("thread %u: could not bind to a CPU; running unbound", w->index);
+	worker_loop(m, w->index, d);
 	return NULL;
 }
-
-/* --- GPU workers (--opencl) --------------------------------------------- */
-
-/* One thread per OpenCL device, after the CPU workers; whole launches per call. */
-static void *gpu_worker_main(void *varg)
-{
-	struct worker_arg *arg = varg;
-	struct miner *m = arg->m;
-	unsigned index = arg->index, gpu = index - m->thread_count;
-	struct opencl_scanner *s = m->gpus[gpu];
-	double batch = opencl_scanner_batch(s);
-	struct scanner sc = {
-		.name = opencl_scanner_name(s), .range = batch, .min_range = batch,
-		.max_range = 0x40000000, .algo = m->algo, .gpu = s,
-	};
-	char thread_name[16];
-
-	free(arg);
-	snprintf(thread_name, sizeof(thread_name), "qm-gpu-%u", gpu);
-	prctl(PR_SET_NAME, thread_name, 0, 0, 0);
-	worker_loop(m, index, &sc);
-	return NULL;
-}
-
-int miner_gpu_count(unsigned *count)
-{
-	char err[512];
-
-	if (opencl_device_count(count, err, sizeof(err))) {
-		log_err("--opencl: %s", err);
-		return -1;
-	}
-	if (*count == 0) {
-		log_err("--opencl: no OpenCL device found");
-		return -1;
-	}
-	return 0;
-}
-
-/* Builds the kernel for every device; logs and returns -1 on the first failure. */
-static int miner_gpus_new(struct miner *m)
-{
-	char err[4096];
-
-	m->gpus = calloc(m->gpu_count, sizeof(*m->gpus));
-	if (!m->gpus)
-		return -1;
-	for (unsigned g = 0; g < m->gpu_count; g++) {
-		if (opencl_scanner_new(&m->gpus[g], g, m->algo, m->kernel_dir, err, sizeof(err))) {
-			log_err("OpenCL device %u: %s", g, err);
-			return -1;
-		}
-		log_info("GPU %u: %s, %u nonces per launch", g, opencl_scanner_name(m->gpus[g]),
-			 opencl_scanner_batch(m->gpus[g]));
-	}
-	return 0;
-}
-
-/* --- start and stop ------------------------------------------------------ */
 
 int miner_start(struct miner *m)
 {
-	unsigned total = m->thread_count + m->gpu_count;
+	unsigned cpu_count = 0, cpu_slot = 0;
 
 	atomic_init(&m->is_stopping, 0);
 	atomic_init(&m->bad_hits, 0);
-	m->started = 0;
-	m->threads = calloc(total, sizeof(*m->threads));
-	if (!m->threads)
+	m->running = 0;
+	m->workers = calloc(m->device_count ? m->device_count : 1, sizeof(*m->workers));
+	if (!m->workers)
 		return -1;
-	if (m->gpu_count && miner_gpus_new(m)) {
-		miner_stop(m);
-		return -1;
-	}
-	for (unsigned i = 0; i < total; i++) {
-		struct worker_arg *arg = malloc(sizeof(*arg));
-		int rc = arg ? 0 : -1;
-		if (arg) {
-			arg->m = m;
-			arg->index = i;
-			void *(*fn)(void *) = i < m->thread_count ? worker_main : gpu_worker_main;
-			rc = pthread_create(&m->threads[i], NULL, fn, arg);
-			if (rc)
-				free(arg);
-		}
-		if (rc) {
+	for (unsigned i = 0; i < m->device_count; i++)
+		cpu_count += m->devices[i]->kind == DEVICE_CPU;
+	for (unsigned i = 0; i < m->device_count; i++) {
+		struct miner_worker *w = &m->workers[i];
+		w->m = m;
+		w->index = i;
+		w->cpu_count = cpu_count;
+		w->cpu_slot = m->devices[i]->kind == DEVICE_CPU ? cpu_slot++ : 0;
+		if (pthread_create(&w->thread, NULL, worker_main, w)) {
 			log_err("cannot start worker thread %u", i);
 			miner_stop(m);
 			return -1;
 		}
-		m->started++;
+		w->is_running = 1;
+		m->running++;
 	}
 	return 0;
 }
@@ -288,13 +234,11 @@ void miner_stop(struct miner *m)
 {
 	atomic_store(&m->is_stopping, 1);
 	job_board_stop(m->board);
-	for (unsigned i = 0; i < m->started; i++)
-		pthread_join(m->threads[i], NULL);
-	m->started = 0;
-	free(m->threads);
-	m->threads = NULL;
-	for (unsigned g = 0; m->gpus && g < m->gpu_count; g++)
-		opencl_scanner_free(m->gpus[g]);
-	free(m->gpus);
-	m->gpus = NULL;
+	for (unsigned i = 0; m->workers && i < m->device_count; i++) {
+		if (m->workers[i].is_running)
+			pthread_join(m->workers[i].thread, NULL);
+	}
+	m->running = 0;
+	free(m->workers);
+	m->workers = NULL;
 }

@@ -8,56 +8,48 @@
 #include "algo.h"
 #include "job_board.h"
 
-struct opencl_scanner;
+struct device;
+struct miner_worker;
 struct source;
 struct stats;
 struct topo;
 
 /*
- * Worker threads: each takes the current job from the board, builds its own
- * header (its own extranonce2), scans bounded nonce ranges with the chosen
- * implementation, re-checks every hit with the portable algo->hash and hands
- * verified shares to the source. Workers look at the board's generation
- * between ranges, so new work (clean_jobs) is picked up within one range
- * (ranges are sized to ~50 ms of hashing).
+ * Worker threads, one per device (src/device.h): each takes the current job
+ * from the board, builds its own header (its own extranonce2), scans bounded
+ * nonce ranges on its device, re-checks every hit with the portable
+ * algo->hash and hands verified shares to the source. Workers look at the
+ * board's generation between ranges, so new work (clean_jobs) is picked up
+ * within one range (ranges are sized to ~50 ms of hashing). A job for
+ * another algorithm than the device's sets the device up for it first
+ * (device_set_algo: new context or kernel, self-test).
  */
 struct miner {
-	const struct algo *algo;
-	const struct algo_impl *impl;
+	const struct algo *algo;      /* devices are set up for it at start; may be NULL */
 	struct job_board *board;
-	struct stats *stats;
+	struct stats *stats;          /* one slot per device: device i counts in slot i */
 	struct source *source;
 	struct topo *topo;            /* may be NULL: threads are not bound */
-	unsigned thread_count;
-	pthread_t *threads;
+	struct device **devices;      /* borrowed; worker i drives devices[i] */
+	unsigned device_count;
+	struct miner_worker *workers; /* device_count of them while started */
 	atomic_int is_stopping;
-	atomic_uint bad_hits;         /* impl hits the portable hash rejected */
-	/*
-	 * --opencl: one GPU worker per OpenCL device, after the CPU workers;
-	 * device g uses stats slot thread_count + g, so stats must have
-	 * thread_count + gpu_count slots. miner_start builds the kernels.
-	 */
-	unsigned gpu_count;
-	const char *kernel_dir;       /* --kernel-dir, or NULL: the built-in kernels */
-	struct opencl_scanner **gpus; /* owned, gpu_count of them while started */
-	unsigned started;             /* threads running, CPU and GPU */
+	atomic_uint bad_hits;         /* device hits the portable hash rejected */
+	unsigned running;             /* worker threads started */
 };
 
 /*
- * Counts the OpenCL devices --opencl mines on into *count. Returns 0, or -1
- * (logged) when there is none or they cannot be listed.
- */
-int miner_gpu_count(unsigned *count);
-
-/*
- * Starts thread_count CPU workers and gpu_count GPU workers (building the
- * kernel for each device first). The miner borrows everything it points to.
- * Returns 0, or -1 (logged) if a kernel could not be built or a thread could
- * not be started (the ones that were are stopped again).
+ * Starts one worker per device; CPU devices' threads are bound through
+ * m->topo. Each worker first sets its device up for m->algo (when set; else
+ * for its first job's algorithm): a device that fails its set-up or
+ * self-test is logged with the reason and mines nothing until the work
+ * changes algorithm. The miner borrows everything it points to. Returns 0,
+ * or -1 (logged) if a thread could not be started (the ones that were are
+ * stopped again).
  */
 int miner_start(struct miner *m);
 
-/* Stops and joins the workers. */
+/* Stops and joins the workers; the devices stay the caller's. */
 void miner_stop(struct miner *m);
 
 #endif

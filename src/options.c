@@ -111,6 +111,10 @@ static const struct opt_def opt_table[] = {
 	  .use = USE_MINE | USE_BENCH | USE_FEATURES, .section = S_MINE, .arg_name = "NAME",
 	  .help = "force an implementation (benchmark: 'all' runs\n"
 		  "each); the names are listed below" },
+	{ .name = "recalibrate", .kind = KIND_FLAG, .offset = FIELD(is_recalibrate),
+	  .use = USE_MINE | USE_BENCH | USE_FEATURES, .section = S_MINE,
+	  .help = "time the CPU implementations again (the choice is\n"
+		  "cached in $XDG_CACHE_HOME/quintminer/)" },
 	{ .name = "network", .kind = KIND_CUSTOM, .handler = set_network,
 	  .use = USE_MINE | USE_BENCH | USE_HASH, .section = S_MINE, .arg_name = "NET",
 	  .help = "mainnet, testnet, regtest, regtest-7.17 (Odocrypt\n"

@@ -55,6 +55,7 @@ struct options {
 	int use_color;                     /* 0 with --no-color; main adds "stderr is a tty" */
 	double time_limit_s;               /* --time-limit; 0 = none (mining); benchmark: set */
 	char *cpu_impl;                    /* --cpu-impl NAME or NULL; checked against algos */
+	int is_recalibrate;                /* --recalibrate: time the CPU impls again */
 	enum options_network network;      /* --network */
 	struct algo_params params;	   /* network from --network, --odo-key */
 	/* --hash */
