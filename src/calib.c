@@ -18,7 +18,7 @@
 #include "stats.h"
 
 /* Interleaved timing rounds per implementation; the best one counts. */
-#define CALIB_ROUNDS 3
+#define CALIB_ROUNDS 4
 /* Scan calls per round at most, whatever the clock says. */
 #define CALIB_MAX_CALLS 48
 #define CALIB_MAX_RANGE (1u << 24)

@@ -58,7 +58,7 @@ struct calib_config {
 	unsigned algo_count;
 };
 
-#define CALIB_DEFAULT_S 0.03
+#define CALIB_DEFAULT_S 0.06
 
 struct calib {
 	struct calib_config cfg;
