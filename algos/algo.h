@@ -135,8 +135,9 @@ struct algo_scan_path {
 /*
  * Runs a scan path against a->hash on two fixed headers, one range starting
  * at nonce 1000 and one ending at 0xffffffff: a target equal to one planted
- * nonce's hash (equality hits), a target every nonce of the range meets (the
- * first and last lane hit), and a target just below the range's smallest
+ * nonce's hash (equality hits), a target every one of the range's last
+ * ALGO_SELFTEST_SPAN nonces meets (first and last lane hit; few enough for a
+ * device's hit slots), and a target just below the range's smallest
  * hash (nothing may hit). Returns 0 when the path agrees with a->hash
  * everywhere, else negative with *why (a static string) naming the check
  * that failed. Allocates a little; the caller owns the path.

@@ -350,9 +350,17 @@ static void calib_log(const struct calib_algo *e)
 		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s %s",
 					 used ? ", " : "", ci->impl->name, rate);
 	}
+	/* Failures measured now were logged with their reason as they happened. */
+	for (unsigned k = 0; e->is_cached && k < e->algo->n_impls; k++) {
+		if (e->impls[k].state == CALIB_FAILED)
+			log_warn("%s: the %s implementation %s; left out", e->algo->name,
+				 e->impls[k].impl->name, CALIB_CACHED_FAILURE);
+	}
 	if (e->fastest)
 		log_info("%s: %s per thread (%s): the fastest is %s", e->algo->name, line,
 			 e->is_cached ? "cached" : "measured now", e->fastest->name);
+	else
+		log_warn("%s: no implementation passed its self-test on this CPU", e->algo->name);
 }
 
 const struct calib_algo *calib_get(struct calib *c, const struct algo *a)

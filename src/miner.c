@@ -71,6 +71,8 @@ static void worker_hit(struct miner *m, unsigned index, const struct device *d, 
 static int worker_switch_algo(unsigned index, struct device *d, const struct algo *a,
 			      const struct algo **failed)
 {
+	if (!a)
+		return -1; /* a job without an algorithm, and none for the miner */
 	if (d->algo == a)
 		return 0;
 	if (a == *failed)

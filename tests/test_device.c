@@ -243,6 +243,8 @@ static void test_cache(void)
 	tap_ok(e && e->fastest == &fake_impls[3] && calib_entry(e, "fast")->rate == fast_rate &&
 		       calib_entry(e, "misses")->state == CALIB_FAILED,
 	       "the hit gives the same choice, rates and failures");
+	tap_ok(strstr(log, "the misses implementation failed its self-test when calibrated") != NULL,
+	       "a cached failure is logged again, not skipped silently");
 	calib_release(&c);
 
 	cc.is_recalibrate = 1;
