@@ -35,6 +35,26 @@ int gbt_info_parse_difficulties(const char *json, size_t len, const struct algo 
 		json_decref(root);
 		return -1;
 	}
+	/* A whole JSON-RPC answer: its error, or its result. */
+	json_t *rpc_err = json_object_get(root, "error");
+	if (rpc_err && !json_is_null(rpc_err)) {
+		json_t *msg = json_is_object(rpc_err) ? json_object_get(rpc_err, "message") : NULL;
+		snprintf(err, err_len, "getmininginfo: %.200s",
+			 json_is_string(msg) ? json_string_value(msg) : "the node answered an error");
+		json_decref(root);
+		return -1;
+	}
+	json_t *result = json_object_get(root, "result");
+	if (result) {
+		if (!json_is_object(result)) {
+			snprintf(err, err_len, "getmininginfo result is not a JSON object");
+			json_decref(root);
+			return -1;
+		}
+		json_incref(result);
+		json_decref(root);
+		root = result;
+	}
 	json_t *by_name = json_object_get(root, "difficulties");
 	for (unsigned i = 0; i < algo_count; i++) {
 		const struct algo *a = algo_table[i];

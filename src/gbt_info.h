@@ -16,7 +16,8 @@
  */
 
 /*
- * Parses the result object of getmininginfo (len bytes of JSON text). For
+ * Parses the result object of getmininginfo, or the whole JSON-RPC answer
+ * around it (len bytes of JSON text; an answer's error is an error). For
  * each algo_table[i], diffs[i] receives its difficulty, or 0 when the node
  * reports none (or a value that is not a positive finite number). Returns
  * the number of algorithms found (0 is not an error), or -1 with a one-line

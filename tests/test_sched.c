@@ -317,6 +317,14 @@ static void test_mininginfo(void)
 	tap_ok(gbt_info_parse_difficulties(odd, strlen(odd), NULL, d, err, sizeof(err)) == 0 &&
 		       diff_of(d, "sha256d") == 0 && diff_of(d, "scrypt") == 0,
 	       "negative, string, zero and null difficulties are not taken");
+	static const char wrapped[] = "{\"result\":{\"difficulties\":{\"qubit\":9}},\"error\":null,\"id\":1}";
+	tap_ok(gbt_info_parse_difficulties(wrapped, strlen(wrapped), NULL, d, err, sizeof(err)) == 1 &&
+		       diff_of(d, "qubit") == 9,
+	       "a whole JSON-RPC answer: its result is read");
+	static const char failed[] = "{\"result\":null,\"error\":{\"code\":-8,\"message\":\"nope\"}}";
+	tap_ok(gbt_info_parse_difficulties(failed, strlen(failed), NULL, d, err, sizeof(err)) < 0 &&
+		       strstr(err, "nope"),
+	       "a JSON-RPC error is an error with the node's message: %s", err);
 	tap_ok(gbt_info_parse_difficulties("[1,2]", 5, NULL, d, err, sizeof(err)) < 0 &&
 		       gbt_info_parse_difficulties("{\"a\":", 5, NULL, d, err, sizeof(err)) < 0 &&
 		       strstr(err, "not a JSON object"),
