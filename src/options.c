@@ -32,8 +32,9 @@ enum opt_use {
 	USE_BENCH = 1u << 2,    /* --benchmark */
 	USE_HASH = 1u << 3,     /* --hash */
 	USE_FEATURES = 1u << 4, /* --cpu-features */
+	USE_PLAN = 1u << 5,     /* --plan (with a pool or a node) */
 	USE_MINE = USE_POOL | USE_SOLO,
-	USE_ALL = USE_MINE | USE_BENCH | USE_HASH | USE_FEATURES,
+	USE_ALL = USE_MINE | USE_BENCH | USE_HASH | USE_FEATURES | USE_PLAN,
 };
 
 enum opt_kind {
@@ -68,25 +69,28 @@ struct opt_def {
 	opt_handler_fn *handler; /* CUSTOM */
 	unsigned use;            /* enum opt_use */
 	int is_cli_only;         /* not a config file key */
+	int is_file_object;      /* a config file key whose values are JSON objects */
 	const char *section;     /* --help heading; rows of a section need not be adjacent */
 	const char *arg_name;    /* "N" in --help; NULL: no value */
 	const char *help;        /* --help text; '\n' continues on the next line */
 };
 
 static opt_handler_fn set_algo, add_url, set_hash, set_network, set_odo_key, set_no_color,
-	set_nothing;
+	set_nothing, add_pool, set_algo_weight;
 
 #define FIELD(f) offsetof(struct options, f)
 
 static const char S_MINE[] = "Mining", S_POOL[] = "Pool (stratum)",
 		  S_SOLO[] = "Solo (getblocktemplate)", S_TOOLS[] = "Benchmark and tools",
+		  S_SCHED[] = "Scheduler (-a auto)",
 		  S_OUT[] = "Output";
 
 static const struct opt_def opt_table[] = {
 	{ .name = "algo", .short_name = 'a', .kind = KIND_CUSTOM, .handler = set_algo,
-	  .use = USE_MINE | USE_BENCH, .section = S_MINE, .arg_name = "ALGO",
+	  .use = USE_MINE | USE_BENCH | USE_PLAN, .section = S_MINE, .arg_name = "ALGO",
 	  .help = "sha256d, scrypt, skein, qubit, odocrypt (odo);\n"
-		  "all (benchmark only)" },
+		  "auto or a list (sha256d,qubit): the scheduler\n"
+		  "mines the best; all (benchmark only)" },
 	{ .name = "url", .short_name = 'o', .kind = KIND_CUSTOM, .handler = add_url,
 	  .use = USE_MINE, .section = S_MINE, .arg_name = "URL",
 	  .help = "stratum+tcp://HOST:PORT, stratum+ssl:// or\n"
@@ -162,6 +166,29 @@ static const struct opt_def opt_table[] = {
 	{ .name = "scantime", .kind = KIND_UINT, .offset = FIELD(scantime_s), .min = 1,
 	  .max = 3600, .what = "a number of seconds", .use = USE_SOLO, .section = S_SOLO,
 	  .arg_name = "S", .help = "refresh the template after S seconds (default 30)" },
+
+	{ .name = "min-dwell", .kind = KIND_DOUBLE, .offset = FIELD(min_dwell_s), .min = -1,
+	  .max = 86400, .what = "a number of seconds", .use = USE_MINE | USE_PLAN,
+	  .section = S_SCHED, .arg_name = "S",
+	  .help = "stay at least S seconds on an algorithm (default 60)" },
+	{ .name = "switch-margin", .kind = KIND_DOUBLE, .offset = FIELD(switch_margin_pct),
+	  .min = -1, .max = 1000, .what = "a percentage", .use = USE_MINE | USE_PLAN,
+	  .section = S_SCHED, .arg_name = "PCT",
+	  .help = "switch only to an algorithm PCT% better (default 5)" },
+	{ .name = "algo-weight", .kind = KIND_CUSTOM, .handler = set_algo_weight,
+	  .use = USE_MINE | USE_PLAN, .section = S_SCHED, .arg_name = "A=W",
+	  .help = "weigh an algorithm's expected blocks by W (e.g.\n"
+		  "scrypt=0.98 for a 2% pool fee); repeatable" },
+	{ .name = "pools", .kind = KIND_CUSTOM, .handler = add_pool, .is_file_object = 1,
+	  .use = USE_MINE | USE_PLAN, .section = S_SCHED, .arg_name = "OBJECTS",
+	  .help = "config file only: [{\"url\": URL, \"user\": U, \"pass\":\n"
+		  "P, \"algo\": ALGO}, ...]; several for one algorithm\n"
+		  "are its failover list" },
+	{ .name = "plan", .kind = KIND_MODE, .mode = MODE_PLAN, .use = USE_ALL,
+	  .section = S_SCHED,
+	  .help = "print the expected blocks per day of each algorithm\n"
+		  "from the measured rates and the pools' or node's\n"
+		  "current difficulties, and the recommendation" },
 
 	{ .name = "benchmark", .kind = KIND_MODE, .mode = MODE_BENCHMARK, .use = USE_ALL,
 	  .section = S_TOOLS, .help = "measure hash rates on a fixed header" },
@@ -325,19 +352,143 @@ static int apply_generic(struct options *o, const struct opt_def *d, const char 
  * Handlers of the options that are more than a value
  */
 
+static int algo_index(const struct algo *a)
+{
+	for (unsigned i = 0; i < algo_count; i++)
+		if (algo_table[i] == a)
+			return (int)i;
+	return -1;
+}
+
+/* -a ALGO, -a all, -a auto, or a comma-separated list of algorithms. */
 static int set_algo(struct options *o, const char *arg, struct opt_ctx *ctx)
 {
+	char name[32];
+	unsigned mask = 0, count = 0;
+
+	o->is_all_algos = 0;
+	o->is_auto = 0;
+	o->algo = NULL;
 	if (!strcasecmp(arg, "all")) {
 		o->is_all_algos = 1;
-		o->algo = NULL;
 		return 0;
 	}
-	o->algo = algo_find(arg);
-	o->is_all_algos = 0;
-	if (!o->algo)
-		return errbuf_set(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name,
-				  arg);
+	if (!strcasecmp(arg, "auto")) {
+		o->is_auto = 1;
+		o->algo_mask = (1u << algo_count) - 1;
+		return 0;
+	}
+	for (const char *p = arg;; p++) {
+		size_t n = strcspn(p, ",");
+		const struct algo *a;
+
+		if (n == 0 || n >= sizeof(name))
+			return errbuf_set(ctx->err, ctx->err_len, "%s: '%s' is not an algorithm list",
+				    ctx->name, arg);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		a = algo_find(name);
+		if (!a)
+			return errbuf_set(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name,
+				    name);
+		if (!(mask & (1u << algo_index(a))))
+			count++;
+		mask |= 1u << algo_index(a);
+		o->algo = a;
+		p += n;
+		if (!*p)
+			break;
+	}
+	o->algo_mask = mask;
+	if (count > 1) {
+		o->is_auto = 1;
+		o->algo = NULL;
+	}
 	return 0;
+}
+
+/* --algo-weight ALGO=W: W > 0 multiplies ALGO's expected blocks. */
+static int set_algo_weight(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	const char *eq = strchr(arg, '=');
+	char name[32];
+	double w;
+
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof(name))
+		return errbuf_set(ctx->err, ctx->err_len, "%s: '%s' is not ALGO=WEIGHT", ctx->name, arg);
+	memcpy(name, arg, (size_t)(eq - arg));
+	name[eq - arg] = '\0';
+	const struct algo *a = algo_find(name);
+	if (!a)
+		return errbuf_set(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name, name);
+	if (parse_double(eq + 1, &w) || !(w > 0) || w > 1e6)
+		return errbuf_set(ctx->err, ctx->err_len, "%s: '%s' is not a positive weight", ctx->name,
+			    eq + 1);
+	o->algo_weight[algo_index(a)] = w;
+	return 0;
+}
+
+/* One "pools" entry (a JSON object as text): {"url", "user", "pass", "algo"}. */
+static int add_pool(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	json_error_t jerr;
+	json_t *obj = json_loads(arg, 0, &jerr), *v;
+	const char *key;
+	struct options_pool *p = &o->pools[o->pool_count];
+	struct url u;
+	char why[160];
+	int rc = -1;
+
+	if (o->pool_count >= OPTIONS_MAX_POOLS) {
+		json_decref(obj);
+		return errbuf_set(ctx->err, ctx->err_len, "%s: at most %d pools", ctx->name,
+			    OPTIONS_MAX_POOLS);
+	}
+	memset(p, 0, sizeof(*p));
+	if (!json_is_object(obj)) {
+		errbuf_set(ctx->err, ctx->err_len, "%s: each pool is an object with url, user, pass, algo",
+		     ctx->name);
+		goto out;
+	}
+	json_object_foreach(obj, key, v) {
+		char **field = !strcmp(key, "url")    ? &p->url
+			       : !strcmp(key, "user") ? &p->user
+			       : !strcmp(key, "pass") ? &p->pass
+						      : NULL;
+		if (!json_is_string(v) || (!field && strcmp(key, "algo"))) {
+			errbuf_set(ctx->err, ctx->err_len, "%s: \"%s\" is not a pool key with a string value "
+			     "(url, user, pass, algo)", ctx->name, key);
+			goto out;
+		}
+		if (field && set_str(field, json_string_value(v))) {
+			errbuf_set(ctx->err, ctx->err_len, "out of memory");
+			goto out;
+		}
+		if (!field && !(p->algo = algo_find(json_string_value(v)))) {
+			errbuf_set(ctx->err, ctx->err_len, "%s: unknown algorithm '%s'", ctx->name,
+			     json_string_value(v));
+			goto out;
+		}
+	}
+	if (!p->url) {
+		errbuf_set(ctx->err, ctx->err_len, "%s: a pool needs a \"url\"", ctx->name);
+		goto out;
+	}
+	if (url_parse(p->url, &u, why, sizeof(why))) {
+		errbuf_set(ctx->err, ctx->err_len, "%s: '%.200s': %s", ctx->name, p->url, why);
+		goto out;
+	}
+	o->pool_count++;
+	rc = 0;
+out:
+	if (rc) {
+		free(p->url);
+		free(p->user);
+		free(p->pass);
+		memset(p, 0, sizeof(*p));
+	}
+	json_decref(obj);
+	return rc;
 }
 
 static int add_url(struct options *o, const char *arg, struct opt_ctx *ctx)
@@ -531,6 +682,15 @@ static int load_value(struct options *o, struct parse_state *st, size_t index,
 	char num[64];
 	const char *arg;
 
+	if (opt_table[index].is_file_object) {
+		char *text = json_is_object(v) ? json_dumps(v, JSON_COMPACT) : NULL;
+		int rc;
+		if (!text)
+			return errbuf_set(err, err_len, "%s must be a list of objects", name);
+		rc = apply(o, st, index, name, text, err, err_len);
+		free(text);
+		return rc;
+	}
 	if (!opt_table[index].arg_name) {
 		if (!json_is_boolean(v))
 			return errbuf_set(err, err_len, "%s must be true or false", name);
@@ -712,6 +872,8 @@ static int read_command_line(struct options *o, struct parse_state *st, int argc
 			*eq = '\0';
 		if (index == OPT_COUNT)
 			return errbuf_set(err, err_len, "internal: option '%s' has no row", name);
+		if (opt_table[index].is_file_object)
+			return errbuf_set(err, err_len, "%s is for the config file (a list of objects)", name);
 		if (apply(o, st, index, name, optarg, err, err_len))
 			return -1;
 	}
@@ -735,6 +897,8 @@ static unsigned mode_use(const struct options *o)
 		return USE_HASH;
 	case MODE_CPU_FEATURES:
 		return USE_FEATURES;
+	case MODE_PLAN:
+		return USE_PLAN | USE_MINE;
 	default:
 		return USE_ALL;
 	}
@@ -806,14 +970,18 @@ static int check_solo(struct options *o, char *err, size_t err_len)
 			err, err_len,
 			"solo mining needs --coinbase-addr ADDRESS (where the block reward goes)");
 	if (address_decode(&addr, o->coinbase_addr, why, sizeof(why)))
-		return errbuf_set(err, err_len, "--coinbase-addr '%.100s': %s", o->coinbase_addr,
-				  why);
-	if (url_parse(o->urls[0], &u, why, sizeof(why)))
-		return errbuf_set(err, err_len, "-o: %s", why);
-	if (!o->rpc_cookie && !o->user && !u.has_credentials)
-		return errbuf_set(err, err_len,
-				  "solo mining needs the node's RPC credentials: -u USER -p PASS, "
-				  "--rpc-cookie FILE, or http://USER:PASS@HOST:PORT");
+		return errbuf_set(err, err_len, "--coinbase-addr '%.100s': %s", o->coinbase_addr, why);
+	/* Each node: -u/-p, a cookie, the URL's user:pass@, or (pools) its own user. */
+	for (unsigned i = 0; i < (o->url_count ? 1 : o->pool_count); i++) {
+		const char *url = o->url_count ? o->urls[0] : o->pools[i].url;
+		if (url_parse(url, &u, why, sizeof(why)))
+			return errbuf_set(err, err_len, "-o: %s", why);
+		if (!o->rpc_cookie && !o->user && !u.has_credentials &&
+		    (o->url_count || !o->pools[i].user))
+			return errbuf_set(err, err_len,
+				    "solo mining needs the node's RPC credentials: -u USER -p PASS, "
+				    "--rpc-cookie FILE, or http://USER:PASS@HOST:PORT");
+	}
 	if (o->url_count > 1) {
 		warn(o, "solo mining uses one node; the other %u -o URLs are ignored",
 		     o->url_count - 1);
@@ -826,18 +994,132 @@ static int check_solo(struct options *o, char *err, size_t err_len)
 	return 0;
 }
 
+static void pool_release(struct options_pool *p)
+{
+	free(p->url);
+	free(p->user);
+	free(p->pass);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Keeps the pools for which keep() says yes, in order. */
+static void pools_filter(struct options *o, int (*keep)(const struct options *o,
+							  const struct options_pool *p))
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < o->pool_count; i++) {
+		if (keep && keep(o, &o->pools[i]))
+			o->pools[n++] = o->pools[i];
+		else
+			pool_release(&o->pools[i]);
+	}
+	for (unsigned i = n; i < o->pool_count; i++)
+		memset(&o->pools[i], 0, sizeof(o->pools[i]));
+	o->pool_count = n;
+}
+
+static int is_pool_of_algo(const struct options *o, const struct options_pool *p)
+{
+	return !p->algo || p->algo == o->algo;
+}
+
+static int is_pool_candidate(const struct options *o, const struct options_pool *p)
+{
+	return p->algo && (o->algo_mask & (1u << algo_index(p->algo)));
+}
+
+/*
+ * Where the work comes from: -o URLs, or the config file's pools. A
+ * command-line -o replaces the file's pools too. One algorithm: the pools
+ * for it become the failover list. The scheduler (-a auto or a list): every
+ * pool names its algorithm; without pools, one node (-o http://) serves
+ * every algorithm (getblocktemplate's second parameter, docs/pow.md).
+ */
+static int resolve_sources(struct options *o, const struct parse_state *st, char *err,
+			   size_t err_len)
+{
+	long url_row = option_by_name("url");
+
+	if (o->pool_count && url_row >= 0 && st->is_from_cli[url_row])
+		pools_filter(o, NULL);
+	if (!o->is_auto && o->pool_count && !o->url_count) {
+		pools_filter(o, is_pool_of_algo);
+		if (!o->pool_count)
+			return errbuf_set(err, err_len, "pools: none is for %s", o->algo->name);
+		for (unsigned i = 0; i < o->pool_count && o->url_count < OPTIONS_MAX_URLS; i++) {
+			struct url u;
+			char why[160];
+			enum options_source kind;
+			if (url_parse(o->pools[i].url, &u, why, sizeof(why)))
+				return errbuf_set(err, err_len, "pools: %s", why);
+			kind = u.kind == URL_STRATUM ? SOURCE_STRATUM : SOURCE_NODE;
+			if (o->url_count && kind != o->source)
+				return errbuf_set(err, err_len, "pools: pool (stratum) and node (http) URLs "
+							  "cannot be mixed");
+			o->source = kind;
+			o->urls[o->url_count] = strdup(o->pools[i].url);
+			if (!o->urls[o->url_count])
+				return errbuf_set(err, err_len, "out of memory");
+			o->url_count++;
+		}
+		if ((!o->user && o->pools[0].user && set_str(&o->user, o->pools[0].user)) ||
+		    (!o->pass && o->pools[0].pass && set_str(&o->pass, o->pools[0].pass)))
+			return errbuf_set(err, err_len, "out of memory");
+		pools_filter(o, NULL);
+	}
+	if (!o->is_auto)
+		return o->url_count ? 0
+				    : errbuf_set(err, err_len, "nothing to do: give -o URL to mine, "
+							 "--benchmark, or --help");
+	if (o->pool_count) {
+		for (unsigned i = 0; i < o->pool_count; i++)
+			if (!o->pools[i].algo)
+				return errbuf_set(err, err_len, "pools: '%.200s' has no \"algo\" (with -a "
+							  "auto each pool names its algorithm)",
+					    o->pools[i].url);
+		unsigned before = o->pool_count;
+		pools_filter(o, is_pool_candidate);
+		if (o->pool_count < before)
+			warn(o, "%u pool%s for algorithms outside -a ignored", before - o->pool_count,
+			     before - o->pool_count == 1 ? "" : "s");
+		if (!o->pool_count)
+			return errbuf_set(err, err_len, "pools: none is for the algorithms of -a");
+		o->source = SOURCE_NONE;
+		for (unsigned i = 0; i < o->pool_count; i++) {
+			struct url u;
+			char why[160];
+			if (url_parse(o->pools[i].url, &u, why, sizeof(why)))
+				return errbuf_set(err, err_len, "pools: %s", why);
+			enum options_source kind = u.kind == URL_STRATUM ? SOURCE_STRATUM : SOURCE_NODE;
+			if (o->source != SOURCE_NONE && kind != o->source)
+				return errbuf_set(err, err_len, "pools: pool (stratum) and node (http) URLs "
+							  "cannot be mixed");
+			o->source = kind;
+		}
+		return 0;
+	}
+	if (!o->url_count)
+		return errbuf_set(err, err_len, "nothing to do: -a auto needs the pools of the config "
+					  "file, or -o http://NODE (one node serves every algorithm)");
+	if (o->source == SOURCE_STRATUM)
+		return errbuf_set(err, err_len, "-a auto: a stratum pool serves one algorithm; list each "
+					  "algorithm's pools in the config file's \"pools\", with "
+					  "their \"algo\"");
+	return 0;
+}
+
 static int resolve(struct options *o, const struct parse_state *st, char *err, size_t err_len)
 {
 	if (o->mode == MODE_HELP || o->mode == MODE_VERSION)
 		return 0;
-	if (o->mode == MODE_MINE) {
-		if (!o->url_count)
-			return errbuf_set(
-				err, err_len,
-				"nothing to do: give -o URL to mine, --benchmark, or --help");
-		if (!o->algo)
-			return errbuf_set(err, err_len, "-a/--algo: choose one algorithm to mine%s",
-					  o->is_all_algos ? " (-a all is for --benchmark)" : "");
+	if (o->mode == MODE_MINE || o->mode == MODE_PLAN) {
+		if (!o->algo && !o->is_auto)
+			return errbuf_set(err, err_len, "-a/--algo: choose an algorithm to mine, a list, or "
+						  "auto%s",
+				    o->is_all_algos ? " (-a all is for --benchmark)" : "");
+		if (resolve_sources(o, st, err, err_len))
+			return -1;
 	} else {
 		o->source = SOURCE_NONE;
 	}
@@ -848,12 +1130,13 @@ static int resolve(struct options *o, const struct parse_state *st, char *err, s
 	if (o->mode == MODE_BENCHMARK && o->time_limit_s == 0)
 		o->time_limit_s = o->is_all_algos ? 5 : 10;
 	if (o->source == SOURCE_STRATUM) {
-		if (o->diff_factor == 0)
+		/* With the scheduler, 0 stays: each algorithm's own share_scale. */
+		if (o->diff_factor == 0 && o->algo)
 			o->diff_factor = o->algo->share_scale;
 		if ((!o->user && set_str(&o->user, "")) || (!o->pass && set_str(&o->pass, "x")))
 			return errbuf_set(err, err_len, "out of memory");
 	}
-	if (o->source == SOURCE_NODE && check_solo(o, err, err_len))
+	if (o->source == SOURCE_NODE && o->mode == MODE_MINE && check_solo(o, err, err_len))
 		return -1;
 	return 0;
 }
@@ -869,6 +1152,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->retry_pause_s = 2;
 	o->scantime_s = 30;
 	o->use_color = 1;
+	o->min_dwell_s = 60;
+	o->switch_margin_pct = 5;
+	for (unsigned i = 0; i < OPTIONS_MAX_ALGOS; i++)
+		o->algo_weight[i] = 1;
 	err[0] = '\0';
 	if (!st)
 		return errbuf_set(err, err_len, "out of memory");
@@ -891,6 +1178,8 @@ void options_release(struct options *o)
 	free(o->coinbase_sig);
 	free(o->rpc_cookie);
 	free(o->kernel_dir);
+	for (unsigned i = 0; i < o->pool_count; i++)
+		pool_release(&o->pools[i]);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -926,6 +1215,7 @@ void options_usage(void)
 	printf("Usage: quintminer -a ALGO -o URL [-u USER -p PASS] [OPTIONS]\n"
 	       "       quintminer --benchmark -a ALGO|all [-t N] [--time-limit S] [--json]\n"
 	       "       quintminer --hash ALGO HEX80 [--odo-key N] [--network NET]\n"
+	       "       quintminer -a auto|ALGO,ALGO,... -c FILE | -o http://NODE ... [--plan]\n"
 	       "       quintminer --cpu-features\n");
 	/* Sections in the order they first appear in the table. */
 	for (size_t i = 0; i < OPT_COUNT; i++) {

@@ -21,6 +21,8 @@
  */
 
 #define OPTIONS_MAX_URLS 8
+#define OPTIONS_MAX_POOLS 16
+#define OPTIONS_MAX_ALGOS 8
 #define OPTIONS_WARN_MAX 8
 #define OPTIONS_WARN_LEN 200
 
@@ -29,6 +31,7 @@ enum options_mode {
 	MODE_BENCHMARK,    /* --benchmark */
 	MODE_HASH,         /* --hash ALGO HEX */
 	MODE_CPU_FEATURES, /* --cpu-features */
+	MODE_PLAN,         /* --plan: expected blocks per algorithm, then exit */
 	MODE_HELP,
 	MODE_VERSION,
 };
@@ -42,11 +45,30 @@ enum options_source {
 
 enum options_network { NET_MAINNET, NET_TESTNET, NET_REGTEST, NET_REGTEST_717 };
 
+/* A pool (or node) of the config file's "pools" list, with its algorithm. */
+struct options_pool {
+	char *url, *user, *pass;           /* user and pass may be NULL: -u, -p then */
+	const struct algo *algo;           /* NULL: not given (only a single-algorithm run) */
+};
+
 struct options {
 	enum options_mode mode;
 	enum options_source source;        /* MODE_MINE: from the URLs' scheme */
 	const struct algo *algo;           /* -a; NULL with -a all (benchmark only) */
 	int is_all_algos;
+	/*
+	 * The scheduler: -a auto (every algorithm) or a list (-a sha256d,qubit)
+	 * makes is_auto and leaves algo NULL; algo_mask has bit i for
+	 * algo_table[i] among the candidates (every bit of one algorithm
+	 * otherwise). Sources come from pools (or one node -o serving all).
+	 */
+	int is_auto;
+	unsigned algo_mask;
+	double algo_weight[OPTIONS_MAX_ALGOS]; /* --algo-weight ALGO=W, 1 by default */
+	double min_dwell_s;                /* --min-dwell (default 60) */
+	double switch_margin_pct;          /* --switch-margin (default 5) */
+	struct options_pool pools[OPTIONS_MAX_POOLS]; /* config file "pools" */
+	unsigned pool_count;
 	char *urls[OPTIONS_MAX_URLS];      /* -o, in failover order; solo keeps one */
 	unsigned url_count;
 	char *user, *pass;                 /* -u, -p; stratum: "" and "x" by default */
