@@ -79,6 +79,7 @@ struct gbt {
 	int has_thread, has_lp_thread, is_rpc_ready;
 	atomic_int is_stopping;
 	atomic_int use_algo_param;   /* send algo->node_name as getblocktemplate's 2nd param */
+	atomic_int said_serves_other; /* the node serves another algorithm: said once */
 	atomic_uint_fast64_t next_seq;
 	atomic_uint late;             /* solutions dropped as too late since the last block */
 	/*
@@ -232,19 +233,30 @@ static enum gbt_call_end gbt_fetch(struct gbt *g, struct rpc *r, const char *lon
 				   size_t err_len)
 {
 	int with_algo = g->algo->node_name && atomic_load(&g->use_algo_param);
-	char first[GBT_NODE_TEXT_MAX + 1];
 	enum gbt_call_end end;
 
 	end = gbt_fetch_once(g, r, longpollid, with_algo, timeout_ms, out, err, err_len);
 	if (end != GBT_CALL_NODE_ERROR || !with_algo)
 		return end;
-	snprintf(first, sizeof(first), "%s", err);
 	end = gbt_fetch_once(g, r, longpollid, 0, timeout_ms, out, err, err_len);
 	if (end != GBT_CALL_OK)
 		return end;
 	if (((*out)->t.version & ALGO_VERSION_MASK) != g->algo->version_bits) {
-		errbuf_set(err, err_len, "getblocktemplate for algorithm '%s': %s",
-			   g->algo->node_name, first);
+		uint32_t bits = (*out)->t.version & ALGO_VERSION_MASK;
+		const char *served = "another algorithm";
+		for (unsigned i = 0; i < algo_count; i++)
+			if (algo_table[i]->version_bits == bits)
+				served = algo_table[i]->name;
+		/* Said once, plainly; the retries only say that there is still no work. */
+		if (!atomic_exchange(&g->said_serves_other, 1))
+			errbuf_set(err, err_len,
+				   "the node serves only %s: it refuses getblocktemplate's "
+				   "algorithm parameter (DigiByte 8.22.0); for %s, start a node "
+				   "with -algo=%s and list it in the pools",
+				   served, g->algo->name, g->algo->node_name);
+		else
+			errbuf_set(err, err_len, "still no %s template from the node",
+				   g->algo->name);
 		gbt_work_unref(*out);
 		*out = NULL;
 		return GBT_CALL_NODE_ERROR;
@@ -951,6 +963,7 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 	g->scantime_s = cfg->scantime_s;
 	atomic_init(&g->is_stopping, 0);
 	atomic_init(&g->use_algo_param, 1);
+	atomic_init(&g->said_serves_other, 0);
 	atomic_init(&g->next_seq, 1);
 	atomic_init(&g->late, 0);
 	pthread_mutex_init(&g->lock, NULL);
