@@ -22,12 +22,14 @@
 #include "log.h"
 #include "miner.h"
 #include "source.h"
+#include "sched_run.h"
 #include "stats.h"
 #include "topo.h"
 #include "work.h"
 
 #define STATUS_INTERVAL_S 10.0
 #define EXIT_USAGE 2
+#define PLAN_WAIT_S 20.0 /* --plan: how long to wait for the pools' first jobs */
 
 static volatile sig_atomic_t stop_requested;
 
@@ -184,6 +186,66 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 	return n ? rc : 1;
 }
 
+/* The status line, and with the scheduler what each device group mines. */
+static void report_status(struct sched_run *sched, struct stats *stats)
+{
+	char line[1024];
+
+	stats_report(stats);
+	if (sched) {
+		sched_run_status(sched, line, sizeof(line));
+		log_info("sched: %s", line);
+	}
+}
+
+/* --plan: the CPU's calibrated rates against every algorithm's current difficulty. */
+static int run_plan(const struct options *cfg, struct topo *topo)
+{
+	struct calib calib;
+	int rc;
+
+	if (calib_for(&calib, cfg))
+		return 1;
+	rc = sched_run_plan(cfg, &calib, default_threads(cfg, topo), PLAN_WAIT_S, &stop_requested);
+	calib_release(&calib);
+	return rc;
+}
+
+/*
+ * Starts the work: one source for -a ALGO, or with the scheduler (-a auto, a
+ * list) a source per algorithm and a board per device group (src/sched_run.h).
+ * Returns 0, or -1 (logged; *rc says the exit status).
+ */
+static int start_sources(const struct options *cfg, struct stats *stats, struct calib *calib,
+			 struct device **devices, unsigned device_count, struct job_board *board,
+			 struct source **src, struct sched_run **sched, struct job_board ***boards,
+			 int *rc)
+{
+	if (cfg->is_auto) {
+		*boards = calloc(device_count, sizeof(**boards));
+		if (!*boards || sched_run_new(sched, cfg, stats, calib, devices, device_count,
+					      &stop_requested))
+			return -1;
+		for (unsigned i = 0; i < device_count; i++)
+			(*boards)[i] = sched_run_board(*sched, i);
+		if (sched_run_start(*sched)) {
+			*rc = stop_requested ? 0 : 1; /* a stop while waiting for a pool or node */
+			return -1;
+		}
+		return 0;
+	}
+	struct source_env env = { .cfg = cfg, .algo = cfg->algo, .board = board, .stats = stats,
+				  .stop_requested = &stop_requested };
+	if (cfg->source == SOURCE_STRATUM ? stratum_source_new(src, &env)
+					       : gbt_source_new(src, &env))
+		return -1;
+	if ((*src)->ops->start(*src)) {
+		*rc = stop_requested ? 0 : 1; /* a stop while waiting for the pool or node */
+		return -1;
+	}
+	return 0;
+}
+
 static int run_mine(const struct options *cfg, struct topo *topo)
 {
 	struct calib calib;
@@ -191,17 +253,22 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct device **devices = NULL;
 	unsigned device_count = 0;
 	struct job_board board;
+	struct job_board **boards = NULL;
 	struct stats stats;
 	struct source *src = NULL;
+	struct sched_run *sched = NULL;
 	struct miner miner = { 0 };
 	int rc = 1;
 
 	if (calib_for(&calib, cfg))
 		return 1;
-	const struct algo_impl *impl = calib_impl(&calib, cfg->algo, err, sizeof(err));
+	/* With the scheduler, each algorithm is calibrated when it is first asked for. */
+	const struct algo_impl *impl = cfg->algo ? calib_impl(&calib, cfg->algo, err, sizeof(err))
+						 : NULL;
 	unsigned threads = default_threads(cfg, topo);
-	if (!impl || device_list_new(&devices, &device_count, threads, calib_impl_for, &calib,
-				     cfg->use_opencl, cfg->kernel_dir, err, sizeof(err))) {
+	if ((cfg->algo && !impl) ||
+	    device_list_new(&devices, &device_count, threads, calib_impl_for, &calib,
+			    cfg->use_opencl, cfg->kernel_dir, err, sizeof(err))) {
 		log_err("%s", err);
 		calib_release(&calib);
 		return 1;
@@ -213,29 +280,23 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 		calib_release(&calib);
 		return 1;
 	}
-	stats.diff_factor = cfg->source == SOURCE_STRATUM ? cfg->diff_factor : 1;
+	stats.diff_factor = cfg->source == SOURCE_STRATUM && cfg->diff_factor ? cfg->diff_factor : 1;
 	stats.is_json = cfg->is_json;
-	struct source_env env = { .cfg = cfg, .algo = cfg->algo, .board = &board, .stats = &stats,
-				  .stop_requested = &stop_requested };
-	if (cfg->source == SOURCE_STRATUM ? stratum_source_new(&src, &env)
-					       : gbt_source_new(&src, &env)) {
-		stats_release(&stats);
-		job_board_release(&board);
-		device_list_free(devices, device_count);
-		calib_release(&calib);
-		return 1;
-	}
-	log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
-		 impl->name, threads, threads == 1 ? "" : "s",
-		 device_count > threads ? " and OpenCL" : "");
-	if (src->ops->start(src)) {
-		rc = stop_requested ? 0 : 1; /* a stop while waiting for the pool or node */
+	if (impl)
+		log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
+			 impl->name, threads, threads == 1 ? "" : "s",
+			 device_count > threads ? " and OpenCL" : "");
+	else
+		log_info("mining with the scheduler on %u thread%s%s", threads,
+			 threads == 1 ? "" : "s", device_count > threads ? " and OpenCL" : "");
+	if (start_sources(cfg, &stats, &calib, devices, device_count, &board, &src, &sched,
+			  &boards, &rc))
 		goto out;
-	}
 	miner.algo = cfg->algo;
 	miner.board = &board;
+	miner.boards = boards;
 	miner.stats = &stats;
-	miner.source = src;
+	miner.source = sched ? sched_run_source(sched) : src;
 	miner.topo = topo;
 	miner.devices = devices;
 	miner.device_count = device_count;
@@ -253,15 +314,17 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 			break;
 		}
 		if (now - stats.last_report_s >= STATUS_INTERVAL_S && !cfg->is_quiet)
-			stats_report(&stats);
+			report_status(sched, &stats);
 	}
 	miner_stop(&miner);
 	rc = 0;
 out:
-	if (src)
-		src->ops->free(src);
 	if (miner.workers)
 		miner_stop(&miner);
+	if (src)
+		src->ops->free(src);
+	sched_run_free(sched);
+	free(boards);
 	stats_summary(&stats);
 	stats_release(&stats);
 	job_board_release(&board);
@@ -306,6 +369,7 @@ int main(int argc, char **argv)
 		break;
 	case MODE_BENCHMARK:
 	case MODE_MINE:
+	case MODE_PLAN:
 		if (topo_new(&topo))
 			log_warn("no CPU topology: threads will not be bound");
 		if (topo) {
@@ -313,7 +377,9 @@ int main(int argc, char **argv)
 			topo_describe(topo, desc, sizeof(desc));
 			log_info("CPU: %s", desc);
 		}
-		rc = cfg.mode == MODE_BENCHMARK ? run_benchmark(&cfg, topo) : run_mine(&cfg, topo);
+		rc = cfg.mode == MODE_BENCHMARK ? run_benchmark(&cfg, topo)
+		     : cfg.mode == MODE_PLAN    ? run_plan(&cfg, topo)
+						: run_mine(&cfg, topo);
 		if (rc && stop_requested)
 			rc = 0; /* a requested stop ends the run as asked, whatever it was doing */
 		topo_free(topo);

@@ -109,6 +109,7 @@ static void worker_loop(struct miner *m, unsigned index, struct device *d)
 	uint64_t generation = 0, extranonce2 = 0;
 	uint32_t nonce = 0;
 	const struct algo *range_algo, *failed_algo = NULL;
+	struct job_board *board = m->boards ? m->boards[index] : m->board;
 	double range;
 	int need_header = 1;
 
@@ -118,9 +119,9 @@ static void worker_loop(struct miner *m, unsigned index, struct device *d)
 	range = d->start_range;
 	range_algo = d->algo;
 	while (!atomic_load_explicit(&m->is_stopping, memory_order_relaxed)) {
-		if (job_board_generation(m->board) != generation) {
+		if (job_board_generation(board) != generation) {
 			job_unref(job);
-			job = job_board_get(m->board, &generation);
+			job = job_board_get(board, &generation);
 			need_header = 1;
 			if (job && worker_switch_algo(index, d, job->algo ? job->algo : m->algo,
 						      &failed_algo)) {
@@ -133,7 +134,7 @@ static void worker_loop(struct miner *m, unsigned index, struct device *d)
 			}
 		}
 		if (!job) {
-			job_board_wait(m->board, generation, MINER_IDLE_WAIT_MS);
+			job_board_wait(board, generation, MINER_IDLE_WAIT_MS);
 			continue;
 		}
 		if (need_header) {
@@ -235,7 +236,10 @@ int miner_start(struct miner *m)
 void miner_stop(struct miner *m)
 {
 	atomic_store(&m->is_stopping, 1);
-	job_board_stop(m->board);
+	if (m->board)
+		job_board_stop(m->board);
+	for (unsigned i = 0; m->boards && i < m->device_count; i++)
+		job_board_stop(m->boards[i]);
 	for (unsigned i = 0; m->workers && i < m->device_count; i++) {
 		if (m->workers[i].is_running)
 			pthread_join(m->workers[i].thread, NULL);

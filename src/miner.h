@@ -27,6 +27,12 @@ struct topo;
 struct miner {
 	const struct algo *algo;      /* devices are set up for it at start; may be NULL */
 	struct job_board *board;
+	/*
+	 * NULL: every device takes its jobs from board. Otherwise device i
+	 * takes them from boards[i] (the scheduler gives each group of devices
+	 * its own, src/sched_run.h); board is then not used.
+	 */
+	struct job_board **boards;
 	struct stats *stats;          /* one slot per device: device i counts in slot i */
 	struct source *source;
 	struct topo *topo;            /* may be NULL: threads are not bound */

@@ -99,8 +99,11 @@ def bip34_push(height):
 class Job:
     nbits = EX_NBITS  # --nbits
 
-    def __init__(self, jid, pool, prevhash, height, ntime, en1, en2_size, diff, algo, factor):
+    def __init__(self, jid, pool, prevhash, height, ntime, en1, en2_size, diff, algo, factor,
+                 nbits=None):
         self.id = jid
+        if nbits is not None:
+            self.nbits = nbits  # --nbits-file: the server's current one
         self.pool = pool
         self.prevhash = prevhash
         self.ntime = ntime
@@ -312,6 +315,8 @@ class Server:
         self.factor = args.factor if args.factor else FACTOR[args.algo]
         self.lock = threading.RLock()
         self.diff = args.diff
+        self.nbits, self.nbits_text = Job.nbits, None
+        self.read_nbits()
         self.height = EX_HEIGHT
         self.prevhash = EX_PREVHASH_INTERNAL
         self.job_seq = 0
@@ -393,8 +398,34 @@ class Server:
         self.job_seq += 1
         ntime = EX_NTIME + int(time.time() - self.start)
         job = Job("%s%x" % (conn.pool.name, self.job_seq), conn.pool.name, self.prevhash,
-                  self.height, ntime, s.en1, s.en2_size, self.diff, self.algo, self.factor)
+                  self.height, ntime, s.en1, s.en2_size, self.diff, self.algo, self.factor,
+                  self.nbits)
         return job
+
+    def read_nbits(self):
+        """--nbits-file: the network target the jobs carry; True when it changed."""
+        if not self.args.nbits_file:
+            return False
+        try:
+            text = open(self.args.nbits_file).read().strip()
+            nbits = int(text, 16)
+        except (OSError, ValueError):
+            return False
+        if text == self.nbits_text:
+            return False
+        self.nbits, self.nbits_text = nbits, text
+        return True
+
+    def nbits_changed(self):
+        """The network retargeted: a new block with the new nBits for every miner."""
+        self.event("nbits", nbits="%08x" % self.nbits)
+        with self.lock:
+            first = True
+            for p in self.pools.values():
+                for c in list(p.conns):
+                    if c.session is not None and c.is_authorized:
+                        self.send_job(c, True, new_block=first)
+                        first = False
 
     def send_job(self, conn, clean, new_block=False):
         if new_block:
@@ -803,6 +834,10 @@ class Server:
         deadline = time.time() + self.args.lifetime
         while time.time() < deadline:
             time.sleep(0.2)
+            with self.lock:
+                changed = self.read_nbits()
+            if changed:
+                self.nbits_changed()
         return 0
 
 
@@ -827,6 +862,8 @@ def main():
     ap.add_argument("--ready", required=True, help="file written with the ports once listening")
     ap.add_argument("--summary", required=True, help="JSON summary, rewritten on every event")
     ap.add_argument("--lifetime", type=float, default=300, help="seconds before exiting")
+    ap.add_argument("--nbits-file", help="file with the jobs' nBits in hex, re-read every 0.2 s; "
+                    "a change is sent to every miner as a new block")
     args = ap.parse_args()
     Job.nbits = args.nbits
     return Server(args).run()
