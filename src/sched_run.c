@@ -25,6 +25,8 @@
 #define SCHED_PROBE_S 8.0
 /* Weight of a new live measurement in the refined rate. */
 #define SCHED_RATE_ALPHA 0.2
+/* At start-up, how long the first choice waits for every source to have work. */
+#define SCHED_START_WAIT_S 5.0
 /* Seconds on an algorithm before its live rate is trusted (set-up, self-test, warm-up). */
 #define SCHED_RATE_SETTLE_S 3.0
 
@@ -78,6 +80,7 @@ struct sched_run {
 	struct source mux;
 	pthread_t thread;
 	int is_started;
+	double start_s;                 /* when the deciding thread started */
 	atomic_int is_stopping;
 	pthread_mutex_t status_lock;    /* guards the groups' figures read by sched_run_status */
 };
@@ -388,6 +391,14 @@ static void decide_group(struct sched_run *sr, struct sched_group *g, double now
 					      .target_frac = sl->target_frac, .diff = sl->diff,
 					      .weight = sl->weight, .is_live = sl->job != NULL };
 	}
+	/* The first choice waits a little for every source, so that it is informed. */
+	if (g->current < 0 && now - sr->start_s < SCHED_START_WAIT_S) {
+		unsigned live = 0;
+		for (unsigned s = 0; s < sr->slot_count; s++)
+			live += sr->slots[s].job != NULL;
+		if (live < sr->slot_count)
+			return;
+	}
 	int probe = probe_choice(sr, g, now);
 	if (probe >= 0) {
 		if (probe != g->current) {
@@ -459,6 +470,7 @@ int sched_run_start(struct sched_run *sr)
 			return -1;
 		}
 	}
+	sr->start_s = stats_now();
 	if (pthread_create(&sr->thread, NULL, sched_main, sr)) {
 		log_err("scheduler: cannot start its thread");
 		return -1;
