@@ -16,7 +16,7 @@
 #include "log.h"
 #include "options.h"
 #include "rpc.h"
-#include "sched.h"
+#include "schedule.h"
 #include "source.h"
 #include "stats.h"
 

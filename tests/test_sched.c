@@ -12,7 +12,7 @@
 
 #include "algo.h"
 #include "gbt_info.h"
-#include "sched.h"
+#include "schedule.h"
 #include "tap.h"
 
 static const struct sched_policy policy = { .switch_margin = 0.05, .min_dwell_s = 60 };

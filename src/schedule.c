@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "sched.h"
+#include "schedule.h"
 
 #include <math.h>
 #include <stdio.h>

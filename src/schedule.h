@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef QM_SCHED_H
-#define QM_SCHED_H
+#ifndef QM_SCHEDULE_H
+#define QM_SCHEDULE_H
 
 #include <stdint.h>
 
