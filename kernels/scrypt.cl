@@ -8,7 +8,17 @@
 #define SCRYPT_N 1024
 /* One 128-byte block X is 8 uint4; V holds N of them per work-item (RFC 7914 §5). */
 #define SCRYPT_BLOCK_VEC 8
-#define SCRYPT_SCRATCH_LEN (SCRYPT_N * SCRYPT_BLOCK_VEC * 16)
+/*
+ * Lookup gap G (the host's -DQM_LOOKUP_GAP, --lookup-gap): V keeps only every
+ * G-th block, and a read of block j recomputes it from block j - j mod G with
+ * j mod G more BlockMix calls: 1/G of the memory for (G - 1) / 2 extra
+ * BlockMix calls per read on average.
+ */
+#ifndef QM_LOOKUP_GAP
+#define QM_LOOKUP_GAP 1
+#endif
+#define SCRYPT_V_BLOCKS ((SCRYPT_N + QM_LOOKUP_GAP - 1) / QM_LOOKUP_GAP)
+#define SCRYPT_SCRATCH_LEN (SCRYPT_V_BLOCKS * SCRYPT_BLOCK_VEC * 16)
 
 __kernel void qm_info(__global uint *info)
 {
@@ -148,21 +158,30 @@ __kernel void qm_scan(uint16 hdr_lo, uint4 hdr_hi, uint8 target, uint first, uin
 
 	/* ROMix (RFC 7914 §5); V is interleaved across work-items so reads coalesce. */
 	for (uint i = 0; i < SCRYPT_N; i++) {
-		for (int k = 0; k < SCRYPT_BLOCK_VEC; k++)
-			scratch[((size_t)i * SCRYPT_BLOCK_VEC + k) * items + gid] =
-				(uint4)(x[4 * k], x[4 * k + 1], x[4 * k + 2], x[4 * k + 3]);
+		if (i % QM_LOOKUP_GAP == 0) {
+			size_t slot = i / QM_LOOKUP_GAP;
+			for (int k = 0; k < SCRYPT_BLOCK_VEC; k++)
+				scratch[(slot * SCRYPT_BLOCK_VEC + k) * items + gid] =
+					(uint4)(x[4 * k], x[4 * k + 1], x[4 * k + 2], x[4 * k + 3]);
+		}
 		scrypt_blockmix(x);
 	}
 	for (uint i = 0; i < SCRYPT_N; i++) {
 		/* Integerify: the first word of the last 64-byte half, mod N. */
 		uint j = x[16] & (SCRYPT_N - 1);
+		size_t slot = j / QM_LOOKUP_GAP;
+		uint v[32];
 		for (int k = 0; k < SCRYPT_BLOCK_VEC; k++) {
-			uint4 v = scratch[((size_t)j * SCRYPT_BLOCK_VEC + k) * items + gid];
-			x[4 * k] ^= v.x;
-			x[4 * k + 1] ^= v.y;
-			x[4 * k + 2] ^= v.z;
-			x[4 * k + 3] ^= v.w;
+			uint4 q = scratch[(slot * SCRYPT_BLOCK_VEC + k) * items + gid];
+			v[4 * k] = q.x;
+			v[4 * k + 1] = q.y;
+			v[4 * k + 2] = q.z;
+			v[4 * k + 3] = q.w;
 		}
+		for (uint r = j % QM_LOOKUP_GAP; r; r--)
+			scrypt_blockmix(v);
+		for (int k = 0; k < 32; k++)
+			x[k] ^= v[k];
 		scrypt_blockmix(x);
 	}
 

@@ -222,11 +222,11 @@ static int bench_cpu(const struct bench_config *cfg, const struct algo *a,
 
 	if (impl) {
 		rc = device_list_new(&devices, &count, cfg->threads, bench_fixed_impl,
-				     (void *)impl, 0, NULL, err, sizeof(err));
+				     (void *)impl, NULL, 0, NULL, err, sizeof(err));
 	} else {
 		impl = calib_impl(cfg->calib, a, err, sizeof(err));
 		rc = impl ? device_list_new(&devices, &count, cfg->threads, bench_calib_impl,
-					    cfg->calib, 0, NULL, err, sizeof(err))
+					    cfg->calib, NULL, 0, NULL, err, sizeof(err))
 			  : -1;
 	}
 	if (rc) {
@@ -244,21 +244,13 @@ static int bench_cpu(const struct bench_config *cfg, const struct algo *a,
 static int bench_opencl(const struct bench_config *cfg, const struct algo *a,
 			struct bench_result *out, unsigned max, unsigned *count)
 {
-	unsigned devices = 0;
 	char err[DEVICE_ERR_LEN];
 	int rc = 0;
 
-	if (device_opencl_count(&devices, err, sizeof(err))) {
-		log_err("--opencl: %s", err);
-		return -1;
-	}
-	if (!devices) {
-		log_err("--opencl: no OpenCL device found");
-		return -1;
-	}
-	for (unsigned g = 0; g < devices && *count < max && !bench_stopped(cfg); g++) {
+	for (unsigned i = 0; i < cfg->gpu_count && *count < max && !bench_stopped(cfg); i++) {
+		unsigned g = cfg->gpus[i];
 		struct device *d = NULL;
-		if (device_opencl_new(&d, g, cfg->kernel_dir, err, sizeof(err))) {
+		if (device_opencl_new(&d, g, cfg->opencl, err, sizeof(err))) {
 			log_err("OpenCL device %u: %s", g, err);
 			rc = -1;
 			continue;
@@ -273,12 +265,16 @@ static int bench_opencl(const struct bench_config *cfg, const struct algo *a,
 			log_err("OpenCL device %u (%s): %s", g, d->name, d->err);
 			rc = -1;
 		} else {
-			log_info("benchmark %s on %s (self-test passed) for %g s", a->name, d->name,
+			log_info("benchmark %s on %s (self-test passed, %u nonces per launch to "
+				 "start) for %g s", a->name, d->name, atomic_load(&d->batch),
 				 cfg->seconds);
-			if (bench_run(cfg, a, &d, 1, &out[*count]))
+			if (bench_run(cfg, a, &d, 1, &out[*count])) {
 				rc = -1;
-			else
+			} else {
+				log_info("%s on %s: %u nonces per launch after tuning", a->name,
+					 d->name, atomic_load(&d->batch));
 				(*count)++;
+			}
 		}
 		device_free(d);
 	}
@@ -290,7 +286,9 @@ int bench_algo(const struct bench_config *cfg, const struct algo *a, struct benc
 {
 	unsigned flags = cfg->calib->cfg.cpu_flags;
 
-	for (unsigned k = 0; k < a->n_impls && *count < max && !bench_stopped(cfg); k++) {
+	/* --no-cpu: no CPU worker, the OpenCL rows alone. */
+	for (unsigned k = 0; cfg->threads && k < a->n_impls && *count < max && !bench_stopped(cfg);
+	     k++) {
 		const struct algo_impl *impl = cfg->is_every_impl ? &a->impls[k] : NULL;
 		const char *why;
 		if (!cfg->is_every_impl && k > 0)
@@ -303,7 +301,7 @@ int bench_algo(const struct bench_config *cfg, const struct algo *a, struct benc
 			return -1;
 		(*count)++;
 	}
-	if (cfg->use_opencl && !bench_stopped(cfg) && *count < max)
+	if (cfg->gpu_count && !bench_stopped(cfg) && *count < max)
 		return bench_opencl(cfg, a, out, max, count);
 	return 0;
 }

@@ -35,14 +35,18 @@ struct bench_result {
  */
 int bench_source_new(struct source **out, const struct source_env *env);
 
+struct opencl_config;
+
 struct bench_config {
 	unsigned threads;             /* CPU workers */
 	double seconds;               /* per row */
 	struct topo *topo;            /* may be NULL: threads unbound */
 	struct calib *calib;          /* the CPU implementation per algorithm */
 	int is_every_impl;            /* --cpu-impl all: a row per impl the CPU has */
-	int use_opencl;               /* then a row per OpenCL device */
-	const char *kernel_dir;
+	/* Then a row per OpenCL device gpus[0..gpu_count) (from opencl_select). */
+	const unsigned *gpus;
+	unsigned gpu_count;
+	const struct opencl_config *opencl; /* how their kernels are built and launched */
 	const volatile sig_atomic_t *stop;
 };
 

@@ -74,23 +74,16 @@ void device_free(struct device *d)
 }
 
 int device_list_new(struct device ***out, unsigned *count, unsigned cpu_threads,
-		    device_cpu_impl_fn *impl_for, void *opaque, int use_opencl,
-		    const char *kernel_dir, char *err, size_t err_len)
+		    device_cpu_impl_fn *impl_for, void *opaque, const unsigned *gpus,
+		    unsigned gpu_count, const struct opencl_config *cfg, char *err,
+		    size_t err_len)
 {
-	unsigned gpus = 0, n = 0;
+	unsigned n = 0;
 	struct device **list;
 
 	*out = NULL;
 	*count = 0;
-	if (use_opencl) {
-		if (device_opencl_count(&gpus, err, err_len))
-			return -1;
-		if (!gpus) {
-			snprintf(err, err_len, "--opencl: no OpenCL device found");
-			return -1;
-		}
-	}
-	list = calloc(cpu_threads + gpus ? cpu_threads + gpus : 1, sizeof(*list));
+	list = calloc(cpu_threads + gpu_count ? cpu_threads + gpu_count : 1, sizeof(*list));
 	if (!list) {
 		snprintf(err, err_len, "out of memory");
 		return -1;
@@ -101,8 +94,8 @@ int device_list_new(struct device ***out, unsigned *count, unsigned cpu_threads,
 			goto fail;
 		}
 	}
-	for (unsigned g = 0; g < gpus; g++, n++) {
-		if (device_opencl_new(&list[n], g, kernel_dir, err, err_len))
+	for (unsigned g = 0; g < gpu_count; g++, n++) {
+		if (device_opencl_new(&list[n], gpus[g], cfg, err, err_len))
 			goto fail;
 	}
 	*out = list;

@@ -76,6 +76,8 @@ struct device {
 	/* Nonces per self-test range (0: ALGO_SELFTEST_SPAN). */
 	unsigned selftest_span;
 	_Atomic double rate;            /* H/s of recent scans, 0 until measured */
+	/* OpenCL: work-items per launch now (it self-tunes); 0 for a CPU device. */
+	_Atomic unsigned batch;
 	char err[DEVICE_ERR_LEN];       /* why the last failed call failed */
 };
 
@@ -131,24 +133,28 @@ int device_cpu_new(struct device **out, device_cpu_impl_fn *impl_for, void *opaq
  */
 int device_opencl_count(unsigned *count, char *err, size_t err_len);
 
+struct opencl_config;
+
 /*
- * OpenCL device index, with kernels from kernel_dir (NULL: the built-in
- * ones). Nothing is built until device_set_algo. Returns 0 and *out, or -1
- * with err filled.
+ * OpenCL device index (see device_opencl_count), its kernels built and
+ * launched as cfg says (borrowed: it must outlive the device; NULL: the
+ * built-in kernels, self-tuned launches). Nothing is
+ * built until device_set_algo. Returns 0 and *out, or -1 with err filled.
  */
-int device_opencl_new(struct device **out, unsigned index, const char *kernel_dir, char *err,
-		      size_t err_len);
+int device_opencl_new(struct device **out, unsigned index, const struct opencl_config *cfg,
+		      char *err, size_t err_len);
 
 /*
  * The devices a run mines with: cpu_threads CPU devices choosing their
- * implementation through impl_for(opaque, ...), then, with use_opencl, one
- * device per OpenCL device (kernels from kernel_dir, NULL: built in).
+ * implementation through impl_for(opaque, ...), then one device per index of
+ * gpus[0..gpu_count) (from opencl_select), built and launched as cfg says.
  * Returns 0 with *out (free with device_list_free) and *count, or -1 with
- * err filled (no OpenCL device, out of memory).
+ * err filled (out of memory).
  */
 int device_list_new(struct device ***out, unsigned *count, unsigned cpu_threads,
-		    device_cpu_impl_fn *impl_for, void *opaque, int use_opencl,
-		    const char *kernel_dir, char *err, size_t err_len);
+		    device_cpu_impl_fn *impl_for, void *opaque, const unsigned *gpus,
+		    unsigned gpu_count, const struct opencl_config *cfg, char *err,
+		    size_t err_len);
 
 /* Frees count devices and the list; NULL is allowed. */
 void device_list_free(struct device **list, unsigned count);

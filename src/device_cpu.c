@@ -97,6 +97,7 @@ int device_cpu_new(struct device **out, device_cpu_impl_fn *impl_for, void *opaq
 	c->dev.max_range = DEVICE_CPU_MAX_RANGE;
 	snprintf(c->dev.name, sizeof(c->dev.name), "cpu");
 	atomic_init(&c->dev.rate, 0.0);
+	atomic_init(&c->dev.batch, 0);
 	c->impl_for = impl_for;
 	c->opaque = opaque;
 	*out = &c->dev;

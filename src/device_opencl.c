@@ -3,7 +3,9 @@
  * The OpenCL device: an adapter from src/device.h to the scanner of
  * src/opencl.c. Setting it up for an algorithm builds that algorithm's
  * kernel for the device (seconds: the device compiler runs); the scanner of
- * the previous algorithm is freed first.
+ * the previous algorithm is freed first. Launches size themselves (see
+ * opencl_scanner_new_with); a scan call spans two launches at least, so one
+ * is always in flight while the host reads the other's hits.
  */
 #include "device.h"
 
@@ -23,7 +25,7 @@
 struct device_opencl {
 	struct device dev; /* first: a struct device * is a struct device_opencl * */
 	unsigned index;
-	const char *kernel_dir;
+	const struct opencl_config *cfg;
 	struct opencl_scanner *scanner;
 };
 
@@ -34,13 +36,17 @@ static int device_opencl_setup(struct device *d, const struct algo *a)
 
 	opencl_scanner_free(o->scanner);
 	o->scanner = NULL;
-	rc = opencl_scanner_new(&o->scanner, o->index, a, o->kernel_dir, d->err, sizeof(d->err));
+	static const struct opencl_config defaults; /* built-in kernels, self-tuned */
+
+	rc = opencl_scanner_new_with(&o->scanner, o->index, a, o->cfg ? o->cfg : &defaults, d->err,
+				     sizeof(d->err));
 	if (rc == OPENCL_ERR_NO_KERNEL)
 		return DEVICE_ERR_UNSUPPORTED;
 	if (rc)
 		return -1;
 	snprintf(d->name, sizeof(d->name), "%s", opencl_scanner_name(o->scanner));
-	d->start_range = d->min_range = opencl_scanner_batch(o->scanner);
+	atomic_store(&d->batch, opencl_scanner_batch(o->scanner));
+	d->start_range = d->min_range = 2.0 * atomic_load(&d->batch);
 	d->max_range = DEVICE_OPENCL_MAX_RANGE;
 	return 0;
 }
@@ -67,6 +73,9 @@ static int device_opencl_scan(struct device *d, const uint8_t target[HASH_LEN], 
 		snprintf(d->err, sizeof(d->err), "%s", opencl_scanner_error(o->scanner));
 		return -1;
 	}
+	/* The launch size follows the device's time: two launches per call at least. */
+	atomic_store_explicit(&d->batch, opencl_scanner_batch(o->scanner), memory_order_relaxed);
+	d->min_range = 2.0 * atomic_load_explicit(&d->batch, memory_order_relaxed);
 	return 0;
 }
 
@@ -90,8 +99,8 @@ int device_opencl_count(unsigned *count, char *err, size_t err_len)
 	return opencl_device_count(count, err, err_len) ? -1 : 0;
 }
 
-int device_opencl_new(struct device **out, unsigned index, const char *kernel_dir, char *err,
-		      size_t err_len)
+int device_opencl_new(struct device **out, unsigned index, const struct opencl_config *cfg,
+		      char *err, size_t err_len)
 {
 	struct device_opencl *o = calloc(1, sizeof(*o));
 
@@ -107,8 +116,9 @@ int device_opencl_new(struct device **out, unsigned index, const char *kernel_di
 	o->dev.selftest_span = DEVICE_OPENCL_SELFTEST_SPAN;
 	snprintf(o->dev.name, sizeof(o->dev.name), "opencl#%u", index);
 	atomic_init(&o->dev.rate, 0.0);
+	atomic_init(&o->dev.batch, 0);
 	o->index = index;
-	o->kernel_dir = kernel_dir;
+	o->cfg = cfg;
 	*out = &o->dev;
 	return 0;
 }

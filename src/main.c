@@ -21,6 +21,7 @@
 #include "job_board.h"
 #include "log.h"
 #include "miner.h"
+#include "opencl.h"
 #include "source.h"
 #include "sched_run.h"
 #include "stats.h"
@@ -52,12 +53,103 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* The OpenCL settings the options give, for the scanners. */
+static struct opencl_config opencl_config_of(const struct options *cfg)
+{
+	return (struct opencl_config){ .kernel_dir = cfg->kernel_dir,
+				       .kernel_ms = cfg->gpu_kernel_ms,
+				       .intensity = cfg->intensity,
+				       .lookup_gap = cfg->lookup_gap };
+}
+
+/*
+ * The OpenCL devices of the run into devices[] (OPTIONS_MAX_DEVICES) and
+ * *count: none without --opencl or --opencl-devices. Returns 0, EXIT_USAGE
+ * for a named device that does not exist, 1 when --opencl finds no device.
+ */
+static int pick_opencl_devices(const struct options *cfg, unsigned *devices, unsigned *count)
+{
+	char err[512];
+
+	*count = 0;
+	if (!cfg->use_opencl)
+		return 0;
+	if (opencl_select(cfg->opencl_devices, cfg->opencl_device_count, devices,
+			  OPTIONS_MAX_DEVICES, count, err, sizeof(err))) {
+		log_err("%s: %s", cfg->opencl_device_count ? "--opencl-devices" : "--opencl", err);
+		return cfg->opencl_device_count ? EXIT_USAGE : 1;
+	}
+	return 0;
+}
+
+/* --opencl-list: every platform and device, with the index the other options take. */
+static int run_opencl_list(void)
+{
+	unsigned count = 0, platform = UINT32_MAX;
+	char err[512];
+
+	if (opencl_device_count(&count, err, sizeof(err))) {
+		log_err("--opencl-list: %s", err);
+		return 1;
+	}
+	if (count == 0)
+		printf("no OpenCL device\n");
+	for (unsigned d = 0; d < count; d++) {
+		struct opencl_device_info info;
+		if (opencl_device_info(d, &info, err, sizeof(err))) {
+			log_err("--opencl-list: %s", err);
+			return 1;
+		}
+		if (info.platform_index != platform) {
+			platform = info.platform_index;
+			printf("platform %u: %s\n", platform, info.platform);
+		}
+		printf("  device %u: %s%s, %u compute units, %u MHz, %llu MiB memory\n", d,
+		       info.name, info.is_cpu ? " (cpu)" : "", info.compute_units, info.clock_mhz,
+		       (unsigned long long)(info.global_mem_len >> 20));
+		if (info.is_cpu)
+			printf("    the CPU itself: --opencl leaves it out; --opencl-devices %u uses "
+			       "it\n", d);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+/* --hash ... --opencl-devices N: the hash as device N's kernel computes it. */
+static int opencl_hash(const struct options *cfg, uint8_t hash[HASH_LEN])
+{
+	struct opencl_config oc = opencl_config_of(cfg);
+	struct opencl_scanner *s = NULL;
+	unsigned devices[OPTIONS_MAX_DEVICES], count;
+	char err[8192];
+
+	int rc = pick_opencl_devices(cfg, devices, &count);
+	if (rc)
+		return rc;
+	if (opencl_scanner_new_with(&s, devices[0], cfg->algo, &oc, err, sizeof(err))) {
+		log_err("OpenCL device %u: %s", devices[0], err);
+		return 1;
+	}
+	if (opencl_scanner_hash(s, &cfg->params, cfg->hash_header, hash)) {
+		log_err("%s: %s", opencl_scanner_name(s), opencl_scanner_error(s));
+		rc = 1;
+	}
+	opencl_scanner_free(s);
+	return rc;
+}
+
 static int run_hash(const struct options *cfg)
 {
 	uint8_t hash[HASH_LEN];
 	char hex[2 * HASH_LEN + 1];
 
-	cfg->algo->hash(&cfg->params, cfg->hash_header, hash);
+	if (cfg->opencl_device_count) {
+		int rc = opencl_hash(cfg, hash);
+		if (rc)
+			return rc;
+	} else {
+		cfg->algo->hash(&cfg->params, cfg->hash_header, hash);
+	}
 	hex_encode_display(hash, HASH_LEN, hex); /* as DigiByte Core prints it */
 	printf("%s\n", hex);
 	return 0;
@@ -144,19 +236,23 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 {
 	struct bench_result results[64];
 	struct calib calib;
-	unsigned n = 0;
-	int rc = 0;
+	struct opencl_config oc = opencl_config_of(cfg);
+	unsigned gpus[OPTIONS_MAX_DEVICES], gpu_count, n = 0;
+	int rc = pick_opencl_devices(cfg, gpus, &gpu_count);
 
+	if (rc)
+		return rc;
 	if (calib_for(&calib, cfg))
 		return 1;
 	const struct bench_config bc = {
-		.threads = default_threads(cfg, topo),
+		.threads = cfg->no_cpu ? 0 : default_threads(cfg, topo),
 		.seconds = cfg->time_limit_s,
 		.topo = topo,
 		.calib = &calib,
 		.is_every_impl = cfg->cpu_impl && !strcmp(cfg->cpu_impl, "all"),
-		.use_opencl = cfg->use_opencl,
-		.kernel_dir = cfg->kernel_dir,
+		.gpus = gpus,
+		.gpu_count = gpu_count,
+		.opencl = &oc,
 		.stop = &stop_requested,
 	};
 	for (unsigned i = 0; i < algo_count && !stop_requested; i++) {
@@ -169,13 +265,19 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 	calib_release(&calib);
 	/* With --json only JSON goes to stdout (| jq works); the table is then on stderr. */
 	FILE *table = cfg->is_json ? stderr : stdout;
-	fprintf(table, "\n%-9s %-9s %7s %14s %9s %16s\n", "algo", "impl", "threads", "hashes",
-		"seconds", "hashrate");
+	/* The impl column is as wide as its longest entry (OpenCL device names are long). */
+	int impl_width = 9;
+	for (unsigned i = 0; i < n; i++) {
+		int len = (int)strlen(results[i].impl);
+		impl_width = len > impl_width ? len : impl_width;
+	}
+	fprintf(table, "\n%-9s %-*s %7s %14s %9s %16s\n", "algo", impl_width, "impl", "threads",
+		"hashes", "seconds", "hashrate");
 	for (unsigned i = 0; i < n; i++) {
 		char rate[32];
 		stats_format_rate(results[i].hashrate, rate, sizeof(rate));
-		fprintf(table, "%-9s %-9s %7u %14llu %9.2f %16s\n", results[i].algo, results[i].impl,
-			results[i].threads, (unsigned long long)results[i].hashes,
+		fprintf(table, "%-9s %-*s %7u %14llu %9.2f %16s\n", results[i].algo, impl_width,
+			results[i].impl, results[i].threads, (unsigned long long)results[i].hashes,
 			results[i].seconds, rate);
 	}
 	fflush(table);
@@ -260,15 +362,23 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct miner miner = { 0 };
 	int rc = 1;
 
+	struct opencl_config oc = opencl_config_of(cfg);
+	unsigned gpus[OPTIONS_MAX_DEVICES], gpu_count = 0;
+
+	rc = pick_opencl_devices(cfg, gpus, &gpu_count);
+	if (rc)
+		return rc;
+	rc = 1;
 	if (calib_for(&calib, cfg))
 		return 1;
+	unsigned threads = cfg->no_cpu ? 0 : default_threads(cfg, topo);
 	/* With the scheduler, each algorithm is calibrated when it is first asked for. */
-	const struct algo_impl *impl = cfg->algo ? calib_impl(&calib, cfg->algo, err, sizeof(err))
-						 : NULL;
-	unsigned threads = default_threads(cfg, topo);
-	if ((cfg->algo && !impl) ||
-	    device_list_new(&devices, &device_count, threads, calib_impl_for, &calib,
-			    cfg->use_opencl, cfg->kernel_dir, err, sizeof(err))) {
+	const struct algo_impl *impl = cfg->algo && threads ? calib_impl(&calib, cfg->algo, err,
+									 sizeof(err))
+							    : NULL;
+	if ((cfg->algo && threads && !impl) ||
+	    device_list_new(&devices, &device_count, threads, calib_impl_for, &calib, gpus,
+			    gpu_count, &oc, err, sizeof(err))) {
 		log_err("%s", err);
 		calib_release(&calib);
 		return 1;
@@ -286,6 +396,9 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 		log_info("mining %s with the %s implementation on %u thread%s%s", cfg->algo->name,
 			 impl->name, threads, threads == 1 ? "" : "s",
 			 device_count > threads ? " and OpenCL" : "");
+	else if (cfg->algo)
+		log_info("mining %s on %u OpenCL device%s only", cfg->algo->name, device_count,
+			 device_count == 1 ? "" : "s");
 	else
 		log_info("mining with the scheduler on %u thread%s%s", threads,
 			 threads == 1 ? "" : "s", device_count > threads ? " and OpenCL" : "");
@@ -366,6 +479,9 @@ int main(int argc, char **argv)
 		break;
 	case MODE_CPU_FEATURES:
 		rc = run_cpu_features(&cfg);
+		break;
+	case MODE_OPENCL_LIST:
+		rc = run_opencl_list();
 		break;
 	case MODE_BENCHMARK:
 	case MODE_MINE:

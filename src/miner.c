@@ -16,6 +16,8 @@
 #define MINER_MAX_HITS 64
 #define MINER_RANGE_MS 50.0
 #define MINER_IDLE_WAIT_MS 500
+/* Hardware errors in a row (no good hit between) after which a device is stopped. */
+#define MINER_MAX_HW_ERRORS 5
 
 struct miner_worker {
 	struct miner *m;
@@ -28,10 +30,13 @@ struct miner_worker {
 
 /*
  * Re-checks one hit with the portable hash; queues a share if it holds.
- * d names what reported the hit (CPU impl or OpenCL device).
+ * d names what reported the hit (CPU impl or OpenCL device). A hit that
+ * fails is a hardware error: counted in the device's stats slot and in
+ * *errors_in_row (reset by a good hit). Returns 0, or -1 for a hardware error.
  */
-static void worker_hit(struct miner *m, unsigned index, const struct device *d, struct job *job,
-		       uint64_t extranonce2, uint8_t header[HEADER_LEN], uint32_t nonce)
+static int worker_hit(struct miner *m, unsigned index, const struct device *d, struct job *job,
+		      uint64_t extranonce2, uint8_t header[HEADER_LEN], uint32_t nonce,
+		      unsigned *errors_in_row)
 {
 	uint8_t hash[HASH_LEN];
 	struct share *share;
@@ -39,15 +44,18 @@ static void worker_hit(struct miner *m, unsigned index, const struct device *d, 
 	le32_store(header + NONCE_OFFSET, nonce);
 	d->algo->hash(&job->params, header, hash);
 	if (!hash_le_target(hash, job->share_target)) {
-		unsigned n = atomic_fetch_add(&m->bad_hits, 1) + 1;
-		log_warn("thread %u: %s reported nonce %08x that the portable hash rejects "
+		atomic_fetch_add(&m->bad_hits, 1);
+		unsigned n = stats_add_hw_error(m->stats, index);
+		(*errors_in_row)++;
+		log_warn("thread %u: hardware error on %s: nonce %08x fails the portable hash "
 			 "(%u so far); not submitted", index, d->name, nonce, n);
-		return;
+		return -1;
 	}
+	*errors_in_row = 0;
 	share = calloc(1, sizeof(*share));
 	if (!share) {
 		log_err("thread %u: out of memory, share %08x lost", index, nonce);
-		return;
+		return 0;
 	}
 	share->job = job_ref(job);
 	share->extranonce2 = extranonce2;
@@ -60,6 +68,7 @@ static void worker_hit(struct miner *m, unsigned index, const struct device *d, 
 	if (share->is_block)
 		stats_block_candidate(m->stats, share);
 	m->source->ops->submit(m->source, share);
+	return 0;
 }
 
 /*
@@ -111,6 +120,7 @@ static void worker_loop(struct miner *m, unsigned index, struct device *d)
 	const struct algo *range_algo, *failed_algo = NULL;
 	struct job_board *board = m->boards ? m->boards[index] : m->board;
 	double range;
+	unsigned errors_in_row = 0;
 	int need_header = 1;
 
 	/* The miner's algorithm first, so a kernel builds while the source connects. */
@@ -173,7 +183,13 @@ static void worker_loop(struct miner *m, unsigned index, struct device *d)
 		stats_add_hashes(m->stats, index, count);
 		device_note_rate(d, count, dt);
 		for (unsigned i = 0; i < n; i++)
-			worker_hit(m, index, d, job, extranonce2, header, hits[i]);
+			worker_hit(m, index, d, job, extranonce2, header, hits[i], &errors_in_row);
+		if (errors_in_row >= MINER_MAX_HW_ERRORS) {
+			log_err("thread %u (%s): %u hardware errors in a row (hits it reports that "
+				"the portable hash rejects); this device stops mining",
+				index, d->name, errors_in_row);
+			break;
+		}
 
 		if (dt > 0) {
 			double want = (double)count * (MINER_RANGE_MS / 1000.0) / dt;

@@ -40,7 +40,12 @@ struct miner {
 	unsigned device_count;
 	struct miner_worker *workers; /* device_count of them while started */
 	atomic_int is_stopping;
-	atomic_uint bad_hits;         /* device hits the portable hash rejected */
+	/*
+	 * Device hits the portable hash rejected (hardware errors, also counted
+	 * in the device's stats slot); a device that reports MINER_MAX_HW_ERRORS
+	 * of them in a row, with no good hit between, is stopped.
+	 */
+	atomic_uint bad_hits;
 	unsigned running;             /* worker threads started */
 };
 

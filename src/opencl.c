@@ -17,10 +17,16 @@
 #define OPENCL_HIT_SLOTS 64
 /* Work-group size we ask for, at most (the kernel may allow less). */
 #define OPENCL_MAX_LOCAL 256
-/* Work-groups per compute unit in one launch: many for light kernels ... */
+/* Work-groups per compute unit in the first launch: many for light kernels ... */
 #define OPENCL_GROUPS_PER_CU 64
 /* ... and few for kernels with scratch memory, which is allocated per work-item. */
 #define OPENCL_SCRATCH_GROUPS_PER_CU 2
+/* Launches queued on the device at once, so it never waits for the host. */
+#define OPENCL_IN_FLIGHT 2
+/* Most scratch memory on a CPU device: its RAM is the host's, shared with everything. */
+#define OPENCL_CPU_SCRATCH_CAP ((cl_ulong)256 << 20)
+/* Largest launch: the nonce space is 2^32 and launches stay well below it. */
+#define OPENCL_MAX_BATCH ((size_t)1 << 30)
 /* Largest kernel file read from --kernel-dir. */
 #define OPENCL_MAX_SOURCE_LEN (1u << 20)
 /* Kernel arguments, in the order of the ABI in kernels/common.cl. */
@@ -45,12 +51,26 @@ struct opencl_data_slot {
 	int is_filled;
 };
 
+/* One launch's hit buffers and events; OPENCL_IN_FLIGHT of them take turns. */
+struct opencl_launch {
+	cl_mem hits_mem, count_mem;
+	cl_event kernel_done, count_read;
+	cl_uint found;            /* read back from count_mem */
+	uint32_t first, last;     /* the nonces it covers */
+	size_t items;             /* its global size */
+};
+
 struct opencl_scanner {
 	cl_context context;
 	cl_command_queue queue;
 	cl_program program;
 	cl_kernel kernel;
-	cl_mem hits_mem, count_mem, scratch_mem;
+	cl_mem scratch_mem;
+	struct opencl_launch launch[OPENCL_IN_FLIGHT];
+	int is_profiled;          /* the queue gives kernel times (self-tuning) */
+	double kernel_ms;         /* target time of one launch; 0: batch fixed (--intensity) */
+	size_t max_batch;         /* the most work-items scratch and limits allow */
+	uint64_t tunes;           /* batch changes so far, for the logs */
 	const struct algo *algo;
 	struct opencl_data_slot data[OPENCL_DATA_SLOTS];
 	unsigned data_current;    /* slot of the prepared header's key */
@@ -58,7 +78,7 @@ struct opencl_scanner {
 	uint64_t data_builds;     /* kernel data filled and uploaded so far */
 	size_t local_size;        /* work-items per group */
 	size_t batch;             /* work-items per launch, a multiple of local_size */
-	char name[OPENCL_NAME_LEN + 8];
+	char name[OPENCL_NAME_LEN + 16]; /* "opencl:" + name + " (cpu)" */
 	char err[256];
 };
 
@@ -153,7 +173,8 @@ const char *opencl_embedded_source(const char *name)
  * them into *count. Returns 0 (device/platform set when found), or -1.
  */
 static int opencl_find_device(unsigned index, unsigned *count, cl_platform_id *platform,
-			      cl_device_id *device, char *err, size_t err_len)
+			      unsigned *platform_index, cl_device_id *device, char *err,
+			      size_t err_len)
 {
 	cl_platform_id *platforms = NULL;
 	cl_uint n_platforms = 0;
@@ -192,6 +213,7 @@ static int opencl_find_device(unsigned index, unsigned *count, cl_platform_id *p
 			status = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, n, devices, NULL);
 			if (status == CL_SUCCESS) {
 				*platform = platforms[p];
+				*platform_index = p;
 				*device = devices[index - *count];
 			}
 			free(devices);
@@ -212,8 +234,122 @@ int opencl_device_count(unsigned *count, char *err, size_t err_len)
 {
 	cl_platform_id platform;
 	cl_device_id device;
+	unsigned p;
 
-	return opencl_find_device(UINT32_MAX, count, &platform, &device, err, err_len);
+	return opencl_find_device(UINT32_MAX, count, &platform, &p, &device, err, err_len);
+}
+
+/*
+ * A string property of a platform or device as printable ASCII without
+ * quotes, backslashes or trailing blanks: driver text goes into logs and
+ * JSON.
+ */
+static void opencl_clean_name(char *name)
+{
+	for (char *c = name; *c; c++) {
+		if (*c < 0x20 || *c > 0x7e || *c == '"' || *c == '\\')
+			*c = '?';
+	}
+	for (size_t len = strlen(name); len && name[len - 1] == ' '; len--)
+		name[len - 1] = '\0';
+}
+
+int opencl_device_info(unsigned index, struct opencl_device_info *info, char *err,
+		       size_t err_len)
+{
+	cl_platform_id platform = NULL;
+	cl_device_id device = NULL;
+	cl_device_type type = 0;
+	cl_uint units = 0, clock = 0;
+	cl_ulong mem = 0, alloc = 0;
+	unsigned count = 0;
+	cl_int status;
+
+	memset(info, 0, sizeof(*info));
+	if (opencl_find_device(index, &count, &platform, &info->platform_index, &device, err,
+			       err_len))
+		return -1;
+	if (!device)
+		return errbuf_set(err, err_len, "OpenCL device %u not found (%u device%s)", index,
+				   count, count == 1 ? "" : "s");
+	info->index = index;
+	status = clGetPlatformInfo(platform, CL_PLATFORM_NAME, sizeof(info->platform),
+				   info->platform, NULL);
+	if (status == CL_SUCCESS)
+		status = clGetDeviceInfo(device, CL_DEVICE_NAME, sizeof(info->name), info->name,
+					 NULL);
+	if (status == CL_SUCCESS)
+		status = clGetDeviceInfo(device, CL_DEVICE_TYPE, sizeof(type), &type, NULL);
+	if (status == CL_SUCCESS)
+		status = clGetDeviceInfo(device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof(units), &units,
+					 NULL);
+	if (status == CL_SUCCESS)
+		status = clGetDeviceInfo(device, CL_DEVICE_MAX_CLOCK_FREQUENCY, sizeof(clock),
+					 &clock, NULL);
+	if (status == CL_SUCCESS)
+		status = clGetDeviceInfo(device, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof(mem), &mem, NULL);
+	if (status == CL_SUCCESS)
+		status = clGetDeviceInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(alloc),
+					 &alloc, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "clGetDeviceInfo", status);
+	info->platform[sizeof(info->platform) - 1] = '\0';
+	info->name[sizeof(info->name) - 1] = '\0';
+	opencl_clean_name(info->platform);
+	opencl_clean_name(info->name);
+	info->compute_units = units;
+	info->clock_mhz = clock;
+	info->global_mem_len = mem;
+	info->max_alloc_len = alloc;
+	info->is_cpu = (type & CL_DEVICE_TYPE_CPU) != 0;
+	return 0;
+}
+
+int opencl_select(const unsigned *want, unsigned want_count, unsigned *out, unsigned max,
+		  unsigned *count, char *err, size_t err_len)
+{
+	struct opencl_device_info info;
+	unsigned total = 0, cpus = 0;
+
+	*count = 0;
+	if (opencl_device_count(&total, err, err_len))
+		return -1;
+	if (want_count) {
+		for (unsigned i = 0; i < want_count; i++) {
+			if (want[i] >= total)
+				return errbuf_set(err, err_len,
+						   "OpenCL device %u does not exist (%u device%s; "
+						   "see --opencl-list)", want[i], total,
+						   total == 1 ? "" : "s");
+			for (unsigned k = 0; k < *count; k++) {
+				if (out[k] == want[i])
+					return errbuf_set(err, err_len,
+							   "OpenCL device %u named twice", want[i]);
+			}
+			if (*count < max)
+				out[(*count)++] = want[i];
+		}
+		return 0;
+	}
+	for (unsigned d = 0; d < total; d++) {
+		if (opencl_device_info(d, &info, err, err_len))
+			return -1;
+		if (info.is_cpu) {
+			cpus++;
+			continue;
+		}
+		if (*count < max)
+			out[(*count)++] = d;
+	}
+	if (*count == 0 && cpus)
+		return errbuf_set(err, err_len,
+				   "no OpenCL GPU: the %u OpenCL device%s found %s the CPU itself, "
+				   "which the CPU workers already use; name one with "
+				   "--opencl-devices N to mine on it anyway (see --opencl-list)",
+				   cpus, cpus == 1 ? "" : "s", cpus == 1 ? "is" : "are");
+	if (*count == 0)
+		return errbuf_set(err, err_len, "no OpenCL device found");
+	return 0;
 }
 
 /* Reads dir/name into a NUL-terminated malloc'ed buffer. Returns NULL with err filled. */
@@ -319,8 +455,8 @@ out:
 }
 
 /* Picks the work-group and launch sizes and allocates the scratch memory. */
-static int opencl_size(struct opencl_scanner *s, cl_device_id device, cl_uint scratch_len,
-		       char *err, size_t err_len)
+static int opencl_size(struct opencl_scanner *s, cl_device_id device, int is_cpu,
+		       cl_uint scratch_len, unsigned intensity, char *err, size_t err_len)
 {
 	size_t kernel_wg = 0, multiple = 1;
 	cl_uint units = 0;
@@ -370,11 +506,33 @@ static int opencl_size(struct opencl_scanner *s, cl_device_id device, cl_uint sc
 			groups = (size_t)fit;
 	}
 	s->batch = groups * s->local_size;
-	if (s->batch > (size_t)1 << 31)
-		s->batch = ((size_t)1 << 31) - ((size_t)1 << 31) % s->local_size;
+	s->max_batch = OPENCL_MAX_BATCH - OPENCL_MAX_BATCH % s->local_size;
+	if (scratch_len) {
+		/* Self-tuning may grow the launch up to what the scratch memory allows. */
+		cl_ulong cap = max_alloc < global_mem / 2 ? max_alloc : global_mem / 2;
+		if (is_cpu && cap > OPENCL_CPU_SCRATCH_CAP)
+			cap = OPENCL_CPU_SCRATCH_CAP;
+		size_t fit = (size_t)(cap / scratch_len);
+		fit -= fit % s->local_size;
+		if (fit < s->local_size)
+			fit = s->local_size;
+		if (s->max_batch > fit)
+			s->max_batch = fit;
+	}
+	if (intensity) {
+		/* --intensity N: 2^N work-items per launch, as GPU miners count it. */
+		s->batch = (size_t)1 << intensity;
+		s->batch += (s->local_size - s->batch % s->local_size) % s->local_size;
+		if (s->batch > s->max_batch)
+			return errbuf_set(err, err_len,
+					   "--intensity %u: %zu work-items per launch, %s allows "
+					   "%zu", intensity, s->batch, s->name, s->max_batch);
+	}
+	if (s->batch > s->max_batch)
+		s->batch = s->max_batch;
 	if (scratch_len) {
 		s->scratch_mem = clCreateBuffer(s->context, CL_MEM_READ_WRITE,
-						(size_t)scratch_len * s->batch, NULL, &status);
+						(size_t)scratch_len * s->max_batch, NULL, &status);
 		if (status != CL_SUCCESS)
 			return opencl_fail_status(err, err_len, "clCreateBuffer(scratch)", status);
 	}
@@ -384,13 +542,26 @@ static int opencl_size(struct opencl_scanner *s, cl_device_id device, cl_uint sc
 int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const struct algo *a,
 		       const char *kernel_dir, char *err, size_t err_len)
 {
+	const struct opencl_config cfg = { .kernel_dir = kernel_dir };
+
+	return opencl_scanner_new_with(out, device_index, a, &cfg, err, err_len);
+}
+
+int opencl_scanner_new_with(struct opencl_scanner **out, unsigned device_index,
+			    const struct algo *a, const struct opencl_config *cfg, char *err,
+			    size_t err_len)
+{
+	const char *kernel_dir = cfg->kernel_dir;
+	unsigned lookup_gap = cfg->lookup_gap ? cfg->lookup_gap : 1;
+	char options[64];
 	struct opencl_scanner *s = NULL;
 	cl_platform_id platform = NULL;
 	cl_device_id device = NULL;
 	const char *texts[2] = { NULL, NULL };
 	char *owned[2] = { NULL, NULL };
 	char device_name[OPENCL_NAME_LEN];
-	unsigned count = 0;
+	unsigned count = 0, platform_index;
+	cl_device_type type = 0;
 	cl_uint scratch_len = 0;
 	cl_int status;
 	int rc = -1;
@@ -402,7 +573,8 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 			   a->kernel ? " is not built in)" : "");
 		return OPENCL_ERR_NO_KERNEL;
 	}
-	if (opencl_find_device(device_index, &count, &platform, &device, err, err_len))
+	if (opencl_find_device(device_index, &count, &platform, &platform_index, &device, err,
+			       err_len))
 		return -1;
 	if (!device)
 		return errbuf_set(err, err_len, "OpenCL device %u not found (%u device%s)",
@@ -411,18 +583,17 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 	if (status != CL_SUCCESS)
 		return opencl_fail_status(err, err_len, "CL_DEVICE_NAME", status);
 	device_name[sizeof(device_name) - 1] = '\0';
-	/* Driver text goes into logs and JSON: printable ASCII, no quotes, no trailing blanks. */
-	for (char *c = device_name; *c; c++) {
-		if (*c < 0x20 || *c > 0x7e || *c == '"' || *c == '\\')
-			*c = '?';
-	}
-	for (size_t len = strlen(device_name); len && device_name[len - 1] == ' '; len--)
-		device_name[len - 1] = '\0';
+	opencl_clean_name(device_name);
+	status = clGetDeviceInfo(device, CL_DEVICE_TYPE, sizeof(type), &type, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(err, err_len, "CL_DEVICE_TYPE", status);
 
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return errbuf_set(err, err_len, "out of memory");
-	snprintf(s->name, sizeof(s->name), "opencl:%s", device_name);
+	/* A CPU device (PoCL) says so: it shares the cores with the CPU workers. */
+	snprintf(s->name, sizeof(s->name), "opencl:%s%s", device_name,
+		 type & CL_DEVICE_TYPE_CPU ? " (cpu)" : "");
 	s->algo = a;
 
 	if (kernel_dir) {
@@ -449,7 +620,13 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 		opencl_fail_status(err, err_len, "clCreateContext", status);
 		goto out;
 	}
-	s->queue = clCreateCommandQueue(s->context, device, 0, &status);
+	/* Profiling gives each launch's device time, which self-tuning needs. */
+	s->kernel_ms = cfg->intensity ? 0 : cfg->kernel_ms > 0 ? cfg->kernel_ms
+							       : OPENCL_DEFAULT_KERNEL_MS;
+	s->queue = clCreateCommandQueue(s->context, device, CL_QUEUE_PROFILING_ENABLE, &status);
+	s->is_profiled = status == CL_SUCCESS;
+	if (!s->is_profiled)
+		s->queue = clCreateCommandQueue(s->context, device, 0, &status);
 	if (status != CL_SUCCESS) {
 		opencl_fail_status(err, err_len, "clCreateCommandQueue", status);
 		goto out;
@@ -459,7 +636,9 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 		opencl_fail_status(err, err_len, "clCreateProgramWithSource", status);
 		goto out;
 	}
-	status = clBuildProgram(s->program, 1, &device, "-cl-std=CL1.2", NULL, NULL);
+	/* QM_LOOKUP_GAP: the scrypt kernel keeps every gap-th block of V (--lookup-gap). */
+	snprintf(options, sizeof(options), "-cl-std=CL1.2 -DQM_LOOKUP_GAP=%u", lookup_gap);
+	status = clBuildProgram(s->program, 1, &device, options, NULL, NULL);
 	if (status != CL_SUCCESS) {
 		errbuf_set(err, err_len, "building %s + %s for %s: %s (%d)", OPENCL_COMMON_SOURCE,
 			   a->kernel, s->name, opencl_status_name(status), (int)status);
@@ -472,19 +651,23 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 		goto out;
 	}
 	if (opencl_kernel_info(s, &scratch_len, err, err_len) ||
-	    opencl_size(s, device, scratch_len, err, err_len))
+	    opencl_size(s, device, (type & CL_DEVICE_TYPE_CPU) != 0, scratch_len,
+			cfg->intensity, err, err_len))
 		goto out;
-	s->hits_mem = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY,
-				     OPENCL_HIT_SLOTS * sizeof(cl_uint), NULL, &status);
-	if (status != CL_SUCCESS) {
-		opencl_fail_status(err, err_len, "clCreateBuffer(hits)", status);
-		goto out;
-	}
-	s->count_mem = clCreateBuffer(s->context, CL_MEM_READ_WRITE, sizeof(cl_uint), NULL,
-				      &status);
-	if (status != CL_SUCCESS) {
-		opencl_fail_status(err, err_len, "clCreateBuffer(hit count)", status);
-		goto out;
+	for (unsigned i = 0; i < OPENCL_IN_FLIGHT; i++) {
+		struct opencl_launch *l = &s->launch[i];
+		l->hits_mem = clCreateBuffer(s->context, CL_MEM_WRITE_ONLY,
+					     OPENCL_HIT_SLOTS * sizeof(cl_uint), NULL, &status);
+		if (status != CL_SUCCESS) {
+			opencl_fail_status(err, err_len, "clCreateBuffer(hits)", status);
+			goto out;
+		}
+		l->count_mem = clCreateBuffer(s->context, CL_MEM_READ_WRITE, sizeof(cl_uint), NULL,
+					      &status);
+		if (status != CL_SUCCESS) {
+			opencl_fail_status(err, err_len, "clCreateBuffer(hit count)", status);
+			goto out;
+		}
 	}
 	if (a->kernel_data_len) {
 		s->data_host = malloc(a->kernel_data_len);
@@ -511,8 +694,6 @@ int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const
 		const void *value;
 		const char *what;
 	} fixed[] = {
-		{ ARG_HITS, sizeof(cl_mem), &s->hits_mem, "clSetKernelArg(hits)" },
-		{ ARG_HIT_COUNT, sizeof(cl_mem), &s->count_mem, "clSetKernelArg(hit_count)" },
 		{ ARG_MAX_HITS, sizeof(cl_uint), &slots, "clSetKernelArg(max_hits)" },
 		{ ARG_SCRATCH, sizeof(cl_mem), &s->scratch_mem, "clSetKernelArg(scratch)" },
 		{ ARG_DATA, sizeof(cl_mem), &s->data[0].mem, "clSetKernelArg(data)" },
@@ -559,10 +740,12 @@ void opencl_scanner_free(struct opencl_scanner *s)
 			clReleaseMemObject(s->data[i].mem);
 	}
 	free(s->data_host);
-	if (s->count_mem)
-		clReleaseMemObject(s->count_mem);
-	if (s->hits_mem)
-		clReleaseMemObject(s->hits_mem);
+	for (unsigned i = OPENCL_IN_FLIGHT; i-- > 0;) {
+		if (s->launch[i].count_mem)
+			clReleaseMemObject(s->launch[i].count_mem);
+		if (s->launch[i].hits_mem)
+			clReleaseMemObject(s->launch[i].hits_mem);
+	}
 	if (s->scratch_mem)
 		clReleaseMemObject(s->scratch_mem);
 	if (s->kernel)
@@ -658,6 +841,103 @@ int opencl_scanner_prepare(struct opencl_scanner *s, const struct algo_params *p
 	return 0;
 }
 
+/* Sets the arguments of one launch over first..last with l's buffers. */
+static int opencl_set_launch_args(struct opencl_scanner *s, struct opencl_launch *l,
+				  uint32_t first, uint32_t last)
+{
+	cl_int status = clSetKernelArg(s->kernel, ARG_FIRST, sizeof(cl_uint), &first);
+
+	if (status == CL_SUCCESS)
+		status = clSetKernelArg(s->kernel, ARG_LAST, sizeof(cl_uint), &last);
+	if (status == CL_SUCCESS)
+		status = clSetKernelArg(s->kernel, ARG_HITS, sizeof(cl_mem), &l->hits_mem);
+	if (status == CL_SUCCESS)
+		status = clSetKernelArg(s->kernel, ARG_HIT_COUNT, sizeof(cl_mem), &l->count_mem);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clSetKernelArg(launch)", status);
+	return 0;
+}
+
+static void opencl_release_events(struct opencl_launch *l)
+{
+	if (l->kernel_done)
+		clReleaseEvent(l->kernel_done);
+	if (l->count_read)
+		clReleaseEvent(l->count_read);
+	l->kernel_done = l->count_read = NULL;
+}
+
+/*
+ * Queues one launch over first..last (at most s->max_batch nonces) with l's
+ * buffers: clear the count, run the kernel, read the count back into
+ * l->found. Nothing waits; opencl_collect does.
+ */
+static int opencl_enqueue(struct opencl_scanner *s, struct opencl_launch *l, uint32_t first,
+			  uint32_t last)
+{
+	const cl_uint zero = 0;
+	cl_int status;
+
+	l->first = first;
+	l->last = last;
+	l->items = ((size_t)(last - first) + s->local_size) / s->local_size * s->local_size;
+	if (opencl_set_launch_args(s, l, first, last))
+		return -1;
+	status = clEnqueueFillBuffer(s->queue, l->count_mem, &zero, sizeof(zero), 0, sizeof(zero),
+				     0, NULL, NULL);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueFillBuffer(hit count)",
+					  status);
+	status = clEnqueueNDRangeKernel(s->queue, s->kernel, 1, NULL, &l->items, &s->local_size, 0,
+					NULL, &l->kernel_done);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueNDRangeKernel(qm_scan)",
+					  status);
+	status = clEnqueueReadBuffer(s->queue, l->count_mem, CL_FALSE, 0, sizeof(l->found),
+				     &l->found, 0, NULL, &l->count_read);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueReadBuffer(hit count)",
+					  status);
+	status = clFlush(s->queue);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clFlush", status);
+	return 0;
+}
+
+/*
+ * Self-tuning (--gpu-kernel-ms): from the device time of a launch that was
+ * at least half a batch, the batch that takes about s->kernel_ms, at most
+ * twice or half the current one, in whole work-groups, within max_batch.
+ */
+static void opencl_tune(struct opencl_scanner *s, const struct opencl_launch *l)
+{
+	cl_ulong start = 0, end = 0;
+
+	if (!s->kernel_ms || !s->is_profiled || l->items < s->batch / 2)
+		return;
+	if (clGetEventProfilingInfo(l->kernel_done, CL_PROFILING_COMMAND_START, sizeof(start),
+				    &start, NULL) != CL_SUCCESS ||
+	    clGetEventProfilingInfo(l->kernel_done, CL_PROFILING_COMMAND_END, sizeof(end), &end,
+				    NULL) != CL_SUCCESS ||
+	    end <= start)
+		return;
+	double want = (double)l->items * (s->kernel_ms * 1e6) / (double)(end - start);
+	if (want > 2.0 * (double)s->batch)
+		want = 2.0 * (double)s->batch;
+	if (want < (double)s->batch / 2)
+		want = (double)s->batch / 2;
+	size_t batch = (size_t)want / s->local_size * s->local_size;
+	if (batch < s->local_size)
+		batch = s->local_size;
+	if (batch > s->max_batch)
+		batch = s->max_batch;
+	/* Within an eighth of the target is close enough: no churn around it. */
+	if (batch > s->batch + s->batch / 8 || batch + s->batch / 8 < s->batch) {
+		s->batch = batch;
+		s->tunes++;
+	}
+}
+
 static int opencl_cmp_u32(const void *pa, const void *pb)
 {
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
@@ -665,67 +945,78 @@ static int opencl_cmp_u32(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-/*
- * One launch over first..last (at most s->batch nonces). Appends the hits,
- * sorted, to hits[*n..max_hits). When the device found more than it has
- * slots for, the range is split in two and each half scanned again, lower
- * half first, so the hits kept are always the lowest nonces.
- */
-static int opencl_launch(struct opencl_scanner *s, uint32_t first, uint32_t last,
-			 uint32_t *hits, unsigned max_hits, unsigned *n)
+/* Reads l's found hits (at most OPENCL_HIT_SLOTS), sorts and appends them to hits[*n..max). */
+static int opencl_read_hits(struct opencl_scanner *s, struct opencl_launch *l, uint32_t *hits,
+			    unsigned max_hits, unsigned *n)
 {
-	const cl_uint zero = 0;
-	cl_uint found = 0, slots[OPENCL_HIT_SLOTS];
-	size_t items = (size_t)(last - first) + 1;
-	size_t global = (items + s->local_size - 1) / s->local_size * s->local_size;
+	cl_uint slots[OPENCL_HIT_SLOTS];
 	cl_int status;
 
-	status = clSetKernelArg(s->kernel, ARG_FIRST, sizeof(cl_uint), &first);
-	if (status == CL_SUCCESS)
-		status = clSetKernelArg(s->kernel, ARG_LAST, sizeof(cl_uint), &last);
-	if (status != CL_SUCCESS)
-		return opencl_fail_status(s->err, sizeof(s->err), "clSetKernelArg(range)", status);
-	status = clEnqueueWriteBuffer(s->queue, s->count_mem, CL_FALSE, 0, sizeof(zero), &zero, 0,
-				      NULL, NULL);
-	if (status != CL_SUCCESS)
-		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueWriteBuffer(hit count)",
-					  status);
-	status = clEnqueueNDRangeKernel(s->queue, s->kernel, 1, NULL, &global, &s->local_size, 0,
-					NULL, NULL);
-	if (status != CL_SUCCESS)
-		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueNDRangeKernel(qm_scan)",
-					  status);
-	status = clEnqueueReadBuffer(s->queue, s->count_mem, CL_TRUE, 0, sizeof(found), &found, 0,
-				     NULL, NULL);
-	if (status != CL_SUCCESS)
-		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueReadBuffer(hit count)",
-					  status);
-	if (found > OPENCL_HIT_SLOTS) {
-		/* More hits than slots: first < last here, since one nonce is one hit. */
-		uint32_t mid = first + (last - first) / 2;
-		if (opencl_launch(s, first, mid, hits, max_hits, n))
-			return -1;
-		if (*n < max_hits)
-			return opencl_launch(s, mid + 1, last, hits, max_hits, n);
+	if (l->found == 0)
 		return 0;
-	}
-	if (found == 0)
-		return 0;
-	status = clEnqueueReadBuffer(s->queue, s->hits_mem, CL_TRUE, 0, found * sizeof(cl_uint),
+	status = clEnqueueReadBuffer(s->queue, l->hits_mem, CL_TRUE, 0, l->found * sizeof(cl_uint),
 				     slots, 0, NULL, NULL);
 	if (status != CL_SUCCESS)
 		return opencl_fail_status(s->err, sizeof(s->err), "clEnqueueReadBuffer(hits)",
 					  status);
 	/* Work-items append in any order: sort, then keep the lowest. */
-	qsort(slots, found, sizeof(slots[0]), opencl_cmp_u32);
-	for (cl_uint i = 0; i < found && *n < max_hits; i++)
+	qsort(slots, l->found, sizeof(slots[0]), opencl_cmp_u32);
+	for (cl_uint i = 0; i < l->found && *n < max_hits; i++)
 		hits[(*n)++] = slots[i];
 	return 0;
+}
+
+/*
+ * One blocking launch over first..last with l's buffers, for a range whose
+ * hits overflowed the slots: split in two and run again, lower half first,
+ * so the hits kept are always the lowest nonces.
+ */
+static int opencl_launch_sync(struct opencl_scanner *s, struct opencl_launch *l, uint32_t first,
+			      uint32_t last, uint32_t *hits, unsigned max_hits, unsigned *n)
+{
+	cl_int status;
+
+	if (opencl_enqueue(s, l, first, last))
+		return -1;
+	status = clWaitForEvents(1, &l->count_read);
+	opencl_release_events(l);
+	if (status != CL_SUCCESS)
+		return opencl_fail_status(s->err, sizeof(s->err), "clWaitForEvents", status);
+	if (l->found > OPENCL_HIT_SLOTS) {
+		/* More hits than slots: first < last here, since one nonce is one hit. */
+		uint32_t mid = first + (last - first) / 2;
+		if (opencl_launch_sync(s, l, first, mid, hits, max_hits, n))
+			return -1;
+		if (*n < max_hits)
+			return opencl_launch_sync(s, l, mid + 1, last, hits, max_hits, n);
+		return 0;
+	}
+	return opencl_read_hits(s, l, hits, max_hits, n);
+}
+
+/* Waits for l, tunes the batch from it and appends its hits. */
+static int opencl_collect(struct opencl_scanner *s, struct opencl_launch *l, uint32_t *hits,
+			  unsigned max_hits, unsigned *n)
+{
+	cl_int status = clWaitForEvents(1, &l->count_read);
+
+	if (status != CL_SUCCESS) {
+		opencl_release_events(l);
+		return opencl_fail_status(s->err, sizeof(s->err), "clWaitForEvents", status);
+	}
+	opencl_tune(s, l);
+	opencl_release_events(l);
+	if (l->found > OPENCL_HIT_SLOTS)
+		return opencl_launch_sync(s, l, l->first, l->last, hits, max_hits, n);
+	return opencl_read_hits(s, l, hits, max_hits, n);
 }
 
 int opencl_scanner_scan(struct opencl_scanner *s, const uint8_t target[HASH_LEN], uint32_t first,
 			uint32_t last, uint32_t *hits, unsigned max_hits, unsigned *hit_count)
 {
+	unsigned head = 0, queued = 0;
+	uint32_t lo = first;
+	int is_done = 0, rc = 0;
 	cl_uint8 t;
 	cl_int status;
 
@@ -738,14 +1029,40 @@ int opencl_scanner_scan(struct opencl_scanner *s, const uint8_t target[HASH_LEN]
 	status = clSetKernelArg(s->kernel, ARG_TARGET, sizeof(t), &t);
 	if (status != CL_SUCCESS)
 		return opencl_fail_status(s->err, sizeof(s->err), "clSetKernelArg(target)", status);
-	for (uint32_t lo = first;;) {
-		uint32_t hi = last - lo < s->batch - 1 ? last : lo + (uint32_t)(s->batch - 1);
-		if (opencl_launch(s, lo, hi, hits, max_hits, hit_count))
-			return -1;
-		if (hi == last || *hit_count >= max_hits)
-			return 0;
-		lo = hi + 1;
+	/*
+	 * Launches in nonce order, OPENCL_IN_FLIGHT queued at once: while the
+	 * host reads one launch's hits the device runs the next. Collected in
+	 * order, so hits stay increasing; once max_hits are in, the launches
+	 * still queued are waited for and their hits dropped.
+	 */
+	for (;;) {
+		while (!rc && !is_done && queued < OPENCL_IN_FLIGHT) {
+			struct opencl_launch *l = &s->launch[(head + queued) % OPENCL_IN_FLIGHT];
+			uint32_t hi = last - lo < s->batch - 1 ? last : lo + (uint32_t)(s->batch - 1);
+			if (opencl_enqueue(s, l, lo, hi)) {
+				opencl_release_events(l);
+				rc = -1;
+				break;
+			}
+			queued++;
+			is_done = hi == last;
+			lo = hi + 1;
+		}
+		if (queued == 0)
+			break;
+		struct opencl_launch *l = &s->launch[head];
+		if (rc || *hit_count >= max_hits) {
+			clWaitForEvents(1, &l->count_read);
+			opencl_release_events(l);
+		} else if (opencl_collect(s, l, hits, max_hits, hit_count)) {
+			rc = -1;
+		}
+		head = (head + 1) % OPENCL_IN_FLIGHT;
+		queued--;
+		if (*hit_count >= max_hits)
+			is_done = 1;
 	}
+	return rc;
 }
 
 int opencl_scanner_hash(struct opencl_scanner *s, const struct algo_params *params,

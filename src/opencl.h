@@ -56,6 +56,34 @@ const char *opencl_embedded_source(const char *name);
  */
 int opencl_device_count(unsigned *count, char *err, size_t err_len);
 
+/* What --opencl-list shows of one device. */
+struct opencl_device_info {
+	unsigned index;                /* over all platforms, as everywhere here */
+	unsigned platform_index;
+	char platform[OPENCL_NAME_LEN]; /* CL_PLATFORM_NAME, printable ASCII */
+	char name[OPENCL_NAME_LEN];    /* CL_DEVICE_NAME, printable ASCII */
+	unsigned compute_units;
+	unsigned clock_mhz;
+	uint64_t global_mem_len;       /* bytes */
+	uint64_t max_alloc_len;        /* bytes, largest single buffer */
+	int is_cpu;                    /* CL_DEVICE_TYPE_CPU: the host's own cores (PoCL) */
+};
+
+/* Fills info for device index. Returns 0, or -1 with err filled. Thread-safe. */
+int opencl_device_info(unsigned index, struct opencl_device_info *info, char *err,
+		       size_t err_len);
+
+/*
+ * The devices to mine or benchmark on, into out[] (at most max) and *count:
+ * the want_count indices of want[] when there are any (--opencl-devices; each
+ * must exist, none twice, a CPU device is taken when named), otherwise every
+ * device that is not the CPU itself (--opencl). Returns 0, or -1 with err
+ * saying why: a bad index, or no device left (naming the CPU devices and how
+ * to use one anyway).
+ */
+int opencl_select(const unsigned *want, unsigned want_count, unsigned *out, unsigned max,
+		  unsigned *count, char *err, size_t err_len);
+
 /* One algorithm's kernel built for one device, with its buffers. */
 struct opencl_scanner;
 
@@ -71,13 +99,47 @@ struct opencl_scanner;
 int opencl_scanner_new(struct opencl_scanner **out, unsigned device_index, const struct algo *a,
 		       const char *kernel_dir, char *err, size_t err_len);
 
+/* --gpu-kernel-ms default: launches of about this long keep a GPU busy and the desktop usable. */
+#define OPENCL_DEFAULT_KERNEL_MS 100.0
+/* --intensity range: 2^N work-items per launch. */
+#define OPENCL_MIN_INTENSITY 8
+#define OPENCL_MAX_INTENSITY 30
+/* --lookup-gap: the largest gap the scrypt kernel takes (a divisor of N = 1024). */
+#define OPENCL_MAX_LOOKUP_GAP 16
+
+/* How to build and launch a kernel; zero fields take the defaults. */
+struct opencl_config {
+	const char *kernel_dir; /* --kernel-dir, or NULL: the embedded sources */
+	double kernel_ms;       /* --gpu-kernel-ms: target launch time (default above) */
+	unsigned intensity;     /* --intensity: fixed 2^N work-items per launch; 0: self-tune */
+	unsigned lookup_gap;    /* --lookup-gap: scrypt keeps every gap-th V block (1) */
+};
+
+/*
+ * opencl_scanner_new with everything cfg sets. The launch size starts from
+ * the device's compute units and then, unless cfg->intensity fixes it,
+ * follows the device time of the launches towards cfg->kernel_ms (self-
+ * tuning; opencl_scanner_batch gives the current size). The same errors as
+ * opencl_scanner_new, and -1 when the intensity asks for more work-items
+ * than the scratch memory holds.
+ */
+int opencl_scanner_new_with(struct opencl_scanner **out, unsigned device_index,
+			    const struct algo *a, const struct opencl_config *cfg, char *err,
+			    size_t err_len);
+
 /* Frees s and everything it holds; NULL is allowed. */
 void opencl_scanner_free(struct opencl_scanner *s);
 
-/* "opencl:<device name>", for logs and benchmark rows. Valid until s is freed. */
+/*
+ * "opencl:<device name>", with " (cpu)" appended for a CPU device, for logs
+ * and benchmark rows. Valid until s is freed.
+ */
 const char *opencl_scanner_name(const struct opencl_scanner *s);
 
-/* Nonces one launch covers: ranges of a few of these keep the device busy. */
+/*
+ * Nonces one launch covers now (it changes as the scanner tunes itself):
+ * ranges of a few of these keep the device busy.
+ */
 uint32_t opencl_scanner_batch(const struct opencl_scanner *s);
 
 /*
@@ -91,8 +153,9 @@ int opencl_scanner_prepare(struct opencl_scanner *s, const struct algo_params *p
 			   const uint8_t header[HEADER_LEN]);
 
 /*
- * Scans nonces first..last (inclusive) of the prepared header on the device
- * and writes to hits[] the nonces whose hash is <= target (32 bytes,
+ * Scans nonces first..last (inclusive) of the prepared header on the device,
+ * in launches of opencl_scanner_batch nonces with two queued at a time, and
+ * writes to hits[] the nonces whose hash is <= target (32 bytes,
  * little-endian), in increasing order, at most max_hits of them: the
  * contract of algo_scan_fn. Blocks until the device is done. Returns 0 with
  * *hit_count set, or -1 with the failing call and its status in

@@ -17,6 +17,7 @@
 #include "errbuf.h"
 #include "gbt.h"
 #include "hex.h"
+#include "opencl.h"
 #include "url.h"
 
 /* ------------------------------------------------------------------------
@@ -76,7 +77,7 @@ struct opt_def {
 };
 
 static opt_handler_fn set_algo, add_url, set_hash, set_network, set_odo_key, set_no_color,
-	set_nothing, add_pool, set_algo_weight;
+	set_nothing, add_pool, set_algo_weight, set_opencl_devices;
 
 #define FIELD(f) offsetof(struct options, f)
 
@@ -132,9 +133,32 @@ static const struct opt_def opt_table[] = {
 	{ .name = "opencl", .kind = KIND_FLAG, .offset = FIELD(use_opencl),
 	  .use = USE_MINE | USE_BENCH, .section = S_MINE,
 	  .help = "also mine (one worker per device) or benchmark on\n"
-		  "every OpenCL device" },
+		  "every OpenCL device but the CPU itself" },
+	{ .name = "opencl-devices", .kind = KIND_CUSTOM, .handler = set_opencl_devices,
+	  .use = USE_MINE | USE_BENCH | USE_HASH, .section = S_MINE, .arg_name = "LIST",
+	  .help = "OpenCL devices to use, e.g. 0,2 (indices from\n"
+		  "--opencl-list; a CPU device only this way);\n"
+		  "--hash: compute it with that device's kernel" },
+	{ .name = "no-cpu", .kind = KIND_FLAG, .offset = FIELD(no_cpu),
+	  .use = USE_MINE | USE_BENCH, .section = S_MINE,
+	  .help = "mine or benchmark on the OpenCL devices alone" },
+	{ .name = "gpu-kernel-ms", .kind = KIND_DOUBLE, .offset = FIELD(gpu_kernel_ms), .min = 0,
+	  .max = 10000, .what = "a number of milliseconds", .use = USE_MINE | USE_BENCH,
+	  .section = S_MINE, .arg_name = "MS",
+	  .help = "grow OpenCL launches until one takes about MS\n"
+		  "(default 100)" },
+	{ .name = "intensity", .kind = KIND_UINT, .offset = FIELD(intensity),
+	  .min = OPENCL_MIN_INTENSITY, .max = OPENCL_MAX_INTENSITY, .what = "an intensity",
+	  .use = USE_MINE | USE_BENCH, .section = S_MINE, .arg_name = "N",
+	  .help = "2^N work-items per OpenCL launch, no self-tuning" },
+	{ .name = "lookup-gap", .kind = KIND_UINT, .offset = FIELD(lookup_gap), .min = 1,
+	  .max = OPENCL_MAX_LOOKUP_GAP, .what = "a lookup gap",
+	  .use = USE_MINE | USE_BENCH | USE_HASH,
+	  .section = S_MINE, .arg_name = "G",
+	  .help = "scrypt kernel: keep every G-th block, 1/G of the\n"
+		  "memory for more compute (default 1)" },
 	{ .name = "kernel-dir", .kind = KIND_STRING, .offset = FIELD(kernel_dir),
-	  .use = USE_MINE | USE_BENCH, .section = S_MINE, .arg_name = "DIR",
+	  .use = USE_MINE | USE_BENCH | USE_HASH, .section = S_MINE, .arg_name = "DIR",
 	  .help = "read the OpenCL kernels from DIR, not the built-in\n"
 		  "ones" },
 	{ .name = "config", .short_name = 'c', .kind = KIND_CUSTOM, .handler = set_nothing,
@@ -196,6 +220,10 @@ static const struct opt_def opt_table[] = {
 	  .is_cli_only = 1, .section = S_TOOLS, .arg_name = "ALGO HEX",
 	  .help = "print the PoW hash of an 80-byte header (display\n"
 		  "order)" },
+	{ .name = "opencl-list", .kind = KIND_MODE, .mode = MODE_OPENCL_LIST, .use = USE_ALL,
+	  .section = S_TOOLS,
+	  .help = "list the OpenCL platforms and devices with their\n"
+		  "indices, compute units and memory" },
 	{ .name = "cpu-features", .kind = KIND_MODE, .mode = MODE_CPU_FEATURES, .use = USE_ALL,
 	  .section = S_TOOLS, .help = "show CPU features and the implementation per\n"
 				      "algorithm" },
@@ -552,6 +580,43 @@ static int set_hash(struct options *o, const char *arg, struct opt_ctx *ctx)
 	if (hex_decode(hex, o->hash_header, HEADER_LEN))
 		return errbuf_set(ctx->err, ctx->err_len, "%s: the header is not valid hex",
 				  ctx->name);
+	return 0;
+}
+
+/* --opencl-devices 0,2: device indices, each at most once (opencl_select checks they exist). */
+static int set_opencl_devices(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	const char *p = arg;
+
+	o->opencl_device_count = 0;
+	for (;;) {
+		char item[16];
+		size_t len = strcspn(p, ",");
+		unsigned long u;
+
+		if (len == 0 || len >= sizeof(item))
+			return errbuf_set(ctx->err, ctx->err_len,
+					  "%s: '%s' is not a list of device indices (e.g. 0,2)",
+					  ctx->name, arg);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (parse_uint(item, 1023, &u))
+			return errbuf_set(ctx->err, ctx->err_len, "%s: '%s' is not a device index",
+					  ctx->name, item);
+		for (unsigned i = 0; i < o->opencl_device_count; i++) {
+			if (o->opencl_devices[i] == u)
+				return errbuf_set(ctx->err, ctx->err_len,
+						  "%s: device %lu named twice", ctx->name, u);
+		}
+		if (o->opencl_device_count >= OPTIONS_MAX_DEVICES)
+			return errbuf_set(ctx->err, ctx->err_len, "%s: at most %d devices",
+					  ctx->name, OPTIONS_MAX_DEVICES);
+		o->opencl_devices[o->opencl_device_count++] = (unsigned)u;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	o->use_opencl = 1;
 	return 0;
 }
 
@@ -1127,6 +1192,11 @@ static int resolve(struct options *o, const struct parse_state *st, char *err, s
 		return errbuf_set(err, err_len, "--benchmark: choose -a ALGO or -a all");
 	if (check_combinations(o, st, err, err_len) || check_cpu_impl(o, err, err_len))
 		return -1;
+	if (o->no_cpu && !o->use_opencl)
+		return errbuf_set(err, err_len, "--no-cpu: give --opencl or --opencl-devices N too");
+	if (o->mode == MODE_HASH && o->opencl_device_count > 1)
+		return errbuf_set(err, err_len,
+				  "--hash: name one OpenCL device with --opencl-devices");
 	if (o->mode == MODE_BENCHMARK && o->time_limit_s == 0)
 		o->time_limit_s = o->is_all_algos ? 5 : 10;
 	if (o->source == SOURCE_STRATUM) {

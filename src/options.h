@@ -25,6 +25,7 @@
 #define OPTIONS_MAX_ALGOS 8
 #define OPTIONS_WARN_MAX 8
 #define OPTIONS_WARN_LEN 200
+#define OPTIONS_MAX_DEVICES 16
 
 enum options_mode {
 	MODE_MINE,         /* -o given: pool or node */
@@ -32,6 +33,7 @@ enum options_mode {
 	MODE_HASH,         /* --hash ALGO HEX */
 	MODE_CPU_FEATURES, /* --cpu-features */
 	MODE_PLAN,         /* --plan: expected blocks per algorithm, then exit */
+	MODE_OPENCL_LIST,  /* --opencl-list */
 	MODE_HELP,
 	MODE_VERSION,
 };
@@ -93,7 +95,13 @@ struct options {
 	unsigned retry_pause_s;            /* --retry-pause; first back-off step */
 	unsigned scantime_s;               /* --scantime: max seconds on one template */
 	char *kernel_dir;                  /* --kernel-dir */
-	int use_opencl;                    /* --opencl: benchmark/mine on every OpenCL device too */
+	int use_opencl;                    /* --opencl or --opencl-devices: OpenCL devices too */
+	unsigned opencl_devices[OPTIONS_MAX_DEVICES]; /* --opencl-devices, as given; */
+	unsigned opencl_device_count;      /* 0: every device but the CPU itself (--opencl) */
+	int no_cpu;                        /* --no-cpu: OpenCL devices only */
+	double gpu_kernel_ms;              /* --gpu-kernel-ms; 0 = OpenCL's default */
+	unsigned intensity;                /* --intensity N: 2^N work-items per launch; 0 = tune */
+	unsigned lookup_gap;               /* --lookup-gap (scrypt kernel); 0 = 1 */
 	/* Said once by main after the log is set up (e.g. an option that is ignored). */
 	char warnings[OPTIONS_WARN_MAX][OPTIONS_WARN_LEN];
 	unsigned warning_count;

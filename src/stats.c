@@ -31,8 +31,10 @@ int stats_init(struct stats *s, unsigned thread_count)
 		return -1;
 	}
 	s->thread_count = thread_count;
-	for (unsigned i = 0; i < thread_count; i++)
+	for (unsigned i = 0; i < thread_count; i++) {
 		atomic_init(&s->threads[i].hashes, 0);
+		atomic_init(&s->threads[i].hw_errors, 0);
+	}
 	atomic_init(&s->accepted, 0);
 	atomic_init(&s->rejected, 0);
 	atomic_init(&s->stale, 0);
@@ -171,6 +173,10 @@ void stats_report(struct stats *s)
 			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s#%u %s",
 						 i ? ", " : "", i, rate);
 		}
+		/* Hits the portable re-check rejected: a device that computes wrong. */
+		unsigned hw = atomic_load_explicit(&s->threads[i].hw_errors, memory_order_relaxed);
+		if (hw && used < sizeof(line) - 40)
+			used += (size_t)snprintf(line + used, sizeof(line) - used, " %u HW", hw);
 		s->last_thread_hashes[i] = h;
 	}
 	stats_format_rate((double)(total - s->last_report_hashes) / dt, rate, sizeof(rate));

@@ -20,7 +20,8 @@ struct share;
 
 struct stats_thread {
 	_Alignas(64) atomic_uint_fast64_t hashes;
-	char pad[64 - sizeof(atomic_uint_fast64_t)];
+	atomic_uint hw_errors;  /* hits the portable re-check rejected */
+	char pad[64 - sizeof(atomic_uint_fast64_t) - sizeof(atomic_uint)];
 };
 
 struct stats {
@@ -56,6 +57,12 @@ static inline void stats_add_hashes(struct stats *s, unsigned t, uint64_t n)
 }
 
 uint64_t stats_total_hashes(struct stats *s);
+
+/* Counts a hardware error of thread t; returns its count so far. */
+static inline unsigned stats_add_hw_error(struct stats *s, unsigned t)
+{
+	return atomic_fetch_add_explicit(&s->threads[t].hw_errors, 1, memory_order_relaxed) + 1;
+}
 
 /*
  * Records the pool's or node's answer on a share and logs it on one line:

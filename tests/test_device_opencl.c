@@ -16,6 +16,7 @@
 
 #include "algo.h"
 #include "device.h"
+#include "opencl.h"
 #include "tap.h"
 
 /* Reports every nonce of the range: compiles and runs, but hashes nothing. */
@@ -56,6 +57,7 @@ static void test_broken_kernel(void)
 	char dir[] = "/tmp/qm-test-devcl.XXXXXX", from[4096], common[4096], kernel[4096];
 	struct device *d = NULL;
 	char err[256];
+	const struct opencl_config cfg = { .kernel_dir = dir };
 
 	if (!tap_ok(mkdtemp(dir) != NULL, "temporary kernel directory"))
 		return;
@@ -67,7 +69,7 @@ static void test_broken_kernel(void)
 	if (f)
 		fclose(f);
 	if (tap_ok(ready, "a broken %s next to common.cl", algo_sha256d.kernel) &&
-	    tap_ok(device_opencl_new(&d, 0, dir, err, sizeof(err)) == 0,
+	    tap_ok(device_opencl_new(&d, 0, &cfg, err, sizeof(err)) == 0,
 		   "device 0 with a kernel directory")) {
 		int rc = device_set_algo(d, &algo_sha256d);
 		tap_ok(rc < 0 && rc != DEVICE_ERR_UNSUPPORTED && d->algo == NULL &&
