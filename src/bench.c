@@ -81,7 +81,7 @@ out:
 
 int bench_run(const struct algo *a, const struct algo_impl *impl, unsigned threads,
 	      double seconds, struct topo *topo, const volatile sig_atomic_t *stop,
-	      struct bench_result *out)
+	      const struct bench_observer *obs, struct bench_result *out)
 {
 	struct bench_shared sh = { .algo = a, .impl = impl, .topo = topo, .threads = threads };
 	pthread_t *tids = calloc(threads, sizeof(*tids));
@@ -92,6 +92,8 @@ int bench_run(const struct algo *a, const struct algo_impl *impl, unsigned threa
 	if (!tids || !args || stats_init(&sh.stats, threads))
 		goto out;
 	atomic_init(&sh.is_stopping, 0);
+	if (obs && obs->on_run)
+		obs->on_run(obs->ctx, &sh.stats, a->name, impl->name);
 	double start = stats_now(), next_report = start + BENCH_REPORT_S;
 	for (; started < threads; started++) {
 		args[started].sh = &sh;
@@ -108,6 +110,8 @@ int bench_run(const struct algo *a, const struct algo_impl *impl, unsigned threa
 		double now = stats_now();
 		if ((stop && *stop) || now - start >= seconds)
 			break;
+		if (obs && obs->on_tick)
+			obs->on_tick(obs->ctx);
 		if (now >= next_report) {
 			char rate[32];
 			stats_format_rate((double)stats_total_hashes(&sh.stats) / (now - start), rate,
@@ -130,6 +134,8 @@ stop:
 		out->hashrate = out->seconds > 0 ? (double)out->hashes / out->seconds : 0;
 	}
 out:
+	if (obs && obs->on_run && sh.stats.threads)
+		obs->on_run(obs->ctx, NULL, a->name, impl->name);
 	if (sh.stats.threads)
 		stats_release(&sh.stats);
 	free(tids);

@@ -7,7 +7,19 @@
 
 #include "algo.h"
 
+struct stats;
 struct topo;
+
+/*
+ * Who watches a benchmark (the API): on_run gets each run's counters when it
+ * starts and NULL before they are freed; on_tick is called from the
+ * benchmark's loop every few tens of milliseconds.
+ */
+struct bench_observer {
+	void *ctx;
+	void (*on_run)(void *ctx, struct stats *stats, const char *algo, const char *impl);
+	void (*on_tick)(void *ctx);
+};
 
 /*
  * --benchmark: hashes a fixed header (the algorithm's version nibble, a
@@ -25,11 +37,11 @@ struct bench_result {
 
 /*
  * Runs impl of a on threads threads for seconds (or until *stop is set).
- * topo may be NULL (threads unbound). Returns 0 and fills *out, or -1.
+ * topo may be NULL (threads unbound), obs too. Returns 0 and fills *out, or -1.
  */
 int bench_run(const struct algo *a, const struct algo_impl *impl, unsigned threads,
 	      double seconds, struct topo *topo, const volatile sig_atomic_t *stop,
-	      struct bench_result *out);
+	      const struct bench_observer *obs, struct bench_result *out);
 
 /*
  * --opencl: runs a's kernel, built and launched as cfg says, on each of the

@@ -3,6 +3,7 @@
  * quintminer: options -> config -> the chosen mode. Owns the process state
  * (signal flag, log level) and is the only place that exits.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "algo.h"
+#include "api.h"
 #include "bench.h"
 #include "options.h"
 #include "cpu.h"
@@ -25,15 +27,18 @@
 #include "topo.h"
 #include "work.h"
 
-#define STATUS_INTERVAL_S 10.0
 #define EXIT_USAGE 2
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, status_requested, reopen_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGUSR1)
+		status_requested = 1;
+	else if (sig == SIGHUP)
+		reopen_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static void install_signals(void)
@@ -45,6 +50,8 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -180,8 +187,95 @@ static unsigned default_threads(const struct options *cfg, struct topo *topo)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* --- the API's view of this process (api.h hooks) ------------------------ */
+
+struct api_glue {
+	struct job_board *board;      /* mining only */
+	struct miner *miner;          /* mining only */
+	struct api *api;
+};
+
+static int glue_pause(void *ctx, int is_paused)
+{
+	struct api_glue *g = ctx;
+
+	if (!g->board)
+		return -1;
+	job_board_pause(g->board, is_paused);
+	return 0;
+}
+
+static void glue_quit(void *ctx)
+{
+	(void)ctx;
+	stop_requested = 1;
+}
+
+static unsigned glue_hw_errors(void *ctx)
+{
+	struct api_glue *g = ctx;
+
+	return g->miner ? atomic_load(&g->miner->bad_hits) : 0;
+}
+
+/* Without a report from the source: the first pool is the one in use, up while it gives work. */
+static int glue_pool(void *ctx, unsigned index, struct api_pool_info *out)
+{
+	struct api_glue *g = ctx;
+	uint64_t generation;
+	struct job *job = g->board && index == 0 ? job_board_get(g->board, &generation) : NULL;
+
+	out->is_active = index == 0;
+	snprintf(out->state, sizeof(out->state), "%s",
+		 index ? "idle" : job ? "connected" : g->board && job_board_is_paused(g->board) ? "paused"
+										: "connecting");
+	out->latency_ms = -1;
+	job_unref(job);
+	return 0;
+}
+
+static void bench_on_run(void *ctx, struct stats *stats, const char *algo, const char *impl)
+{
+	api_set_stats(ctx, stats, algo, impl);
+}
+
+static void bench_on_tick(void *ctx)
+{
+	api_tick(ctx);
+}
+
+static int api_open(const struct options *cfg, struct topo *topo, struct api_glue *glue,
+		    const char *mode)
+{
+	struct api_hooks hooks = { .ctx = glue, .hw_errors = glue_hw_errors, .quit = glue_quit };
+	char err[256];
+
+	if (glue->board) {
+		hooks.pause = glue_pause;
+		hooks.pool = glue_pool;
+	}
+	if (api_start(&glue->api, cfg, &hooks, topo, mode, err, sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Logs where each worker runs (topo.h) and keeps the plan for binding. */
+static void placement_log(struct topo *topo, unsigned threads)
+{
+	if (!topo || topo_plan(topo, threads))
+		return;
+	for (unsigned i = 0; i < threads; i++) {
+		char where[160];
+		topo_place_describe(topo_place(topo, i), where, sizeof(where));
+		log_info("worker %u -> %s", i, where);
+	}
+}
+
 static int run_benchmark(const struct options *cfg, struct topo *topo)
 {
+	struct api_glue glue = { 0 };
 	struct bench_result results[64];
 	unsigned n = 0, flags = cpu_features();
 	unsigned threads = default_threads(cfg, topo);
@@ -193,6 +287,11 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 
 	if (rc)
 		return rc;
+	placement_log(topo, threads);
+	if (api_open(cfg, topo, &glue, "benchmark"))
+		return 1;
+	struct bench_observer obs = { .ctx = glue.api, .on_run = bench_on_run,
+				      .on_tick = bench_on_tick };
 	for (unsigned i = 0; i < algo_count && !stop_requested; i++) {
 		const struct algo *a = algo_table[i];
 		if (!cfg->is_all_algos && a != cfg->algo)
@@ -215,7 +314,8 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 			log_info("benchmark %s with the %s implementation on %u thread%s for %g s",
 				 a->name, impl->name, threads, threads == 1 ? "" : "s", seconds);
 			if (n >= sizeof(results) / sizeof(results[0]) ||
-			    bench_run(a, impl, threads, seconds, topo, &stop_requested, &results[n])) {
+			    bench_run(a, impl, threads, seconds, topo, &stop_requested,
+				      glue.api ? &obs : NULL, &results[n])) {
 				rc = 1;
 				break;
 			}
@@ -250,6 +350,7 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 		for (unsigned i = 0; i < n; i++)
 			bench_print_json(&results[i]);
 	}
+	api_stop(glue.api);
 	return n ? rc : 1;
 }
 
@@ -261,6 +362,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct stats stats;
 	struct source *src = NULL;
 	struct miner miner = { 0 };
+	struct api_glue glue = { .board = &board, .miner = &miner };
 	int rc = 1;
 
 	struct opencl_config oc = opencl_config_of(cfg);
@@ -296,6 +398,10 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	else
 		log_info("mining %s on %u OpenCL device%s only", cfg->algo->name, gpus,
 			 gpus == 1 ? "" : "s");
+	placement_log(topo, threads);
+	if (api_open(cfg, topo, &glue, "mining"))
+		goto out;
+	api_set_stats(glue.api, &stats, cfg->algo->name, impl->name);
 	if (src->ops->start(src)) {
 		rc = stop_requested ? 0 : 1; /* a stop while waiting for the pool or node */
 		goto out;
@@ -323,12 +429,24 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 			log_info("time limit of %g s reached", cfg->time_limit_s);
 			break;
 		}
-		if (now - stats.last_report_s >= STATUS_INTERVAL_S && !cfg->is_quiet)
+		api_tick(glue.api);
+		if (reopen_requested) {
+			reopen_requested = 0;
+			if (cfg->log_file && log_reopen_file())
+				log_warn("--log-file %s: cannot reopen: %s", cfg->log_file,
+					 strerror(errno));
+		}
+		if (status_requested ||
+		    (cfg->status_interval_s && now - stats.last_report_s >= cfg->status_interval_s &&
+		     !cfg->is_quiet)) {
+			status_requested = 0;
 			stats_report(&stats);
+		}
 	}
 	miner_stop(&miner);
 	rc = 0;
 out:
+	api_stop(glue.api);
 	if (src)
 		src->ops->free(src);
 	if (miner.threads)
@@ -356,6 +474,13 @@ int main(int argc, char **argv)
 	log_set_color(cfg.use_color && isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
 	for (unsigned i = 0; i < cfg.warning_count; i++)
 		log_warn("%s", cfg.warnings[i]);
+	if (cfg.log_file && log_open_file(cfg.log_file)) {
+		fprintf(stderr, "quintminer: --log-file %s: %s\n", cfg.log_file, strerror(errno));
+		options_release(&cfg);
+		return EXIT_USAGE;
+	}
+	if (cfg.use_syslog)
+		log_set_syslog("quintminer");
 	install_signals();
 
 	switch (cfg.mode) {
@@ -380,6 +505,14 @@ int main(int argc, char **argv)
 	case MODE_MINE:
 		if (topo_new(&topo))
 			log_warn("no CPU topology: threads will not be bound");
+		if (topo && cfg.cpu_affinity && topo_restrict(topo, cfg.cpu_affinity, err, sizeof(err))) {
+			fprintf(stderr, "quintminer: %s\n", err);
+			topo_free(topo);
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (topo)
+			topo_set_priority(topo, cfg.cpu_priority);
 		if (topo) {
 			char desc[160];
 			topo_describe(topo, desc, sizeof(desc));
@@ -393,6 +526,7 @@ int main(int argc, char **argv)
 	default:
 		rc = 1;
 	}
+	log_close_file();
 	options_release(&cfg);
 	return rc;
 }
