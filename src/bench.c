@@ -50,10 +50,12 @@ static void *bench_thread(void *varg)
 	uint8_t header[HEADER_LEN], target[HASH_LEN] = { 0 };
 	uint32_t hits[8], nonce = 0;
 	double range = 256;
-	void *ctx = algo_ctx_new(sh->algo);
+	void *ctx;
 
+	/* Bound first, so the context's pages are first touched on the worker's NUMA node. */
 	if (sh->topo)
 		topo_bind_worker(sh->topo, arg->index, sh->threads);
+	ctx = algo_ctx_new(sh->algo);
 	if (!ctx)
 		return NULL;
 	bench_header(sh->algo, arg->index, header);

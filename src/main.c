@@ -190,6 +190,7 @@ static unsigned default_threads(const struct options *cfg, struct topo *topo)
 /* --- the API's view of this process (api.h hooks) ------------------------ */
 
 struct api_glue {
+	double diff_factor;           /* pool difficulty units per work_target_to_diff unit */
 	struct job_board *board;      /* mining only */
 	struct miner *miner;          /* mining only */
 	struct api *api;
@@ -218,7 +219,11 @@ static unsigned glue_hw_errors(void *ctx)
 	return g->miner ? atomic_load(&g->miner->bad_hits) : 0;
 }
 
-/* Without a report from the source: the first pool is the one in use, up while it gives work. */
+/*
+ * Without a report from the source: the first pool is the one in use, up
+ * while it gives work; the current job's targets give the share and the
+ * network difficulty.
+ */
 static int glue_pool(void *ctx, unsigned index, struct api_pool_info *out)
 {
 	struct api_glue *g = ctx;
@@ -230,6 +235,10 @@ static int glue_pool(void *ctx, unsigned index, struct api_pool_info *out)
 		 index ? "idle" : job ? "connected" : g->board && job_board_is_paused(g->board) ? "paused"
 										: "connecting");
 	out->latency_ms = -1;
+	if (job) {
+		out->difficulty = work_target_to_diff(job->share_target) * g->diff_factor;
+		out->net_difficulty = work_target_to_diff(job->block_target);
+	}
 	job_unref(job);
 	return 0;
 }
@@ -362,7 +371,10 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct stats stats;
 	struct source *src = NULL;
 	struct miner miner = { 0 };
-	struct api_glue glue = { .board = &board, .miner = &miner };
+	struct api_glue glue = {
+		.board = &board, .miner = &miner,
+		.diff_factor = cfg->diff_factor > 0 ? cfg->diff_factor : cfg->algo->share_scale,
+	};
 	int rc = 1;
 
 	struct opencl_config oc = opencl_config_of(cfg);

@@ -5,13 +5,17 @@
  * share scrypt sizes its lanes from; then binding and local memory on this
  * machine, starting from the process's own CPU set.
  */
-#define _GNU_SOURCE
 #include "topo.h"
 
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The process's CPU set is read and set with hwloc here, not <sched.h>:
+ * with -Isrc that name is the scheduler's header.
+ */
+#include <hwloc.h>
 
 #include "tap.h"
 
@@ -208,41 +212,35 @@ static void restricted(void)
 	topo_free(t);
 }
 
-static unsigned count_cpus(const cpu_set_t *set)
-{
-	return (unsigned)CPU_COUNT(set);
-}
-
 /* This machine: the process's own CPU set is where placement starts. */
 static void this_machine(void)
 {
-	cpu_set_t before, only, after;
+	hwloc_topology_t sys;
+	hwloc_bitmap_t before = hwloc_bitmap_alloc(), only = hwloc_bitmap_alloc(),
+		       after = hwloc_bitmap_alloc();
 	struct topo *t;
-	int last = -1;
+	int last;
 
-	if (sched_getaffinity(0, sizeof(before), &before)) {
-		tap_ok(0, "sched_getaffinity");
+	if (hwloc_topology_init(&sys) || hwloc_topology_load(sys) || !before || !only || !after ||
+	    hwloc_get_cpubind(sys, before, HWLOC_CPUBIND_THREAD)) {
+		tap_ok(0, "read this thread's CPU set");
 		return;
 	}
-	for (int c = 0; c < CPU_SETSIZE; c++) {
-		if (CPU_ISSET(c, &before))
-			last = c;
-	}
+	last = hwloc_bitmap_last(before);
 	/* As under taskset -c LAST: the one worker must stay on LAST. */
-	CPU_ZERO(&only);
-	CPU_SET(last, &only);
-	tap_ok(!sched_setaffinity(0, sizeof(only), &only), "restrict this process to CPU %d", last);
+	hwloc_bitmap_only(only, (unsigned)last);
+	tap_ok(!hwloc_set_cpubind(sys, only, HWLOC_CPUBIND_THREAD), "restrict this thread to CPU %d",
+	       last);
 	tap_ok(!topo_new(&t), "load this machine's topology");
 	if (!t)
-		return;
+		goto out;
 	tap_ok(topo_pu_count(t) == 1, "the topology holds only the CPU the process was given");
 	tap_ok(!topo_plan(t, 1) && topo_place(t, 0)->pu_os == (unsigned)last,
-	   "worker 0 is planned on CPU %d", last);
-	tap_ok(!sched_setaffinity(0, sizeof(before), &before), "restore the CPU set");
+	       "worker 0 is planned on CPU %d", last);
+	tap_ok(!hwloc_set_cpubind(sys, before, HWLOC_CPUBIND_THREAD), "restore the CPU set");
 	tap_ok(!topo_bind_worker(t, 0, 1), "bind this thread as worker 0");
-	tap_ok(!sched_getaffinity(0, sizeof(after), &after) && count_cpus(&after) == 1 &&
-		   CPU_ISSET(last, &after),
-	   "the thread now runs on CPU %d only", last);
+	tap_ok(!hwloc_get_cpubind(sys, after, HWLOC_CPUBIND_THREAD) && hwloc_bitmap_isequal(after, only),
+	       "the thread now runs on CPU %d only", last);
 
 	size_t len = 1 << 20;
 	unsigned char *mem = topo_alloc_worker_mem(t, 0, len);
@@ -253,17 +251,22 @@ static void this_machine(void)
 	int node = mem ? topo_mem_node(t, mem, len) : -1;
 	int want = topo_place(t, 0)->numa_os;
 	tap_ok(node == want || node < 0 || want < 0, "worker memory is on NUMA node %d (planned %d)",
-	   node, want);
+	       node, want);
 	topo_free_worker_mem(t, mem, len);
 	topo_free(t);
-	sched_setaffinity(0, sizeof(before), &before);
+	hwloc_set_cpubind(sys, before, HWLOC_CPUBIND_THREAD);
 
 	tap_ok(!topo_new(&t), "reload with the whole CPU set");
 	if (t) {
-		tap_ok(topo_pu_count(t) == count_cpus(&before), "%u PUs, as many as the process may use",
-		   topo_pu_count(t));
+		tap_ok(topo_pu_count(t) == (unsigned)hwloc_bitmap_weight(before),
+		       "%u PUs, as many as the process may use", topo_pu_count(t));
 		topo_free(t);
 	}
+out:
+	hwloc_bitmap_free(before);
+	hwloc_bitmap_free(only);
+	hwloc_bitmap_free(after);
+	hwloc_topology_destroy(sys);
 }
 
 static void priority(void)
