@@ -82,8 +82,7 @@ static opt_handler_fn set_algo, add_url, set_hash, set_network, set_odo_key, set
 static const char S_MINE[] = "Mining", S_POOL[] = "Pool (stratum)",
 		  S_SOLO[] = "Solo (getblocktemplate)", S_TOOLS[] = "Benchmark and tools",
 		  S_OUT[] = "Output", S_PLACE[] = "Placement",
-		  S_API[] = "Monitoring (off unless asked; clients other than 127.0.0.1\n"
-			    "and ::1 need --api-allow)";
+		  S_API[] = "Monitoring (off unless asked)";
 
 static const struct opt_def opt_table[] = {
 	{ .name = "algo", .short_name = 'a', .kind = KIND_CUSTOM, .handler = set_algo,
