@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "deadline.h"
 #include "log.h"
 #include "net.h"
 #include "options.h"
@@ -904,12 +905,12 @@ static void cg_serve(struct api *api, struct net_conn *c)
 {
 	char buf[CGMINER_REQUEST_MAX + 1], command[32] = "";
 	size_t len = 0;
-	unsigned long long deadline = net_now_ms() + CGMINER_DEADLINE_MS;
+	unsigned long long deadline = deadline_now_ms() + CGMINER_DEADLINE_MS;
 	json_t *reply;
 	int is_bad = 0;
 
 	for (;;) {
-		unsigned long long now = net_now_ms();
+		unsigned long long now = deadline_now_ms();
 		size_t got = 0;
 		int rc;
 

@@ -672,20 +672,20 @@ int net_listen(struct net_listener **out, const char *host, const char *port, ch
 	*out = NULL;
 	rc = getaddrinfo(host, port, &hints, &ai);
 	if (rc) {
-		net_set_err(err, err_len, "%s:%s: %s", host, port, gai_strerror(rc));
+		errbuf_set(err, err_len, "%s:%s: %s", host, port, gai_strerror(rc));
 		return NET_ERR_RESOLVE;
 	}
 	l = calloc(1, sizeof(*l));
 	if (!l) {
 		freeaddrinfo(ai);
-		net_set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		return NET_ERR_NOMEM;
 	}
 	l->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (l->fd < 0 || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(l->fd, ai->ai_addr, ai->ai_addrlen) || listen(l->fd, 16) ||
 	    getsockname(l->fd, (struct sockaddr *)&ss, &ss_len)) {
-		net_set_err(err, err_len, "cannot listen on %s:%s: %s", host, port, strerror(errno));
+		errbuf_set(err, err_len, "cannot listen on %s:%s: %s", host, port, strerror(errno));
 		freeaddrinfo(ai);
 		net_listener_close(l);
 		return NET_ERR_IO;
@@ -711,7 +711,7 @@ int net_accept(struct net_listener *l, unsigned timeout_ms, struct net_conn **ou
 	int fd, p;
 
 	*out = NULL;
-	p = net_poll(l->fd, POLLIN, NULL, net_now_ms() + timeout_ms);
+	p = net_poll(l->fd, POLLIN, NULL, deadline_now_ms() + timeout_ms);
 	if (p <= 0)
 		return p == 0 ? NET_TIMEOUT : NET_ERR_IO;
 	fd = accept(l->fd, (struct sockaddr *)addr, &len);
@@ -750,7 +750,7 @@ void net_listener_close(struct net_listener *l)
 int net_read_some_bounded(struct net_conn *c, char *buf, size_t len, unsigned timeout_ms,
 			  size_t *got)
 {
-	unsigned long long deadline = net_now_ms() + timeout_ms;
+	unsigned long long deadline = deadline_now_ms() + timeout_ms;
 
 	*got = 0;
 	for (;;) {

@@ -552,9 +552,9 @@ static int set_no_color(struct options *o, const char *arg, struct opt_ctx *ctx)
 static int set_cpu_affinity(struct options *o, const char *arg, struct opt_ctx *ctx)
 {
 	if (!*arg || strspn(arg, "0123456789,-") != strlen(arg))
-		return fail(ctx->err, ctx->err_len, "%s: '%s' is not a PU list (e.g. 0-3,8)",
+		return errbuf_set(ctx->err, ctx->err_len, "%s: '%s' is not a PU list (e.g. 0-3,8)",
 			    ctx->name, arg);
-	return set_str(&o->cpu_affinity, arg) ? fail(ctx->err, ctx->err_len, "out of memory") : 0;
+	return set_str(&o->cpu_affinity, arg) ? errbuf_set(ctx->err, ctx->err_len, "out of memory") : 0;
 }
 
 static int set_api_token(struct options *o, const char *arg, struct opt_ctx *ctx)
@@ -562,8 +562,8 @@ static int set_api_token(struct options *o, const char *arg, struct opt_ctx *ctx
 	size_t n = strlen(arg);
 
 	if (n < 8 || n > 256)
-		return fail(ctx->err, ctx->err_len, "%s: use 8 to 256 characters", ctx->name);
-	return set_str(&o->api_token, arg) ? fail(ctx->err, ctx->err_len, "out of memory") : 0;
+		return errbuf_set(ctx->err, ctx->err_len, "%s: use 8 to 256 characters", ctx->name);
+	return set_str(&o->api_token, arg) ? errbuf_set(ctx->err, ctx->err_len, "out of memory") : 0;
 }
 
 /* --config: read before the command line (see options_parse). */
