@@ -9,6 +9,22 @@
 #include <string.h>
 #include <sys/time.h>
 #include <syslog.h>
+
+/*
+ * syslog.h's priority macros share names with enum log_level (LOG_ERR,
+ * LOG_INFO, LOG_DEBUG): keep its numbers under other names, then drop the
+ * macros so the names mean our enum again.
+ */
+enum {
+	SYSLOG_ERR = LOG_ERR,
+	SYSLOG_WARNING = LOG_WARNING,
+	SYSLOG_NOTICE = LOG_NOTICE,
+	SYSLOG_INFO = LOG_INFO,
+	SYSLOG_DEBUG = LOG_DEBUG,
+};
+#undef LOG_ERR
+#undef LOG_INFO
+#undef LOG_DEBUG
 #include <time.h>
 
 static struct {
@@ -135,8 +151,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const tags[] = { "error: ", "warning: ", "", "debug: " };
 	static const char *const colors[] = { "\033[31m", "\033[33m", "", "\033[90m" };
-	/* syslog.h's LOG_* macros (shadowing our enum's names here) are its priorities. */
-	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	static const int prio[] = { SYSLOG_ERR, SYSLOG_WARNING, SYSLOG_INFO, SYSLOG_DEBUG };
 	va_list ap;
 
 	if (level > sink.level)
@@ -154,6 +169,6 @@ void log_result(enum log_tone tone, const char *fmt, ...)
 	if (LOG_INFO > sink.level)
 		return;
 	va_start(ap, fmt);
-	log_line(colors[tone], "", LOG_NOTICE, fmt, ap);
+	log_line(colors[tone], "", SYSLOG_NOTICE, fmt, ap);
 	va_end(ap);
 }
