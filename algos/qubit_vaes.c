@@ -689,12 +689,13 @@ static inline __attribute__((always_inline)) void sx2_step(__m512i *a, const __m
 		8 + (7 ^ pxor), 8 + (6 ^ pxor), 8 + (5 ^ pxor), 8 + (4 ^ pxor), 8 + (3 ^ pxor),
 		8 + (2 ^ pxor), 8 + (1 ^ pxor), 8 + (0 ^ pxor), 7 ^ pxor, 6 ^ pxor, 5 ^ pxor,
 		4 ^ pxor, 3 ^ pxor, 2 ^ pxor, 1 ^ pxor, 0 ^ pxor);
-	__m512i ra = _mm512_rol_epi32(*a, r1);
+	__m512i ra = _mm512_rolv_epi32(*a, _mm512_set1_epi32(r1));
 	/* IF(a, b, c) = a ? b : c; MAJ(a, b, c). */
 	__m512i f = is_maj ? _mm512_ternarylogic_epi32(*a, *b, *c, 0xe8)
 			   : _mm512_ternarylogic_epi32(*a, *b, *c, 0xca);
 
-	*d = _mm512_add_epi32(_mm512_rol_epi32(_mm512_add_epi32(_mm512_add_epi32(*d, w), f), r2),
+	*d = _mm512_add_epi32(_mm512_rolv_epi32(_mm512_add_epi32(_mm512_add_epi32(*d, w), f),
+							_mm512_set1_epi32(r2)),
 			      _mm512_permutexvar_epi32(perm, ra));
 	*a = ra;
 }

@@ -119,7 +119,7 @@ static int bench_run(const struct bench_config *cfg, const struct algo *a,
 	struct stats stats;
 	struct source *src = NULL;
 	struct miner miner = { 0 };
-	int rc = -1;
+	int rc = -1, is_observed = 0;
 
 	job_board_init(&board);
 	if (stats_init(&stats, count)) {
@@ -139,6 +139,10 @@ static int bench_run(const struct bench_config *cfg, const struct algo *a,
 	miner.device_count = count;
 	if (miner_start(&miner))
 		goto out;
+	if (cfg->obs && cfg->obs->on_run) {
+		cfg->obs->on_run(cfg->obs->ctx, &stats, a->name, devices[0]->name);
+		is_observed = 1;
+	}
 
 	/*
 	 * Warm-up: until every worker has counted a range (bounded: a device
@@ -159,6 +163,8 @@ static int bench_run(const struct bench_config *cfg, const struct algo *a,
 		double left_ms = (cfg->seconds - (now - t0)) * 1000.0;
 		bench_sleep_ms(left_ms < BENCH_POLL_MS ? (unsigned)left_ms + 1 : BENCH_POLL_MS);
 		now = stats_now();
+		if (cfg->obs && cfg->obs->on_tick)
+			cfg->obs->on_tick(cfg->obs->ctx);
 		if (now >= next_report) {
 			char rate[32];
 			stats_format_rate((double)(stats_total_hashes(&stats) - hashes0) / (now - t0), rate,
@@ -184,10 +190,12 @@ static int bench_run(const struct bench_config *cfg, const struct algo *a,
 	out->hashrate = out->seconds > 0 ? (double)out->hashes / out->seconds : 0;
 	rc = 0;
 out:
-	if (src)
-		src->ops->free(src);
 	if (miner.workers)
 		miner_stop(&miner);
+	if (src)
+		src->ops->free(src);
+	if (is_observed)
+		cfg->obs->on_run(cfg->obs->ctx, NULL, a->name, devices[0]->name);
 	stats_release(&stats);
 	job_board_release(&board);
 	return rc;

@@ -10,7 +10,19 @@
 struct calib;
 struct source;
 struct source_env;
+struct stats;
 struct topo;
+
+/*
+ * Who watches a benchmark (the API): on_run gets each run's counters when it
+ * starts and NULL before they are freed; on_tick is called from the
+ * benchmark's loop every few tens of milliseconds.
+ */
+struct bench_observer {
+	void *ctx;
+	void (*on_run)(void *ctx, struct stats *stats, const char *algo, const char *impl);
+	void (*on_tick)(void *ctx);
+};
 
 /*
  * --benchmark: a work source with one fixed job (the algorithm's version
@@ -48,6 +60,7 @@ struct bench_config {
 	unsigned gpu_count;
 	const struct opencl_config *opencl; /* how their kernels are built and launched */
 	const volatile sig_atomic_t *stop;
+	const struct bench_observer *obs; /* may be NULL */
 };
 
 /*

@@ -13,6 +13,7 @@ void job_board_init(struct job_board *b)
 	b->current = NULL;
 	atomic_init(&b->generation, 0);
 	b->is_stopping = 0;
+	b->is_paused = 0;
 }
 
 void job_board_release(struct job_board *b)
@@ -41,7 +42,7 @@ struct job *job_board_get(struct job_board *b, uint64_t *generation)
 	struct job *job;
 
 	pthread_mutex_lock(&b->lock);
-	job = b->current ? job_ref(b->current) : NULL;
+	job = b->current && !b->is_paused ? job_ref(b->current) : NULL;
 	*generation = atomic_load_explicit(&b->generation, memory_order_acquire);
 	pthread_mutex_unlock(&b->lock);
 	return job;
@@ -57,6 +58,26 @@ void job_board_wait(struct job_board *b, uint64_t seen, unsigned timeout_ms)
 			break;
 	}
 	pthread_mutex_unlock(&b->lock);
+}
+
+void job_board_pause(struct job_board *b, int is_paused)
+{
+	pthread_mutex_lock(&b->lock);
+	b->is_paused = is_paused;
+	/* A new generation makes every worker look at the board again. */
+	atomic_fetch_add_explicit(&b->generation, 1, memory_order_release);
+	pthread_cond_broadcast(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+}
+
+int job_board_is_paused(struct job_board *b)
+{
+	int is_paused;
+
+	pthread_mutex_lock(&b->lock);
+	is_paused = b->is_paused;
+	pthread_mutex_unlock(&b->lock);
+	return is_paused;
 }
 
 void job_board_stop(struct job_board *b)

@@ -23,6 +23,7 @@ struct job_board {
 	struct job *current;          /* NULL: no valid work (workers idle) */
 	atomic_uint_fast64_t generation;
 	int is_stopping;
+	int is_paused;                /* job_board_pause: workers see no job */
 };
 
 void job_board_init(struct job_board *b);
@@ -33,6 +34,13 @@ void job_board_publish(struct job_board *b, struct job *job);
 struct job *job_board_get(struct job_board *b, uint64_t *generation);
 /* Blocks until the generation differs from seen, the board stops, or timeout_ms passes. */
 void job_board_wait(struct job_board *b, uint64_t seen, unsigned timeout_ms);
+/*
+ * Pauses (is_paused 1) or resumes mining: while paused job_board_get returns
+ * NULL, so workers finish their current range and wait; sources keep
+ * publishing, and resuming hands out the newest job.
+ */
+void job_board_pause(struct job_board *b, int is_paused);
+int job_board_is_paused(struct job_board *b);
 /* Wakes every waiter for shutdown. */
 void job_board_stop(struct job_board *b);
 static inline uint64_t job_board_generation(struct job_board *b)

@@ -13,6 +13,18 @@ void log_set_level(enum log_level level);
 void log_set_color(int enabled);
 enum log_level log_get_level(void);
 
+/*
+ * Also writes every message to path (appending, no colours). Returns 0, or
+ * -1 with errno set. log_reopen_file closes and reopens it, for logrotate
+ * (main calls it after SIGHUP). Thread-safe.
+ */
+int log_open_file(const char *path);
+int log_reopen_file(void);
+void log_close_file(void);
+
+/* Also sends every message to syslog (daemon facility) as ident. */
+void log_set_syslog(const char *ident);
+
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*

@@ -3,6 +3,7 @@
  * quintminer: options -> config -> the chosen mode. Owns the process state
  * (signal flag, log level) and is the only place that exits.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "algo.h"
+#include "api.h"
 #include "bench.h"
 #include "calib.h"
 #include "options.h"
@@ -28,16 +30,19 @@
 #include "topo.h"
 #include "work.h"
 
-#define STATUS_INTERVAL_S 10.0
 #define EXIT_USAGE 2
 #define PLAN_WAIT_S 20.0 /* --plan: how long to wait for the pools' first jobs */
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, status_requested, reopen_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGUSR1)
+		status_requested = 1;
+	else if (sig == SIGHUP)
+		reopen_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static void install_signals(void)
@@ -49,6 +54,8 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
@@ -232,8 +239,114 @@ static unsigned default_threads(const struct options *cfg, struct topo *topo)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* --- the API's view of this process (api.h hooks) ------------------------ */
+
+struct api_glue {
+	double diff_factor;           /* --diff-factor, or 0: the job's algorithm's own */
+	struct job_board *board;      /* mining only */
+	/* With the scheduler: the device groups' boards, one per device (set once started). */
+	_Atomic(struct job_board **) boards;
+	unsigned board_count;
+	struct miner *miner;          /* mining only */
+	struct api *api;
+};
+
+static int glue_pause(void *ctx, int is_paused)
+{
+	struct api_glue *g = ctx;
+	struct job_board **boards = atomic_load(&g->boards);
+
+	if (!g->board)
+		return -1;
+	job_board_pause(g->board, is_paused);
+	for (unsigned i = 0; boards && i < g->board_count; i++)
+		job_board_pause(boards[i], is_paused);
+	return 0;
+}
+
+static void glue_quit(void *ctx)
+{
+	(void)ctx;
+	stop_requested = 1;
+}
+
+static unsigned glue_hw_errors(void *ctx)
+{
+	struct api_glue *g = ctx;
+
+	return g->miner ? atomic_load(&g->miner->bad_hits) : 0;
+}
+
+/*
+ * Without a report from the source: the first pool is the one in use, up
+ * while it gives work; the current job's targets give the share and the
+ * network difficulty (with the scheduler, the first device group's job).
+ */
+static int glue_pool(void *ctx, unsigned index, struct api_pool_info *out)
+{
+	struct api_glue *g = ctx;
+	struct job_board **boards = atomic_load(&g->boards);
+	struct job_board *board = boards ? boards[0] : g->board;
+	uint64_t generation;
+	struct job *job = board && index == 0 ? job_board_get(board, &generation) : NULL;
+
+	out->is_active = index == 0;
+	snprintf(out->state, sizeof(out->state), "%s",
+		 index ? "idle" : job ? "connected" : board && job_board_is_paused(board) ? "paused"
+										: "connecting");
+	out->latency_ms = -1;
+	if (job) {
+		double f = g->diff_factor > 0 ? g->diff_factor
+				: job->algo ? job->algo->share_scale : 1;
+		out->difficulty = work_target_to_diff(job->share_target) * f;
+		out->net_difficulty = work_target_to_diff(job->block_target);
+	}
+	job_unref(job);
+	return 0;
+}
+
+static void bench_on_run(void *ctx, struct stats *stats, const char *algo, const char *impl)
+{
+	api_set_stats(ctx, stats, algo, impl);
+}
+
+static void bench_on_tick(void *ctx)
+{
+	api_tick(ctx);
+}
+
+static int api_open(const struct options *cfg, struct topo *topo, struct api_glue *glue,
+		    const char *mode)
+{
+	struct api_hooks hooks = { .ctx = glue, .hw_errors = glue_hw_errors, .quit = glue_quit };
+	char err[256];
+
+	if (glue->board) {
+		hooks.pause = glue_pause;
+		hooks.pool = glue_pool;
+	}
+	if (api_start(&glue->api, cfg, &hooks, topo, mode, err, sizeof(err))) {
+		log_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Logs where each worker runs (topo.h) and keeps the plan for binding. */
+static void placement_log(struct topo *topo, unsigned threads)
+{
+	if (!topo || topo_plan(topo, threads))
+		return;
+	for (unsigned i = 0; i < threads; i++) {
+		char where[160];
+		topo_place_describe(topo_place(topo, i), where, sizeof(where));
+		log_info("worker %u -> %s", i, where);
+	}
+}
+
 static int run_benchmark(const struct options *cfg, struct topo *topo)
 {
+	struct api_glue glue = { 0 };
 	struct bench_result results[64];
 	struct calib calib;
 	struct opencl_config oc = opencl_config_of(cfg);
@@ -244,7 +357,8 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 		return rc;
 	if (calib_for(&calib, cfg))
 		return 1;
-	const struct bench_config bc = {
+	struct bench_observer obs = { .on_run = bench_on_run, .on_tick = bench_on_tick };
+	struct bench_config bc = {
 		.threads = cfg->no_cpu ? 0 : default_threads(cfg, topo),
 		.seconds = cfg->time_limit_s,
 		.topo = topo,
@@ -255,6 +369,13 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 		.opencl = &oc,
 		.stop = &stop_requested,
 	};
+	placement_log(topo, bc.threads);
+	if (api_open(cfg, topo, &glue, "benchmark")) {
+		calib_release(&calib);
+		return 1;
+	}
+	obs.ctx = glue.api;
+	bc.obs = glue.api ? &obs : NULL;
 	for (unsigned i = 0; i < algo_count && !stop_requested; i++) {
 		const struct algo *a = algo_table[i];
 		if (!cfg->is_all_algos && a != cfg->algo)
@@ -285,6 +406,7 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 		for (unsigned i = 0; i < n; i++)
 			bench_print_json(&results[i]);
 	}
+	api_stop(glue.api);
 	return n ? rc : 1;
 }
 
@@ -360,6 +482,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct source *src = NULL;
 	struct sched_run *sched = NULL;
 	struct miner miner = { 0 };
+	struct api_glue glue = { .board = &board, .miner = &miner, .diff_factor = cfg->diff_factor };
 	int rc = 1;
 
 	struct opencl_config oc = opencl_config_of(cfg);
@@ -402,9 +525,16 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	else
 		log_info("mining with the scheduler on %u thread%s%s", threads,
 			 threads == 1 ? "" : "s", device_count > threads ? " and OpenCL" : "");
+	placement_log(topo, threads);
+	if (api_open(cfg, topo, &glue, "mining"))
+		goto out;
+	api_set_stats(glue.api, &stats, cfg->algo ? cfg->algo->name : "auto",
+		      impl ? impl->name : device_count ? devices[0]->name : "");
 	if (start_sources(cfg, &stats, &calib, devices, device_count, &board, &src, &sched,
 			  &boards, &rc))
 		goto out;
+	glue.board_count = device_count;
+	atomic_store(&glue.boards, boards);
 	miner.algo = cfg->algo;
 	miner.board = &board;
 	miner.boards = boards;
@@ -426,12 +556,24 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 			log_info("time limit of %g s reached", cfg->time_limit_s);
 			break;
 		}
-		if (now - stats.last_report_s >= STATUS_INTERVAL_S && !cfg->is_quiet)
+		api_tick(glue.api);
+		if (reopen_requested) {
+			reopen_requested = 0;
+			if (cfg->log_file && log_reopen_file())
+				log_warn("--log-file %s: cannot reopen: %s", cfg->log_file,
+					 strerror(errno));
+		}
+		if (status_requested ||
+		    (cfg->status_interval_s && now - stats.last_report_s >= cfg->status_interval_s &&
+		     !cfg->is_quiet)) {
+			status_requested = 0;
 			report_status(sched, &stats);
+		}
 	}
 	miner_stop(&miner);
 	rc = 0;
 out:
+	api_stop(glue.api);
 	if (miner.workers)
 		miner_stop(&miner);
 	if (src)
@@ -463,6 +605,13 @@ int main(int argc, char **argv)
 	log_set_color(cfg.use_color && isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
 	for (unsigned i = 0; i < cfg.warning_count; i++)
 		log_warn("%s", cfg.warnings[i]);
+	if (cfg.log_file && log_open_file(cfg.log_file)) {
+		fprintf(stderr, "quintminer: --log-file %s: %s\n", cfg.log_file, strerror(errno));
+		options_release(&cfg);
+		return EXIT_USAGE;
+	}
+	if (cfg.use_syslog)
+		log_set_syslog("quintminer");
 	install_signals();
 
 	switch (cfg.mode) {
@@ -488,6 +637,14 @@ int main(int argc, char **argv)
 	case MODE_PLAN:
 		if (topo_new(&topo))
 			log_warn("no CPU topology: threads will not be bound");
+		if (topo && cfg.cpu_affinity && topo_restrict(topo, cfg.cpu_affinity, err, sizeof(err))) {
+			fprintf(stderr, "quintminer: %s\n", err);
+			topo_free(topo);
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (topo)
+			topo_set_priority(topo, cfg.cpu_priority);
 		if (topo) {
 			char desc[160];
 			topo_describe(topo, desc, sizeof(desc));
@@ -503,6 +660,7 @@ int main(int argc, char **argv)
 	default:
 		rc = 1;
 	}
+	log_close_file();
 	options_release(&cfg);
 	return rc;
 }

@@ -650,3 +650,124 @@ int net_waker_wait(struct net_waker *w, unsigned timeout_ms)
 		return NET_WOKEN;
 	}
 }
+
+/* --- listening (the cgminer-style API port) ------------------------------ */
+
+struct net_listener {
+	int fd;
+	unsigned port;
+};
+
+int net_listen(struct net_listener **out, const char *host, const char *port, char *err,
+	       size_t err_len)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICHOST | AI_PASSIVE };
+	struct addrinfo *ai = NULL;
+	struct net_listener *l;
+	struct sockaddr_storage ss;
+	socklen_t ss_len = sizeof(ss);
+	int one = 1, rc;
+
+	*out = NULL;
+	rc = getaddrinfo(host, port, &hints, &ai);
+	if (rc) {
+		errbuf_set(err, err_len, "%s:%s: %s", host, port, gai_strerror(rc));
+		return NET_ERR_RESOLVE;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		freeaddrinfo(ai);
+		errbuf_set(err, err_len, "out of memory");
+		return NET_ERR_NOMEM;
+	}
+	l->fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (l->fd < 0 || setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(l->fd, ai->ai_addr, ai->ai_addrlen) || listen(l->fd, 16) ||
+	    getsockname(l->fd, (struct sockaddr *)&ss, &ss_len)) {
+		errbuf_set(err, err_len, "cannot listen on %s:%s: %s", host, port, strerror(errno));
+		freeaddrinfo(ai);
+		net_listener_close(l);
+		return NET_ERR_IO;
+	}
+	freeaddrinfo(ai);
+	l->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+						 : ((struct sockaddr_in *)&ss)->sin_port);
+	*out = l;
+	return 0;
+}
+
+unsigned net_listener_port(const struct net_listener *l)
+{
+	return l->port;
+}
+
+int net_accept(struct net_listener *l, unsigned timeout_ms, struct net_conn **out,
+	       struct sockaddr_storage *addr)
+{
+	socklen_t len = sizeof(*addr);
+	struct net_conn *c;
+	char host[INET6_ADDRSTRLEN] = "?";
+	int fd, p;
+
+	*out = NULL;
+	p = net_poll(l->fd, POLLIN, NULL, deadline_now_ms() + timeout_ms);
+	if (p <= 0)
+		return p == 0 ? NET_TIMEOUT : NET_ERR_IO;
+	fd = accept(l->fd, (struct sockaddr *)addr, &len);
+	if (fd < 0)
+		return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED ? NET_TIMEOUT
+										  : NET_ERR_IO;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC)) {
+		close(fd);
+		return NET_ERR_IO;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return NET_ERR_NOMEM;
+	}
+	c->fd = fd;
+	if (addr->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)addr)->sin6_addr, host, sizeof(host));
+	else if (addr->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)addr)->sin_addr, host, sizeof(host));
+	snprintf(c->peer, sizeof(c->peer), "%s", host);
+	*out = c;
+	return NET_LINE;
+}
+
+void net_listener_close(struct net_listener *l)
+{
+	if (!l)
+		return;
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l);
+}
+
+int net_read_some_bounded(struct net_conn *c, char *buf, size_t len, unsigned timeout_ms,
+			  size_t *got)
+{
+	unsigned long long deadline = deadline_now_ms() + timeout_ms;
+
+	*got = 0;
+	for (;;) {
+		short events = POLLIN;
+		long r = net_read_some(c, buf, len, &events);
+		int p;
+
+		if (r > 0) {
+			*got = (size_t)r;
+			return NET_LINE;
+		}
+		if (r < 0)
+			return (int)r;
+		p = net_poll(c->fd, events, NULL, deadline);
+		if (p == 0)
+			return NET_TIMEOUT;
+		if (p < 0)
+			return NET_ERR_IO;
+	}
+}

@@ -93,6 +93,43 @@ const char *net_error(const struct net_conn *c);
 /* "host:port" the connection went to (for logs). */
 const char *net_peer(const struct net_conn *c);
 
+/*
+ * A listening TCP socket, for the cgminer-style API port (api.c): servers
+ * that must not parse HTTP live here too, so sockets stay in one file.
+ */
+struct net_listener;
+struct sockaddr_storage;
+
+/*
+ * Listens on host:port (numeric address; port "0" picks a free one). Returns
+ * 0 and *out, or a negative enum net_result with the reason in err.
+ */
+int net_listen(struct net_listener **out, const char *host, const char *port, char *err,
+	       size_t err_len);
+
+/* The port the listener is bound to. */
+unsigned net_listener_port(const struct net_listener *l);
+
+/*
+ * Waits up to timeout_ms for a client. Returns NET_LINE with *out (a plain
+ * TCP connection, read with net_read_some_bounded) and the client's
+ * address in *addr, NET_TIMEOUT, or a negative enum net_result.
+ */
+int net_accept(struct net_listener *l, unsigned timeout_ms, struct net_conn **out,
+	       struct sockaddr_storage *addr);
+
+/* Closes the listener. NULL-safe. */
+void net_listener_close(struct net_listener *l);
+
+/*
+ * Reads what arrives within timeout_ms, at most len bytes, for requests that
+ * are not lines (a cgminer client sends one JSON object without '\n').
+ * Returns NET_LINE with *got > 0, NET_TIMEOUT, or a negative enum net_result
+ * (NET_ERR_CLOSED at end of stream).
+ */
+int net_read_some_bounded(struct net_conn *c, char *buf, size_t len, unsigned timeout_ms,
+			  size_t *got);
+
 /* A self-pipe: wakes a thread blocked in net_read_line or net_waker_wait. */
 struct net_waker {
 	int fds[2];

@@ -77,14 +77,16 @@ struct opt_def {
 };
 
 static opt_handler_fn set_algo, add_url, set_hash, set_network, set_odo_key, set_no_color,
-	set_nothing, add_pool, set_algo_weight, set_opencl_devices;
+	set_nothing, add_pool, set_algo_weight, set_opencl_devices, set_cpu_affinity,
+	set_api_token;
 
 #define FIELD(f) offsetof(struct options, f)
 
 static const char S_MINE[] = "Mining", S_POOL[] = "Pool (stratum)",
 		  S_SOLO[] = "Solo (getblocktemplate)", S_TOOLS[] = "Benchmark and tools",
 		  S_SCHED[] = "Scheduler (-a auto)",
-		  S_OUT[] = "Output";
+		  S_OUT[] = "Output", S_PLACE[] = "Placement",
+		  S_API[] = "Monitoring (off unless asked)";
 
 static const struct opt_def opt_table[] = {
 	{ .name = "algo", .short_name = 'a', .kind = KIND_CUSTOM, .handler = set_algo,
@@ -214,6 +216,33 @@ static const struct opt_def opt_table[] = {
 		  "from the measured rates and the pools' or node's\n"
 		  "current difficulties, and the recommendation" },
 
+	{ .name = "cpu-affinity", .kind = KIND_CUSTOM, .handler = set_cpu_affinity,
+	  .use = USE_MINE | USE_BENCH, .section = S_PLACE, .arg_name = "LIST",
+	  .help = "only these PUs (e.g. 0-3,8), within the CPU set\n"
+		  "the process was given" },
+	{ .name = "cpu-priority", .kind = KIND_UINT, .offset = FIELD(cpu_priority), .min = 0,
+	  .max = 5, .what = "a priority", .use = USE_MINE | USE_BENCH, .section = S_PLACE,
+	  .arg_name = "N",
+	  .help = "hashing threads' priority, 0 (lowest) .. 5\n"
+		  "(default 2: nice 10)" },
+
+	{ .name = "api-bind", .kind = KIND_STRING, .offset = FIELD(api_bind), .max = 80,
+	  .use = USE_MINE | USE_BENCH, .section = S_API, .arg_name = "A:P",
+	  .help = "HTTP JSON API, e.g. 127.0.0.1:4048" },
+	{ .name = "api-allow", .kind = KIND_STRING, .offset = FIELD(api_allow), .max = 2048,
+	  .use = USE_MINE | USE_BENCH, .section = S_API, .arg_name = "LIST",
+	  .help = "addresses or networks that may connect" },
+	{ .name = "api-token", .kind = KIND_CUSTOM, .handler = set_api_token,
+	  .use = USE_MINE | USE_BENCH, .section = S_API, .arg_name = "TOKEN",
+	  .help = "allow pause/resume/pool/algo/quit with this\n"
+		  "bearer token" },
+	{ .name = "cgminer-bind", .kind = KIND_STRING, .offset = FIELD(cgminer_bind), .max = 80,
+	  .use = USE_MINE | USE_BENCH, .section = S_API, .arg_name = "A:P",
+	  .help = "cgminer-style read-only API, e.g. 127.0.0.1:4028" },
+	{ .name = "metrics-bind", .kind = KIND_STRING, .offset = FIELD(metrics_bind), .max = 80,
+	  .use = USE_MINE | USE_BENCH, .section = S_API, .arg_name = "A:P",
+	  .help = "Prometheus /metrics, e.g. 127.0.0.1:9170" },
+
 	{ .name = "benchmark", .kind = KIND_MODE, .mode = MODE_BENCHMARK, .use = USE_ALL,
 	  .section = S_TOOLS, .help = "measure hash rates on a fixed header" },
 	{ .name = "hash", .kind = KIND_CUSTOM, .handler = set_hash, .use = USE_ALL,
@@ -242,6 +271,16 @@ static const struct opt_def opt_table[] = {
 	{ .name = "no-color", .kind = KIND_CUSTOM, .handler = set_no_color, .use = USE_ALL, .section = S_OUT,
 	  .help = "no colours (there are none unless standard error\n"
 		  "is a terminal)" },
+	{ .name = "status-interval", .kind = KIND_UINT, .offset = FIELD(status_interval_s),
+	  .min = 0, .max = 86400, .what = "a number of seconds", .use = USE_MINE,
+	  .section = S_OUT, .arg_name = "S",
+	  .help = "status line every S seconds (default 30, 0 never;\n"
+		  "SIGUSR1 prints it at once)" },
+	{ .name = "log-file", .kind = KIND_STRING, .offset = FIELD(log_file), .use = USE_ALL,
+	  .section = S_OUT, .arg_name = "FILE",
+	  .help = "log to FILE too (reopened on SIGHUP)" },
+	{ .name = "syslog", .kind = KIND_FLAG, .offset = FIELD(use_syslog), .use = USE_ALL,
+	  .section = S_OUT, .help = "log to syslog too" },
 	{ .name = "version", .short_name = 'V', .kind = KIND_MODE, .mode = MODE_VERSION,
 	  .use = USE_ALL, .section = S_OUT, .help = "print the version" },
 	{ .name = "help", .short_name = 'h', .kind = KIND_MODE, .mode = MODE_HELP, .use = USE_ALL,
@@ -663,6 +702,24 @@ static int set_no_color(struct options *o, const char *arg, struct opt_ctx *ctx)
 	(void)arg, (void)ctx;
 	o->use_color = 0;
 	return 0;
+}
+
+/* A PU list; topo_restrict checks it against the machine. */
+static int set_cpu_affinity(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	if (!*arg || strspn(arg, "0123456789,-") != strlen(arg))
+		return errbuf_set(ctx->err, ctx->err_len, "%s: '%s' is not a PU list (e.g. 0-3,8)",
+			    ctx->name, arg);
+	return set_str(&o->cpu_affinity, arg) ? errbuf_set(ctx->err, ctx->err_len, "out of memory") : 0;
+}
+
+static int set_api_token(struct options *o, const char *arg, struct opt_ctx *ctx)
+{
+	size_t n = strlen(arg);
+
+	if (n < 8 || n > 256)
+		return errbuf_set(ctx->err, ctx->err_len, "%s: use 8 to 256 characters", ctx->name);
+	return set_str(&o->api_token, arg) ? errbuf_set(ctx->err, ctx->err_len, "out of memory") : 0;
 }
 
 /* --config: read before the command line (see options_parse). */
@@ -1221,6 +1278,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->params.network = ALGO_NETWORK_MAINNET;
 	o->retry_pause_s = 2;
 	o->scantime_s = 30;
+	o->cpu_priority = 2;  /* TOPO_PRIORITY_DEFAULT: nice 10 */
+	o->status_interval_s = 30;
 	o->use_color = 1;
 	o->min_dwell_s = 60;
 	o->switch_margin_pct = 5;
@@ -1250,6 +1309,13 @@ void options_release(struct options *o)
 	free(o->kernel_dir);
 	for (unsigned i = 0; i < o->pool_count; i++)
 		pool_release(&o->pools[i]);
+	free(o->cpu_affinity);
+	free(o->api_bind);
+	free(o->api_allow);
+	free(o->api_token);
+	free(o->cgminer_bind);
+	free(o->metrics_bind);
+	free(o->log_file);
 	memset(o, 0, sizeof(*o));
 }
 

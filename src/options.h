@@ -94,6 +94,18 @@ struct options {
 	char *rpc_cookie;                  /* --rpc-cookie FILE */
 	unsigned retry_pause_s;            /* --retry-pause; first back-off step */
 	unsigned scantime_s;               /* --scantime: max seconds on one template */
+	/* placement (topo.h) */
+	char *cpu_affinity;                /* --cpu-affinity LIST of PUs, or NULL: all given */
+	unsigned cpu_priority;             /* --cpu-priority 0..5 */
+	/* monitoring (api.h) and logs */
+	char *api_bind;                    /* --api-bind ADDR:PORT, or NULL: no HTTP API */
+	char *api_allow;                   /* --api-allow LIST of addresses/networks */
+	char *api_token;                   /* --api-token: enables write commands */
+	char *cgminer_bind;                /* --cgminer-bind ADDR:PORT */
+	char *metrics_bind;                /* --metrics-bind ADDR:PORT */
+	unsigned status_interval_s;        /* --status-interval; 0 = never */
+	char *log_file;                    /* --log-file FILE */
+	int use_syslog;                    /* --syslog */
 	char *kernel_dir;                  /* --kernel-dir */
 	int use_opencl;                    /* --opencl or --opencl-devices: OpenCL devices too */
 	unsigned opencl_devices[OPTIONS_MAX_DEVICES]; /* --opencl-devices, as given; */

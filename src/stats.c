@@ -43,6 +43,8 @@ int stats_init(struct stats *s, unsigned thread_count)
 	s->start_s = stats_now();
 	s->last_report_s = s->start_s;
 	s->diff_factor = 1;
+	pthread_mutex_init(&s->reasons_lock, NULL);
+	s->reason_count = 0;
 	return 0;
 }
 
@@ -52,6 +54,52 @@ void stats_release(struct stats *s)
 	s->threads = NULL;
 	free(s->last_thread_hashes);
 	s->last_thread_hashes = NULL;
+	pthread_mutex_destroy(&s->reasons_lock);
+}
+
+/* Counts one rejected or stale share under its reason. */
+static void stats_count_reason(struct stats *s, int is_stale, const char *reason)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&s->reasons_lock);
+	for (i = 0; i < s->reason_count; i++) {
+		if (s->reasons[i].is_stale == is_stale &&
+		    !strncmp(s->reasons[i].text, reason, STATS_REASON_LEN - 1))
+			break;
+	}
+	if (i == s->reason_count) {
+		/* A pool that makes up a new reason per share must not grow the table. */
+		if (i == STATS_REASONS_MAX) {
+			reason = "other";
+			for (i = 0; i < s->reason_count; i++) {
+				if (s->reasons[i].is_stale == is_stale &&
+				    !strcmp(s->reasons[i].text, reason))
+					break;
+			}
+			if (i == STATS_REASONS_MAX)
+				i = STATS_REASONS_MAX - 1; /* the last slot absorbs the rest */
+		}
+		if (i == s->reason_count) {
+			s->reasons[i].is_stale = is_stale;
+			snprintf(s->reasons[i].text, sizeof(s->reasons[i].text), "%s", reason);
+			s->reasons[i].count = 0;
+			s->reason_count++;
+		}
+	}
+	s->reasons[i].count++;
+	pthread_mutex_unlock(&s->reasons_lock);
+}
+
+unsigned stats_reasons(struct stats *s, struct stats_reason *out, unsigned max)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&s->reasons_lock);
+	n = s->reason_count < max ? s->reason_count : max;
+	memcpy(out, s->reasons, n * sizeof(*out));
+	pthread_mutex_unlock(&s->reasons_lock);
+	return n;
 }
 
 uint64_t stats_total_hashes(struct stats *s)
@@ -93,6 +141,7 @@ void stats_share_result(struct stats *s, const struct share *share, int is_accep
 	} else {
 		rej = atomic_fetch_add(&s->rejected, 1) + 1;
 		acc = atomic_load(&s->accepted);
+		stats_count_reason(s, 0, reason ? reason : "no reason given");
 	}
 	if (is_block)
 		blocks = atomic_fetch_add(&s->blocks, 1) + 1;
@@ -135,6 +184,7 @@ void stats_share_stale(struct stats *s, const char *why)
 {
 	unsigned n = atomic_fetch_add(&s->stale, 1) + 1;
 
+	stats_count_reason(s, 1, why ? why : "job gone");
 	log_warn("stale share (%s): %u stale so far", why ? why : "job gone", n);
 	if (s->is_json)
 		stats_json_line(json_pack("{s:s, s:s, s:s, s:I}", "type", "share", "result", "stale",

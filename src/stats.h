@@ -2,6 +2,7 @@
 #ifndef QM_STATS_H
 #define QM_STATS_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -24,6 +25,15 @@ struct stats_thread {
 	char pad[64 - sizeof(atomic_uint_fast64_t) - sizeof(atomic_uint)];
 };
 
+/* Rejected and stale shares counted by the reason the pool or node gave. */
+#define STATS_REASONS_MAX 16
+#define STATS_REASON_LEN 48
+struct stats_reason {
+	int is_stale;                   /* 1: stale, 0: rejected */
+	char text[STATS_REASON_LEN];    /* as given, cut to length; "other" once the table is full */
+	unsigned count;
+};
+
 struct stats {
 	unsigned thread_count;
 	struct stats_thread *threads;
@@ -38,6 +48,9 @@ struct stats {
 	double last_report_s;
 	uint64_t last_report_hashes;
 	uint64_t *last_thread_hashes;
+	pthread_mutex_t reasons_lock;   /* a leaf lock; shares are rare, never the hot path */
+	unsigned reason_count;
+	struct stats_reason reasons[STATS_REASONS_MAX];
 };
 
 /*
@@ -89,6 +102,9 @@ void stats_report(struct stats *s);
 
 /* The exit summary: uptime, average hash rate, shares by outcome, blocks. */
 void stats_summary(struct stats *s);
+
+/* Copies up to max reason counters into out; returns how many. Thread-safe. */
+unsigned stats_reasons(struct stats *s, struct stats_reason *out, unsigned max);
 
 /* Formats a hash rate with units ("12.34 kH/s") into buf. */
 void stats_format_rate(double hps, char *buf, unsigned len);
