@@ -247,6 +247,7 @@ struct api_glue {
 	/* With the scheduler: the device groups' boards, one per device (set once started). */
 	_Atomic(struct job_board **) boards;
 	unsigned board_count;
+	_Atomic(struct sched_run *) sched; /* -a auto: set once started */
 	struct miner *miner;          /* mining only */
 	struct api *api;
 };
@@ -262,6 +263,38 @@ static int glue_pause(void *ctx, int is_paused)
 	for (unsigned i = 0; boards && i < g->board_count; i++)
 		job_board_pause(boards[i], is_paused);
 	return 0;
+}
+
+static int glue_scheduler(void *ctx, struct api_sched_info *out)
+{
+	struct api_glue *g = ctx;
+	struct sched_run *sched = atomic_load(&g->sched);
+	int is_pinned;
+
+	if (!sched)
+		return -1;
+	sched_run_info(sched, out->algo, sizeof(out->algo), &is_pinned, &out->switches,
+		       &out->since_s);
+	snprintf(out->mode, sizeof(out->mode), "%s", is_pinned ? "pinned" : "auto");
+	return 0;
+}
+
+/* ?name=ALGO pins the scheduler to ALGO; ?name=auto lets it choose again. */
+static int glue_switch_algo(void *ctx, const char *name, char *err, size_t err_len)
+{
+	struct api_glue *g = ctx;
+	struct sched_run *sched = atomic_load(&g->sched);
+	const struct algo *a = strcmp(name, "auto") ? algo_find(name) : NULL;
+
+	if (!sched) {
+		snprintf(err, err_len, "the scheduler has not started yet");
+		return -1;
+	}
+	if (strcmp(name, "auto") && !a) {
+		snprintf(err, err_len, "'%.40s' is not an algorithm (or 'auto')", name);
+		return -1;
+	}
+	return sched_run_pin(sched, a, err, err_len);
 }
 
 static void glue_quit(void *ctx)
@@ -324,6 +357,10 @@ static int api_open(const struct options *cfg, struct topo *topo, struct api_glu
 	if (glue->board) {
 		hooks.pause = glue_pause;
 		hooks.pool = glue_pool;
+	}
+	if (cfg->is_auto && glue->board) {
+		hooks.scheduler = glue_scheduler;
+		hooks.switch_algo = glue_switch_algo;
 	}
 	if (api_start(&glue->api, cfg, &hooks, topo, mode, err, sizeof(err))) {
 		log_err("%s", err);
@@ -535,6 +572,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 		goto out;
 	glue.board_count = device_count;
 	atomic_store(&glue.boards, boards);
+	atomic_store(&glue.sched, sched);
 	miner.algo = cfg->algo;
 	miner.board = &board;
 	miner.boards = boards;

@@ -82,7 +82,10 @@ struct sched_run {
 	int is_started;
 	double start_s;                 /* when the deciding thread started */
 	atomic_int is_stopping;
-	pthread_mutex_t status_lock;    /* guards the groups' figures read by sched_run_status */
+	atomic_int pinned;              /* slot every group mines (sched_run_pin), -1: choose */
+	atomic_uint switches;           /* changes of a group's algorithm after its first */
+	/* Guards the groups' current, since_s and figures read by sched_run_status/_info. */
+	pthread_mutex_t status_lock;
 };
 
 /* --- the source the miner sees: routes shares by algorithm ---------------- */
@@ -242,6 +245,8 @@ int sched_run_new(struct sched_run **out, const struct options *cfg, struct stat
 	sr->mux.priv = sr;
 	pthread_mutex_init(&sr->status_lock, NULL);
 	atomic_init(&sr->is_stopping, 0);
+	atomic_init(&sr->pinned, -1);
+	atomic_init(&sr->switches, 0);
 	if (build_groups(sr)) {
 		log_err("out of memory");
 		sched_run_free(sr);
@@ -367,6 +372,17 @@ static int probe_choice(struct sched_run *sr, struct sched_group *g, double now)
 	return -1;
 }
 
+/* The group mines slot from now on (under the status lock: the status and the API read it). */
+static void set_current(struct sched_run *sr, struct sched_group *g, int slot, double now)
+{
+	pthread_mutex_lock(&sr->status_lock);
+	if (g->current >= 0 && slot != g->current)
+		atomic_fetch_add(&sr->switches, 1);
+	g->current = slot;
+	g->since_s = now;
+	pthread_mutex_unlock(&sr->status_lock);
+}
+
 static void publish(struct sched_run *sr, struct sched_group *g)
 {
 	struct sched_slot *s = g->current >= 0 ? &sr->slots[g->current] : NULL;
@@ -399,13 +415,23 @@ static void decide_group(struct sched_run *sr, struct sched_group *g, double now
 		if (live < sr->slot_count)
 			return;
 	}
+	int pinned = atomic_load(&sr->pinned);
+	if (pinned >= 0) {
+		/* The API pinned an algorithm: mine it while its source has work. */
+		if (pinned != g->current && sr->slots[pinned].job) {
+			log_info("sched: %s: %s, as asked through the API", g->name,
+				 sr->slots[pinned].algo->name);
+			set_current(sr, g, pinned, now);
+		}
+		publish(sr, g);
+		return;
+	}
 	int probe = probe_choice(sr, g, now);
 	if (probe >= 0) {
 		if (probe != g->current) {
 			log_info("sched: %s: measuring %s (no rate yet) for %.0f s", g->name,
 				 sr->slots[probe].algo->name, SCHED_PROBE_S);
-			g->current = probe;
-			g->since_s = now;
+			set_current(sr, g, probe, now);
 		}
 		publish(sr, g);
 		return;
@@ -421,10 +447,8 @@ static void decide_group(struct sched_run *sr, struct sched_group *g, double now
 	}
 	g->last_best = d.best;
 	g->last_reason = d.reason;
-	if (is_switch) {
-		g->current = d.choice;
-		g->since_s = now;
-	}
+	if (is_switch)
+		set_current(sr, g, d.choice, now);
 	publish(sr, g);
 }
 
@@ -503,6 +527,44 @@ void sched_run_status(struct sched_run *sr, char *buf, size_t len)
 		}
 	}
 	pthread_mutex_unlock(&sr->status_lock);
+}
+
+void sched_run_info(struct sched_run *sr, char *algo, size_t algo_len, int *is_pinned,
+		    unsigned *switches, double *since_s)
+{
+	pthread_mutex_lock(&sr->status_lock);
+	const struct sched_group *g = sr->group_count ? &sr->groups[0] : NULL;
+	snprintf(algo, algo_len, "%s",
+		 g && g->current >= 0 ? sr->slots[g->current].algo->name : "none");
+	*since_s = g && g->current >= 0 ? stats_now() - g->since_s : 0;
+	pthread_mutex_unlock(&sr->status_lock);
+	*is_pinned = atomic_load(&sr->pinned) >= 0;
+	*switches = atomic_load(&sr->switches);
+}
+
+int sched_run_pin(struct sched_run *sr, const struct algo *a, char *err, size_t err_len)
+{
+	if (!a) {
+		if (atomic_exchange(&sr->pinned, -1) >= 0)
+			log_info("sched: choosing by difficulty again, as asked through the API");
+		return 0;
+	}
+	for (unsigned i = 0; i < sr->slot_count; i++) {
+		if (sr->slots[i].algo != a)
+			continue;
+		uint64_t generation;
+		struct job *job = job_board_get(&sr->slots[i].board, &generation);
+		job_unref(job);
+		if (!job) {
+			snprintf(err, err_len, "%s has no work now (its pool or node is down)",
+				 a->name);
+			return -1;
+		}
+		atomic_store(&sr->pinned, (int)i);
+		return 0;
+	}
+	snprintf(err, err_len, "%s is not a candidate of this run (-a)", a->name);
+	return -1;
 }
 
 void sched_run_free(struct sched_run *sr)

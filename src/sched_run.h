@@ -7,6 +7,8 @@
 
 #include "job_board.h"
 
+struct algo;
+
 struct calib;
 struct device;
 struct options;
@@ -57,6 +59,21 @@ int sched_run_start(struct sched_run *sr);
  * the rate measured on each algorithm mined so far. Thread-safe.
  */
 void sched_run_status(struct sched_run *sr, char *buf, size_t len);
+
+/*
+ * For the API: what the first device group mines (or "none"), since when,
+ * whether an algorithm is pinned, and the switches so far. Thread-safe.
+ */
+void sched_run_info(struct sched_run *sr, char *algo, size_t algo_len, int *is_pinned,
+		    unsigned *switches, double *since_s);
+
+/*
+ * Every device group mines a from the next decision on, whatever the
+ * difficulties (the API's "switch algorithm"); NULL lets the scheduler
+ * choose again. Returns 0, or -1 with err saying why (a is not a candidate,
+ * or its source has no work). Thread-safe.
+ */
+int sched_run_pin(struct sched_run *sr, const struct algo *a, char *err, size_t err_len);
 
 /* Stops the thread and the sources (flushing their shares) and frees everything. */
 void sched_run_free(struct sched_run *sr);
