@@ -173,12 +173,15 @@ static inline void shavite_2x4(__m512i x[2][4])
 	__m512i rk[2][SHAVITE_X4_RK], p[2][4];
 	unsigned inj = 0;
 
+#pragma GCC unroll 128
 	for (unsigned g = 0; g < 2; g++) {
+#pragma GCC unroll 128
 		for (unsigned v = 0; v < 4; v++) {
 			rk[g][v] = x[g][v];
 			rk[g][v + 4] = x4_bcast(shavite_x4_pad[v]);
 		}
 	}
+#pragma GCC unroll 128
 	for (unsigned v = 8; v < SHAVITE_X4_RK; v++) {
 		if ((v / 8) % 2 == 0) {
 #pragma GCC unroll 2
@@ -199,15 +202,19 @@ static inline void shavite_2x4(__m512i x[2][4])
 						      (int)shavite_x4_cnt[w[2]],
 						      (int)shavite_x4_cnt[w[1]],
 						      (int)shavite_x4_cnt[w[0]]);
+#pragma GCC unroll 128
 			for (unsigned g = 0; g < 2; g++)
 				rk[g][v] = _mm512_xor_si512(rk[g][v], c);
 			inj++;
 		}
 	}
+#pragma GCC unroll 128
 	for (unsigned g = 0; g < 2; g++) {
+#pragma GCC unroll 128
 		for (unsigned i = 0; i < 4; i++)
 			p[g][i] = x4_bcast(shavite512_iv + 4 * i);
 	}
+#pragma GCC unroll 128
 	for (unsigned r = 0; r < SHAVITE_X4_ROUNDS; r++) {
 #pragma GCC unroll 2
 		for (unsigned g = 0; g < 2; g++) {
@@ -221,7 +228,9 @@ static inline void shavite_2x4(__m512i x[2][4])
 			p[g][0] = p3;
 		}
 	}
+#pragma GCC unroll 128
 	for (unsigned g = 0; g < 2; g++) {
+#pragma GCC unroll 128
 		for (unsigned i = 0; i < 4; i++)
 			x[g][i] = _mm512_xor_si512(x4_bcast(shavite512_iv + 4 * i), p[g][i]);
 	}
@@ -281,17 +290,21 @@ static inline void echo_x4(__m512i x[4])
 		w[i + 8] = x[i];
 		w[i + 12] = x4_bcast(pad[i]);
 	}
+#pragma GCC unroll 10
 	for (unsigned round = 0; round < ECHO_X4_ROUNDS; round++) {
 		__m512i s[16];
 
+#pragma GCC unroll 16
 		for (unsigned i = 0; i < 16; i++) {
 			unsigned r = i % 4, col = i / 4;
 			__m512i t = _mm512_aesenc_epi128(w[i], k);
 			s[r + 4 * ((col + 4 - r) % 4)] = _mm512_aesenc_epi128(t, zero);
 			k = _mm512_add_epi64(k, one);
 		}
+#pragma GCC unroll 4
 		for (unsigned col = 0; col < 4; col++)
 			echo_x4_mix(&s[4 * col], &s[4 * col + 1], &s[4 * col + 2], &s[4 * col + 3]);
+#pragma GCC unroll 16
 		for (unsigned i = 0; i < 16; i++)
 			w[i] = s[i];
 	}
@@ -590,18 +603,22 @@ static inline __attribute__((always_inline)) void sx2_bfly(__m512i *u, __m512i *
 /* simd_avx2_dft16: 16-point DFTs with root 2 along the rows. */
 static inline __attribute__((always_inline)) void sx2_dft16(__m512i m[16])
 {
+#pragma GCC unroll 128
 	for (unsigned k = 0; k < 16; k += 2)
 		sx2_bfly(&m[k], &m[k + 1], 0);
+#pragma GCC unroll 128
 	for (unsigned k = 0; k < 16; k += 4) {
 		sx2_bfly(&m[k], &m[k + 2], 0);
 		sx2_bfly(&m[k + 1], &m[k + 3], 4);
 	}
+#pragma GCC unroll 128
 	for (unsigned k = 0; k < 16; k += 8) {
 		sx2_bfly(&m[k], &m[k + 4], 0);
 		sx2_bfly(&m[k + 1], &m[k + 5], 2);
 		sx2_bfly(&m[k + 2], &m[k + 6], 4);
 		sx2_bfly(&m[k + 3], &m[k + 7], 6);
 	}
+#pragma GCC unroll 128
 	for (unsigned k = 0; k < 8; k++)
 		sx2_bfly(&m[k], &m[k + 8], (int)k);
 }
@@ -613,25 +630,30 @@ static inline void sx2_transpose16(const __m512i m[16], __m512i out[16])
 	const __m512i hi = _mm512_set_epi64(15, 14, 7, 6, 11, 10, 3, 2);
 	__m512i c[2][8];
 
+#pragma GCC unroll 128
 	for (unsigned h = 0; h < 2; h++) {
 		const __m512i *r = m + 8 * h;
 		__m512i a[8], b[8];
 
+#pragma GCC unroll 128
 		for (unsigned k = 0; k < 4; k++) {
 			a[2 * k] = _mm512_unpacklo_epi16(r[2 * k], r[2 * k + 1]);
 			a[2 * k + 1] = _mm512_unpackhi_epi16(r[2 * k], r[2 * k + 1]);
 		}
+#pragma GCC unroll 128
 		for (unsigned k = 0; k < 2; k++) {
 			b[4 * k] = _mm512_unpacklo_epi32(a[4 * k], a[4 * k + 2]);
 			b[4 * k + 1] = _mm512_unpackhi_epi32(a[4 * k], a[4 * k + 2]);
 			b[4 * k + 2] = _mm512_unpacklo_epi32(a[4 * k + 1], a[4 * k + 3]);
 			b[4 * k + 3] = _mm512_unpackhi_epi32(a[4 * k + 1], a[4 * k + 3]);
 		}
+#pragma GCC unroll 128
 		for (unsigned k = 0; k < 4; k++) {
 			c[h][2 * k] = _mm512_unpacklo_epi64(b[k], b[k + 4]);
 			c[h][2 * k + 1] = _mm512_unpackhi_epi64(b[k], b[k + 4]);
 		}
 	}
+#pragma GCC unroll 128
 	for (unsigned k = 0; k < 8; k++) {
 		out[k] = _mm512_permutex2var_epi64(c[0][k], lo, c[1][k]);
 		out[k + 8] = _mm512_permutex2var_epi64(c[0][k], hi, c[1][k]);
@@ -652,25 +674,31 @@ static inline void sx2_expand(const __m512i rows[4], __m512i z[SIMD512_STEPS])
 {
 	__m512i m[16], t[16], cols[16];
 
+#pragma GCC unroll 128
 	for (unsigned j2 = 0; j2 < 16; j2++)
 		m[sx2_rev4(j2)] = j2 < 4 ? rows[j2] : _mm512_setzero_si512();
 	/* The tweak X^255 of an ordinary block: lane 15 of row 15, in both halves. */
 	m[15] = _mm512_broadcast_i64x4(
 		_mm256_setr_epi16(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1));
 	sx2_dft16(m);
+#pragma GCC unroll 128
 	for (unsigned i1 = 0; i1 < 16; i1++)
 		m[i1] = sx2_red(_mm512_mullo_epi16(
 			sx2_lift(m[i1]),
 			_mm512_broadcast_i64x4(
 				_mm256_loadu_si256((const __m256i *)simd512_twiddle[i1]))));
 	sx2_transpose16(m, cols);
+#pragma GCC unroll 128
 	for (unsigned j1 = 0; j1 < 16; j1++)
 		t[sx2_rev4(j1)] = cols[j1];
 	sx2_dft16(t);
+#pragma GCC unroll 128
 	for (unsigned i = 0; i < 16; i++)
 		t[i] = sx2_lift(t[i]);
+#pragma GCC unroll 128
 	for (unsigned g = 0; g < 16; g++)
 		z[g] = _mm512_mullo_epi16(t[g], _mm512_set1_epi16(185));
+#pragma GCC unroll 128
 	for (unsigned r = 0; r < 8; r++) {
 		__m512i lo = _mm512_mullo_epi16(t[r], _mm512_set1_epi16(233));
 		__m512i hi = _mm512_mullo_epi16(t[r + 8], _mm512_set1_epi16(233));
@@ -755,7 +783,9 @@ sx2_compress2(__m512i h[2][4], __m512i s[2][4], const __m512i *const w[2])
 		SX2_STEP2(hw, 2, 2, 3, 0, 1, 0);
 		SX2_STEP2(hw, 3, 1, 2, 3, 0, 0);
 	}
+#pragma GCC unroll 128
 	for (unsigned p = 0; p < 2; p++) {
+#pragma GCC unroll 128
 		for (unsigned k = 0; k < 4; k++)
 			h[p][k] = s[p][k];
 	}
@@ -768,6 +798,7 @@ struct simd_x4_consts {
 
 static void simd_x4_consts_init(struct simd_x4_consts *k, const struct qubit_ctx *ctx)
 {
+#pragma GCC unroll 128
 	for (unsigned i = 0; i < SIMD512_STEPS; i++)
 		k->len_w[i] = _mm512_broadcast_i64x4(
 			_mm256_loadu_si256((const __m256i *)ctx->simd_len_w[i]));
@@ -787,16 +818,20 @@ static inline void simd_x4(const struct simd_x4_consts *k, const struct qubit_ct
 	const __m512i len = _mm512_broadcast_i64x4(_mm256_setr_epi32(512, 0, 0, 0, 0, 0, 0, 0));
 	__m512i w[2][SIMD512_STEPS], h[2][4], s[2][4];
 
+#pragma GCC unroll 128
 	for (unsigned p = 0; p < 2; p++) {
 		const __m512i idx = _mm512_loadu_si512(pick[p]);
 		__m512i rows[4], z[SIMD512_STEPS];
 
+#pragma GCC unroll 128
 		for (unsigned c = 0; c < 4; c++)
 			rows[c] = _mm512_cvtepu8_epi16(p ? _mm512_extracti64x4_epi64(x[c], 1)
 						   : _mm512_castsi512_si256(x[c]));
 		sx2_expand(rows, z);
+#pragma GCC unroll 128
 		for (unsigned i = 0; i < SIMD512_STEPS; i++)
 			w[p][i] = z[simd512_w_order[i]];
+#pragma GCC unroll 128
 		for (unsigned j = 0; j < 4; j++)
 			h[p][j] = _mm512_broadcast_i64x4(
 				_mm256_loadu_si256((const __m256i *)(simd512_iv + 8 * j)));
@@ -811,8 +846,10 @@ static inline void simd_x4(const struct simd_x4_consts *k, const struct qubit_ct
 		sx2_compress2(h, s, wp);
 	}
 	/* The final block: the length, 512 bits, in word 0; its expansion is per job. */
+#pragma GCC unroll 128
 	for (unsigned p = 0; p < 2; p++) {
 		s[p][0] = _mm512_xor_si512(h[p][0], len);
+#pragma GCC unroll 128
 		for (unsigned j = 1; j < 4; j++)
 			s[p][j] = h[p][j];
 	}
