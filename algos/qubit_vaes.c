@@ -13,6 +13,9 @@
 
 #include <immintrin.h>
 
+/* Inlined whole: array arguments then stay in registers. */
+#define QX4_INLINE static inline __attribute__((always_inline))
+
 /* Register i of x = chunk i of each lane; in[l] / out[l] are the lanes' 64 bytes. */
 static inline void x4_transpose(__m512i r[4])
 {
@@ -410,7 +413,7 @@ static void luffa_x4_consts_init(struct luffa_x4_consts *k, const struct qubit_c
 }
 
 /* Q_j on every chain: the tweak (a_4..a_7 of chain j rotated by j bits), 8 steps. */
-static inline void luffa_x4_q(__m512i z[8], __m128i q[8], const struct luffa_x4_consts *k)
+QX4_INLINE void luffa_x4_q(__m512i z[8], __m128i q[8], const struct luffa_x4_consts *k)
 {
 	const __m512i tweak = _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0);
 
@@ -437,7 +440,7 @@ static inline __m512i lx4_bcast(__m128i x)
  * t = 2 (V_0 ^ .. ^ V_4); U_j = V_j ^ t; W_j = 2 U_j ^ U_(j+1);
  * X_j = 2 W_j ^ W_(j-1); V_j = X_j ^ 2^j M (mz, mq; NULL: a blank round).
  */
-static inline void luffa_x4_mi(__m512i z[8], __m128i q[8], const __m512i *mz, const __m128i *mq)
+QX4_INLINE void luffa_x4_mi(__m512i z[8], __m128i q[8], const __m512i *mz, const __m128i *mq)
 {
 	__m512i t[8], zz[8];
 	__m128i qq[8];
@@ -490,7 +493,7 @@ static inline void luffa_x4_mi(__m512i z[8], __m128i q[8], const __m512i *mz, co
 }
 
 /* Z = V_0 ^ .. ^ V_4 (spec §3.3), chunks 2h, 2h + 1 of each lane's output into x. */
-static inline void luffa_x4_out(const __m512i z[8], const __m128i q[8], __m512i x[2])
+QX4_INLINE void luffa_x4_out(const __m512i z[8], const __m128i q[8], __m512i x[2])
 {
 	/* dword 4l + k of chunk c is word 4c + k of lane l: dword 4k + l of blocks Z_(4c+k). */
 	const __m512i idx = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
@@ -559,14 +562,16 @@ static inline void luffa_x4(const struct luffa_x4_consts *k, uint32_t nonce, __m
 		}
 		LX4_MUL2(mq);
 	}
-	luffa_x4_mi(z, q, mz, mq);
-	luffa_x4_q(z, q, k);
-	luffa_x4_mi(z, q, NULL, NULL);
-	luffa_x4_q(z, q, k);
-	luffa_x4_out(z, q, x);
-	luffa_x4_mi(z, q, NULL, NULL);
-	luffa_x4_q(z, q, k);
-	luffa_x4_out(z, q, x + 2);
+	/* Three rounds, the message in the first; the output after the second and third. */
+	for (unsigned round = 0; round < 3; round++) {
+		if (round == 0)
+			luffa_x4_mi(z, q, mz, mq);
+		else
+			luffa_x4_mi(z, q, NULL, NULL);
+		luffa_x4_q(z, q, k);
+		if (round > 0)
+			luffa_x4_out(z, q, x + 2 * (round - 1));
+	}
 }
 
 /* ---- SIMD-512 (simd.c, simd_avx2.c): two lanes per register ---- */
