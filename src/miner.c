@@ -125,8 +125,7 @@ static void worker_loop(struct miner *m, unsigned index, struct scanner *sc)
 			continue;
 		}
 		if (need_header) {
-			if (job_take_extranonce2(job, &extranonce2) ||
-			    work_header(job, extranonce2, job->ntime, header) ||
+			if (work_next_header(job, &extranonce2, header) ||
 			    scanner_prepare(sc, &job->params, header)) {
 				log_warn("thread %u: job %s has no usable work left; waiting for the next",
 					 index, job->id);

@@ -828,6 +828,7 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 	st->end = STRATUM_END_NONE;
 	atomic_init(&st->is_stopping, 0);
 	stratum_session_init(&st->session, env->algo, &cfg->params, cfg->diff_factor);
+	st->session.ntime_roll_s = cfg->ntime_roll_s;
 	st->src.ops = &stratum_ops;
 	st->src.env = *env;
 	st->src.priv = st;
