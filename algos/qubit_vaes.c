@@ -963,21 +963,29 @@ static inline void simd_2x4(const struct simd_x4_consts *k, __m512i x[2][4])
 	const __m512i len = _mm512_broadcast_i64x4(_mm256_setr_epi32(512, 0, 0, 0, 0, 0, 0, 0));
 	__m512i w[SX2_PAIRS][SIMD512_STEPS], h[SX2_PAIRS][4], s[SX2_PAIRS][4];
 
-#pragma GCC unroll 128
+	/* The expansions, one pair after the other: a loop, so its code is there once. */
+#pragma GCC unroll 1
+	for (unsigned p = 0; p < SX2_PAIRS; p++) {
+		const __m512i *xg = x[p / 2];
+		__m512i rows[4], z[SIMD512_STEPS];
+
+#pragma GCC unroll 4
+		for (unsigned c = 0; c < 4; c++) {
+			__m512i v = p % 2 ? _mm512_shuffle_i64x2(xg[c], xg[c], 0xee) : xg[c];
+
+			rows[c] = _mm512_cvtepu8_epi16(_mm512_castsi512_si256(v));
+		}
+		sx2_expand(rows, z);
+#pragma GCC unroll 32
+		for (unsigned i = 0; i < SIMD512_STEPS; i++)
+			w[p][i] = z[simd512_w_order[i]];
+	}
+#pragma GCC unroll 4
 	for (unsigned p = 0; p < SX2_PAIRS; p++) {
 		const __m512i *xg = x[p / 2];
 		const __m512i idx = _mm512_loadu_si512(pick[p % 2]);
-		__m512i rows[4], z[SIMD512_STEPS];
 
-#pragma GCC unroll 128
-		for (unsigned c = 0; c < 4; c++)
-			rows[c] = _mm512_cvtepu8_epi16(p % 2 ? _mm512_extracti64x4_epi64(xg[c], 1)
-						      : _mm512_castsi512_si256(xg[c]));
-		sx2_expand(rows, z);
-#pragma GCC unroll 128
-		for (unsigned i = 0; i < SIMD512_STEPS; i++)
-			w[p][i] = z[simd512_w_order[i]];
-#pragma GCC unroll 128
+#pragma GCC unroll 4
 		for (unsigned j = 0; j < 4; j++)
 			h[p][j] = _mm512_broadcast_i64x4(
 				_mm256_loadu_si256((const __m256i *)(simd512_iv + 8 * j)));
