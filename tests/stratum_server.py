@@ -21,12 +21,14 @@ Scenarios:
   failover  pools a and b: a goes away (listener closed, clients dropped), the
             miner must mine on b, a comes back, the miner must return to a.
   basic     one pool (optionally TLS): a few accepted shares.
-  idle      one pool: after --shares-per-phase accepted shares the pool goes
-            silent on that connection and keeps it open (a half-open
-            connection as the miner sees it: what the miner sends is read and
-            dropped, as if lost on the way, and never answered); the miner
-            must notice (--stratum-idle), reconnect, resume and send the
-            swallowed submits again; done when each came back accepted and
+  idle      one pool that says something every second (set_difficulty, as a
+            pool's job refresh) until, after --shares-per-phase accepted
+            shares, the next submit finds it silent: from then on the
+            connection stays open but nothing goes out, and what the miner
+            sends is read and dropped unanswered (a half-open connection as
+            the miner sees it). The miner must notice (--stratum-idle, or the
+            unanswered submit), reconnect, resume and send the swallowed
+            submits again; done when each came back accepted and
             --shares-per-phase more were accepted.
   ntime     one pool: done when shares at every ntime offset 0..--ntime-roll
             were accepted (--shares-per-phase each), e.g. with --en2-size 0,
@@ -536,6 +538,15 @@ class Server:
             self.event("drop_on_submit", pool=conn.pool.name)
             conn.drop()
             return None
+        if self.pending_drop == "silence":
+            # idle: this submit and everything after it on this connection is lost.
+            self.pending_drop = None
+            self.summary["silent_at"] = round(time.time() - self.start, 3)
+            self.swallowed.add(tuple(params[1:]))
+            self.summary["swallowed"] += 1
+            conn.is_silent = True
+            self.event("silent", pool=conn.pool.name)
+            return None
         if self.pending_drop == "ignore":
             # Fault: this submit is left unanswered (the connection stays up).
             self.pending_drop = None
@@ -651,7 +662,8 @@ class Server:
             self.write_summary()
 
     def after_subscribe(self, conn, resumed):
-        if self.args.scenario == "idle" and self.phase == 1:
+        if self.args.scenario == "idle" and self.phase == 1 and \
+                self.summary["silent_at"] is not None:
             self.set_phase(2, "the miner reconnected (resumed: %s)" % resumed)
         if self.args.scenario == "faults" and self.phase == 0:
             self.hostile_lines(conn)
@@ -675,9 +687,8 @@ class Server:
                 self.finish()
         elif sc == "idle":
             if self.phase == 0:
-                self.set_phase(1, "silent: the connection stays open, nothing goes out")
-                self.summary["silent_at"] = round(time.time() - self.start, 3)
-                conn.is_silent = True
+                self.set_phase(1, "the next submit finds the pool silent")
+                self.pending_drop = "silence"
             elif self.phase == 2 and not self.swallowed:
                 self.finish()
         elif sc == "ntime":
@@ -812,6 +823,16 @@ class Server:
             time.sleep(self.args.down)
             self.pools["a"].open()
 
+    def heartbeat(self):
+        """idle: something every second on each live connection, as a pool's job
+        refresh, so that only the silence can set off the miner's idle timeout."""
+        while True:
+            time.sleep(1.0)
+            with self.lock:
+                for c in list(self.pools["a"].conns):
+                    if c.session is not None and not c.is_silent and not c.is_dropped:
+                        self.send_difficulty(c)
+
     def soak(self):
         faults = ["disconnect_mid_line", "disconnect_mid_submit", "garbage", "huge_line",
                   "unanswered_submit", "set_extranonce", "difficulty_up", "difficulty_down",
@@ -861,6 +882,8 @@ class Server:
         self.write_summary()
         if self.args.scenario == "soak":
             threading.Thread(target=self.soak, daemon=True).start()
+        if self.args.scenario == "idle":
+            threading.Thread(target=self.heartbeat, daemon=True).start()
         deadline = time.time() + self.args.lifetime
         while time.time() < deadline:
             time.sleep(0.2)
