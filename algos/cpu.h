@@ -22,6 +22,7 @@ enum cpu_flags {
 	CPU_AES      = 1u << 10,
 	CPU_VAES     = 1u << 11,
 	CPU_PCLMUL   = 1u << 12,
+	CPU_GFNI     = 1u << 13,
 };
 
 /*

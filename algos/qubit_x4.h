@@ -20,17 +20,22 @@
 #define QUBIT_X4_LANES 4
 /* Nonces per step of the scan: two groups of four. */
 #define QUBIT_VAES_LANES 8
-/* SIMD-512 runs on the AVX2 code (simd_avx2.c), the rest on AVX-512 and VAES. */
+/* AVX-512 with VAES, and GFNI for ECHO's MixColumns. */
 #define QUBIT_X4_CPU_NEEDS                                                                    \
-	(CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_VAES | CPU_AES | CPU_AVX2 | CPU_BMI2)
+	(CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_VAES | CPU_AES | CPU_GFNI | CPU_AVX2 |  \
+	 CPU_BMI2)
 
-/* Luffa-512 of the prepared header with nonces nonce .. nonce + 3 (wrapping). */
-void qubit_x4_luffa_vaes(const struct qubit_ctx *ctx, uint32_t nonce, uint8_t out[4][64]);
+/* Luffa-512 of the prepared header with nonces nonce .. nonce + 7 (wrapping), lane l in out[l]. */
+void qubit_x8_luffa_vaes(const struct qubit_ctx *ctx, uint32_t nonce, uint8_t out[8][64]);
 /* CubeHash-512, SHAvite-3-512 of eight 64-byte messages (two interleaved groups of four). */
 void qubit_x8_cubehash_vaes(const uint8_t in[8][64], uint8_t out[8][64]);
 void qubit_x8_shavite_vaes(const uint8_t in[8][64], uint8_t out[8][64]);
-/* SIMD-512, ECHO-512 of four 64-byte messages. */
-void qubit_x4_simd_vaes(const struct qubit_ctx *ctx, const uint8_t in[4][64], uint8_t out[4][64]);
-void qubit_x4_echo_vaes(const uint8_t in[4][64], uint8_t out[4][64]);
+/* SIMD-512 of eight 64-byte messages (the final block's expansion from ctx). */
+void qubit_x8_simd_vaes(const struct qubit_ctx *ctx, const uint8_t in[8][64], uint8_t out[8][64]);
+/*
+ * ECHO-512 of four 64-byte messages; len = 64 writes the whole output, len = 32
+ * only its first 32 bytes (the rest of out[l] is then undefined), as the scan runs it.
+ */
+void qubit_x4_echo_vaes(const uint8_t in[4][64], uint8_t out[4][64], unsigned len);
 
 #endif

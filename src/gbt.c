@@ -283,6 +283,50 @@ static int check_rules(json_t *rules, char *err, size_t err_len)
 	return 0;
 }
 
+/*
+ * How far the template lets nTime rise (BIP 23 "Mutations"): "time" or
+ * "time/increment" in "mutable" allows it, up to "maxtime" if given.
+ * t->curtime and t->mintime are set.
+ */
+static int parse_time_range(struct gbt_template *t, json_t *mutable, json_t *maxtime,
+			    char *err, size_t err_len)
+{
+	uint32_t ntime = t->curtime > t->mintime ? t->curtime : t->mintime;
+	int can_rise = 0;
+	size_t i;
+	json_t *v;
+
+	t->maxtime = 0;
+	if (maxtime && (!json_is_integer(maxtime) || json_integer_value(maxtime) < 0 ||
+			json_integer_value(maxtime) > UINT32_MAX)) {
+		errbuf_set(err, err_len, "template: maxtime is not a time");
+		return -1;
+	}
+	if (!mutable)
+		return 0;
+	if (!json_is_array(mutable)) {
+		errbuf_set(err, err_len, "template: \"mutable\" is not an array");
+		return -1;
+	}
+	json_array_foreach(mutable, i, v) {
+		const char *s = json_string_value(v);
+
+		if (!s) {
+			errbuf_set(err, err_len, "template: a \"mutable\" entry is not a string");
+			return -1;
+		}
+		can_rise |= !strcmp(s, "time") || !strcmp(s, "time/increment");
+	}
+	if (!can_rise)
+		return 0;
+	if (maxtime)
+		t->maxtime = (uint32_t)json_integer_value(maxtime);
+	else
+		t->maxtime = ntime < UINT32_MAX - GBT_FUTURE_TIME_MAX ? ntime + GBT_FUTURE_TIME_MAX
+								   : UINT32_MAX;
+	return 0;
+}
+
 static int parse_aux(struct gbt_template *t, json_t *aux, char *err, size_t err_len)
 {
 	const char *key;
@@ -532,19 +576,20 @@ static int template_from_json(struct gbt_template *t, json_t *root, char *err, s
 {
 	json_int_t version, value, curtime, height, mintime = -1, odokey = -1;
 	const char *prev, *bits, *target = NULL, *dwc = NULL, *lpid = NULL, *mweb = NULL;
-	json_t *txs, *aux = NULL, *rules = NULL;
+	json_t *txs, *aux = NULL, *rules = NULL, *mutable = NULL, *maxtime = NULL;
 	json_error_t jerr;
 	uint8_t b4[4], want[HASH_LEN];
 
 	memset(t, 0, sizeof(*t));
 	if (json_unpack_ex(root, &jerr, 0,
 			   "{s:I, s:s, s:o, s:I, s:s, s:I, s:I, s?I, s?s, s?s, s?s, s?o, s?o, s?I, "
-			   "s?s}",
+			   "s?s, s?o, s?o}",
 			   "version", &version, "previousblockhash", &prev, "transactions", &txs,
 			   "coinbasevalue", &value, "bits", &bits, "curtime", &curtime, "height",
 			   &height, "mintime", &mintime, "target", &target,
 			   "default_witness_commitment", &dwc, "longpollid", &lpid, "coinbaseaux",
-			   &aux, "rules", &rules, "odokey", &odokey, "mweb", &mweb)) {
+			   &aux, "rules", &rules, "odokey", &odokey, "mweb", &mweb, "mutable",
+			   &mutable, "maxtime", &maxtime)) {
 		errbuf_set(err, err_len, "template: %s", jerr.text);
 		return -1;
 	}
@@ -576,6 +621,8 @@ static int template_from_json(struct gbt_template *t, json_t *root, char *err, s
 	}
 	t->curtime = (uint32_t)curtime;
 	t->mintime = mintime < 0 ? t->curtime : (uint32_t)mintime;
+	if (parse_time_range(t, mutable, maxtime, err, err_len))
+		return -1;
 	if (height < 1 || height > INT32_MAX) {
 		errbuf_set(err, err_len, "template: height %" JSON_INTEGER_FORMAT " out of range",
 			   height);
@@ -820,7 +867,7 @@ int gbt_job_new(struct job **out, const struct gbt_template *t, const struct alg
 	job->version = t->version;
 	job->nbits = t->nbits;
 	job->ntime = t->curtime > t->mintime ? t->curtime : t->mintime;
-	job->ntime_max = job->ntime;
+	job->ntime_max = job->ntime; /* the source may allow more (t->maxtime) */
 	memcpy(job->prevhash, t->prevhash, HASH_LEN);
 	job->extranonce1_len = 0;
 	job->extranonce2_len = GBT_EXTRANONCE_LEN;

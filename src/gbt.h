@@ -38,6 +38,8 @@
 #define GBT_TAG_DEFAULT "/quintminer/"
 #define GBT_TAG_MAX 75             /* one push opcode: the coinbase tag is cut to this */
 #define GBT_LONGPOLLID_MAX 256
+/* Bitcoin, Litecoin and DigiByte Core refuse a block timed more than 2 h ahead (chain.h). */
+#define GBT_FUTURE_TIME_MAX 7200
 #define GBT_HEIGHT_PUSH_MAX 6       /* push opcode + 4 bytes + a sign byte */
 #define GBT_MWEB_MAX GBT_BLOCK_MAX /* bytes of a template's MWEB block we accept */
 #define GBT_NODE_TEXT_MAX 200       /* node messages we show are cut here */
@@ -57,6 +59,12 @@ struct gbt_template {
 	uint32_t version;            /* with the algorithm's bits 8..11 (docs/pow.md §2) */
 	uint32_t nbits;
 	uint32_t curtime, mintime;   /* mintime = curtime when the node gave none */
+	/*
+	 * Largest nTime the template lets a miner roll to: "maxtime" (BIP 23)
+	 * when "mutable" has "time" or "time/increment", else curtime +
+	 * GBT_FUTURE_TIME_MAX with those; 0 without them (no rolling).
+	 */
+	uint32_t maxtime;
 	uint32_t height;             /* of the block being built */
 	uint64_t coinbase_value;     /* satoshis: subsidy + fees */
 	uint8_t prevhash[HASH_LEN];  /* internal order */

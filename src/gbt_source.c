@@ -72,6 +72,7 @@ struct gbt {
 	char payout_text[GBT_PAYOUT_TEXT_MAX + 1];
 	const char *tag;
 	unsigned retry_pause_s, scantime_s;
+	unsigned ntime_roll_s;           /* --ntime-roll, within the template's maxtime */
 	const volatile sig_atomic_t *stop_requested; /* main's flag, for start-up waits */
 	char start_err[256];                         /* why the node was unreachable */
 	struct queue shares;
@@ -326,6 +327,7 @@ static int gbt_accept(struct gbt *g, struct gbt_work *w, const char *origin, uns
 		return -1;
 	}
 	w->job->is_clean = is_new_block;
+	job_set_ntime_roll(w->job, w->t.maxtime, g->ntime_roll_s);
 
 	pthread_mutex_lock(&g->lock);
 	cur = g->current;
@@ -961,6 +963,7 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 	g->stop_requested = env->stop_requested;
 	g->retry_pause_s = cfg->retry_pause_s;
 	g->scantime_s = cfg->scantime_s;
+	g->ntime_roll_s = cfg->ntime_roll_s;
 	atomic_init(&g->is_stopping, 0);
 	atomic_init(&g->use_algo_param, 1);
 	atomic_init(&g->said_serves_other, 0);

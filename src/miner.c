@@ -148,8 +148,7 @@ static void worker_loop(struct miner *m, unsigned index, struct device *d)
 			continue;
 		}
 		if (need_header) {
-			if (job_take_extranonce2(job, &extranonce2) ||
-			    work_header(job, extranonce2, job->ntime, header) ||
+			if (work_next_header(job, &extranonce2, header) ||
 			    device_prepare(d, &job->params, header)) {
 				log_warn("thread %u: job %s has no usable work left; waiting for the next",
 					 index, job->id);

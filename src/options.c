@@ -179,6 +179,17 @@ static const struct opt_def opt_table[] = {
 	  .use = USE_MINE, .section = S_POOL,
 	  .help = "accept a pool or node certificate that does not\n"
 		  "verify" },
+	{ .name = "stratum-idle", .kind = KIND_UINT, .offset = FIELD(stratum_idle_s), .min = 0,
+	  .max = 86400, .what = "a number of seconds", .use = USE_POOL, .section = S_POOL,
+	  .arg_name = "S",
+	  .help = "reconnect when nothing came from the pool for S\n"
+		  "seconds (default 300, 0 never)" },
+	{ .name = "ntime-roll", .kind = KIND_UINT, .offset = FIELD(ntime_roll_s), .min = 0,
+	  .max = 7200, .what = "a number of seconds", .use = USE_MINE, .section = S_POOL,
+	  .arg_name = "S",
+	  .help = "when a job's extranonce2 space is used up, roll\n"
+		  "ntime up to S seconds past the job's (default 60,\n"
+		  "0 never; solo: within the template's limits too)" },
 
 	{ .name = "coinbase-addr", .kind = KIND_STRING, .offset = FIELD(coinbase_addr),
 	  .use = USE_SOLO, .section = S_SOLO, .arg_name = "A",
@@ -1278,6 +1289,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->params.network = ALGO_NETWORK_MAINNET;
 	o->retry_pause_s = 2;
 	o->scantime_s = 30;
+	o->stratum_idle_s = 300; /* pools send a job every 30-120 s: 300 s of nothing is a dead link */
+	o->ntime_roll_s = 60;    /* see doc/quintminer.1, --ntime-roll: well inside pools' checks */
 	o->cpu_priority = 2;  /* TOPO_PRIORITY_DEFAULT: nice 10 */
 	o->status_interval_s = 30;
 	o->use_color = 1;

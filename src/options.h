@@ -88,6 +88,8 @@ struct options {
 	double diff_factor;                /* --diff-factor, or the algorithm's share_scale */
 	double suggest_diff;               /* --suggest-diff; 0 = none */
 	int no_verify_tls;                 /* --no-verify-tls */
+	unsigned stratum_idle_s;           /* --stratum-idle: reconnect after S silent; 0 = never */
+	unsigned ntime_roll_s;             /* --ntime-roll: ntime up to job ntime + S; 0 = no roll */
 	/* solo */
 	char *coinbase_addr;               /* --coinbase-addr, checked (address.h) */
 	char *coinbase_sig;                /* --coinbase-sig, at most GBT_TAG_MAX bytes */

@@ -188,7 +188,7 @@ static int stratum_parse_notify(const json_t *params, struct stratum_msg *msg, c
 		goto fail;
 	}
 	job->is_clean = json_is_true(json_array_get(params, 8));
-	job->ntime_max = job->ntime; /* stratum v1 grants no ntime range */
+	job->ntime_max = job->ntime; /* no range until the session binds it */
 	/* A target nbits cannot express makes no share a block; it is not a reason to refuse. */
 	if (bits_to_target(job->nbits, job->block_target))
 		memset(job->block_target, 0, HASH_LEN);
@@ -796,13 +796,14 @@ int stratum_session_set_extranonce(struct stratum_session *s, const uint8_t *ext
 }
 
 /*
- * 1 if a and b describe the same headers (everything work_header reads but
- * the id): a pool that re-sends its work under a new id, e.g. after a
- * difficulty change, must not make the workers hash those headers again.
+ * 1 if a and b describe the same headers but for ntime (everything else
+ * work_header reads, but the id): a pool that re-sends its work under a new
+ * id, e.g. after a difficulty change, must not make the workers hash those
+ * headers again, nor those a rolled ntime already reached.
  */
 static int stratum_same_work(const struct job *a, const struct job *b)
 {
-	return a->version == b->version && a->nbits == b->nbits && a->ntime == b->ntime &&
+	return a->version == b->version && a->nbits == b->nbits &&
 	       !memcmp(a->prevhash, b->prevhash, HASH_LEN) &&
 	       a->extranonce1_len == b->extranonce1_len &&
 	       !memcmp(a->extranonce1, b->extranonce1, a->extranonce1_len) &&
@@ -814,8 +815,39 @@ static int stratum_same_work(const struct job *a, const struct job *b)
 }
 
 /*
- * The largest extranonce2_next among valid jobs with the same work as job
- * into *next; returns 1 if there is any such job.
+ * Where job's units of work start once old's taken units are skipped, old
+ * being the same work (stratum_same_work) at an ntime not later than job's:
+ * old's unit u is job's unit u - (job->ntime - old->ntime) * E (work.h), so
+ * the units old took at ntime >= job->ntime are job's first ones. Returns 1
+ * and *next, or 0 if old took none of job's headers (and is not at the same
+ * ntime).
+ */
+static int stratum_overlap_next(const struct job *old, const struct job *job, uint64_t *next)
+{
+	uint64_t taken = atomic_load(&old->work_next), shift;
+	uint32_t late = job->ntime - old->ntime;
+	unsigned bits = 8 * (unsigned)job->extranonce2_len;
+
+	if (old->ntime > job->ntime)
+		return 0;
+	if (taken > job_work_units(old))
+		taken = job_work_units(old); /* takes past the end failed: nothing was hashed */
+	if (late == 0) {
+		*next = taken;
+		return 1;
+	}
+	if (bits >= 64 || late > (UINT64_MAX >> bits))
+		return 0; /* old cannot have rolled that far */
+	shift = (uint64_t)late << bits;
+	if (taken <= shift)
+		return 0;
+	*next = taken - shift;
+	return 1;
+}
+
+/*
+ * The largest start (stratum_overlap_next) that valid jobs with the same
+ * work as job leave it, into *next; returns 1 if there is any such job.
  */
 static int stratum_same_work_next(const struct stratum_session *s, struct job *job,
 				  uint64_t *next)
@@ -824,8 +856,10 @@ static int stratum_same_work_next(const struct stratum_session *s, struct job *j
 
 	for (unsigned i = 0; i < STRATUM_VALID_JOBS; i++) {
 		struct job *v = s->valid[i];
-		if (v && v != job && stratum_same_work(v, job)) {
-			uint64_t n = atomic_load(&v->extranonce2_next);
+		uint64_t n;
+
+		if (v && v != job && stratum_same_work(v, job) &&
+		    stratum_overlap_next(v, job, &n)) {
 			if (!found || n > *next)
 				*next = n;
 			found = 1;
@@ -847,25 +881,27 @@ int stratum_session_bind_job(struct stratum_session *s, struct job *job, int *is
 	work_diff_to_target(s->diff, s->diff_factor, job->share_target);
 	job->source_tag = s->pool;
 	job->source_seq = s->epoch;
+	/* Stratum v1 grants no ntime range: --ntime-roll decides (stratum_session). */
+	job_set_ntime_roll(job, UINT32_MAX, s->ntime_roll_s);
 	{
 		struct job *same = stratum_session_find(s, job->id);
 		uint64_t next = 0;
 		int has_prior = stratum_same_work_next(s, job, &next);
 
-		if (same && (!has_prior || atomic_load(&same->extranonce2_next) > next))
-			next = atomic_load(&same->extranonce2_next);
+		if (same && (!has_prior || atomic_load(&same->work_next) > next))
+			next = atomic_load(&same->work_next);
 		if (same || has_prior) {
 			/*
 			 * The same work again (same id, or the same headers under a new
-			 * id): continue after the values workers took from the earlier
+			 * id): continue after the units workers took from the earlier
 			 * copy, with a margin for takes in flight, unless that would run
-			 * out of extranonce2 space.
+			 * out of work.
 			 */
-			uint64_t space_bits = 8 * (uint64_t)job->extranonce2_len;
+			uint64_t units = job_work_units(job);
 
-			if (space_bits >= 64 || next + STRATUM_EN2_MARGIN < (1ull << space_bits))
+			if (next < units && units - next > STRATUM_EN2_MARGIN)
 				next += STRATUM_EN2_MARGIN;
-			atomic_store(&job->extranonce2_next, next);
+			atomic_store(&job->work_next, next);
 		}
 		if (same) {
 			if (!job->is_clean) {

@@ -113,7 +113,7 @@ enum stratum_parse_error {
 /*
  * Parses one received line (len bytes, need not be NUL-terminated) into msg.
  * A notify's job gets the pool's fields (id, prevhash in internal order,
- * coinbase halves, branches, version, nbits, ntime with ntime_max = ntime,
+ * coinbase halves, branches, version, nbits, ntime with ntime_max = ntime (until bound),
  * block_target from nbits, is_clean); the session fills the rest
  * (stratum_session_bind_job). Returns STRATUM_OK, or a negative enum
  * stratum_parse_error with msg zeroed (no allocation held) and, if why is
@@ -193,6 +193,12 @@ struct stratum_session {
 	const struct algo *algo;
 	struct algo_params params;
 	double diff_factor;           /* share target factor (algo->share_scale or --diff-factor) */
+	/*
+	 * Stratum v1 grants no ntime range; jobs get ntime_max = ntime + this
+	 * (--ntime-roll; 0 after stratum_session_init: no rolling). Workers
+	 * reach it only when a job's extranonce2 space is used up (work.h).
+	 */
+	uint32_t ntime_roll_s;
 	unsigned pool;                /* index of the -o URL this session is on */
 	int is_subscribed, is_authorized;
 	char session_id[STRATUM_SESSION_ID_MAX + 1];
@@ -250,11 +256,13 @@ int stratum_session_set_extranonce(struct stratum_session *s, const uint8_t *ext
 
 /*
  * Completes a parsed notify job with the session's algorithm, extranonce1,
- * extranonce2 size, share target (work_diff_to_target(diff, factor)) and
- * epoch, and records it as valid (after emptying the list on clean jobs;
- * the session holds a reference). A job whose id is still valid in this
- * epoch (the pool re-sent it, e.g. after resuming) continues the earlier
- * one's extranonce2 counter, so workers do not hash the same headers again.
+ * extranonce2 size, share target (work_diff_to_target(diff, factor)), epoch
+ * and ntime_max (ntime + ntime_roll_s), and records it as valid (after
+ * emptying the list on clean jobs; the session holds a reference). A job
+ * whose id is still valid in this epoch (the pool re-sent it, e.g. after
+ * resuming), or with the same work as a valid one, continues after the units
+ * of work taken from the earlier one (its rolled ntimes included), so
+ * workers do not hash the same headers again.
  * *is_new_block tells whether the prevhash changed. Returns 0, or -1
  * (session and job unchanged) when not subscribed yet.
  */

@@ -32,7 +32,6 @@
 #define STRATUM_HANDSHAKE_TIMEOUT_MS 15000 /* subscribe and authorize answers */
 #define STRATUM_SUBMIT_TIMEOUT_MS 60000
 #define STRATUM_OTHER_TIMEOUT_MS 30000
-#define STRATUM_IDLE_TIMEOUT_MS 300000    /* a pool silent this long is taken for dead */
 #define STRATUM_DRAIN_MS 3000             /* waiting for submit answers before leaving a pool */
 #define STRATUM_STOP_DRAIN_MS 1000        /* the same when stopping: exit within 2 s */
 #define STRATUM_LONG_SESSION_MS 30000     /* a connection this old was not a flapping one */
@@ -62,6 +61,7 @@ struct stratum {
 	unsigned url_count;
 	const char *user, *pass;
 	unsigned retry_pause_s;
+	unsigned long long idle_ms;   /* --stratum-idle: a pool silent this long is dead; 0 never */
 	double suggest_diff;
 	unsigned net_flags;
 	struct queue shares;          /* workers -> thread; lock is a leaf */
@@ -474,6 +474,18 @@ static enum stratum_end stratum_on_line(struct stratum *st, const char *line, si
 	return end;
 }
 
+/*
+ * A submitted share whose answer cannot come any more on this connection:
+ * submitted again on the next one, or reported when stopping.
+ */
+static void stratum_take_back(struct stratum *st, struct share *share)
+{
+	if (stratum_is_stopping(st))
+		stratum_stale(st, share, "submitted, no answer before exit");
+	else
+		stratum_pend(st, share);
+}
+
 /* Times out requests; returns an end or STRATUM_END_NONE. */
 static enum stratum_end stratum_expire(struct stratum *st, unsigned long long now)
 {
@@ -491,6 +503,18 @@ static enum stratum_end stratum_expire(struct stratum *st, unsigned long long no
 	}
 	while (stratum_session_take_expired(&st->session, STRATUM_REQ_SUBMIT, now,
 					    STRATUM_SUBMIT_TIMEOUT_MS, &req)) {
+		if (st->last_rx_ms < req.sent_ms) {
+			/*
+			 * Not a byte since this submit went out: the connection is
+			 * dead (half-open), not the pool unwilling. The submit is the
+			 * only probe stratum v1 has; like any lost connection, the
+			 * share goes out again on the next one (stratum_disconnect).
+			 */
+			stratum_take_back(st, req.share);
+			log_warn("%s: no answer to a submit and nothing else from the pool for "
+				 "%u s; reconnecting", st->peer, STRATUM_SUBMIT_TIMEOUT_MS / 1000);
+			return STRATUM_END_LOST;
+		}
 		stats_share_result(st->stats, req.share, 0, "no answer from the pool", -1);
 		share_free(req.share);
 	}
@@ -499,9 +523,9 @@ static enum stratum_end stratum_expire(struct stratum *st, unsigned long long no
 	       stratum_session_take_expired(&st->session, STRATUM_REQ_SUGGEST_DIFFICULTY, now,
 					    STRATUM_OTHER_TIMEOUT_MS, &req))
 		;
-	if (now - st->last_rx_ms >= STRATUM_IDLE_TIMEOUT_MS) {
-		log_warn("%s: nothing from the pool for %u s", st->peer,
-			 STRATUM_IDLE_TIMEOUT_MS / 1000);
+	if (st->idle_ms && now - st->last_rx_ms >= st->idle_ms) {
+		log_warn("%s: nothing received from the pool for %llu s (--stratum-idle); "
+			 "reconnecting", st->peer, st->idle_ms / 1000);
 		return st->session.is_authorized ? STRATUM_END_LOST : STRATUM_END_FAILED;
 	}
 	return STRATUM_END_NONE;
@@ -591,13 +615,8 @@ static void stratum_disconnect(struct stratum *st)
 	struct stratum_request req;
 
 	while (stratum_session_take_expired(&st->session, STRATUM_REQ_NONE, 0, 0, &req)) {
-		if (!req.share)
-			continue;
-		/* Stopping: a share the pool never answered is reported, not kept. */
-		if (stratum_is_stopping(st))
-			stratum_stale(st, req.share, "submitted, no answer before exit");
-		else
-			stratum_pend(st, req.share);
+		if (req.share)
+			stratum_take_back(st, req.share);
 	}
 	net_close(st->conn);
 	st->conn = NULL;
@@ -821,6 +840,7 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 	st->user = cfg->user;
 	st->pass = cfg->pass;
 	st->retry_pause_s = cfg->retry_pause_s;
+	st->idle_ms = 1000ull * cfg->stratum_idle_s;
 	st->probe_every_ms = 1000ull * st->retry_pause_s;
 	st->suggest_diff = cfg->suggest_diff;
 	st->net_flags = cfg->no_verify_tls ? NET_NO_VERIFY : 0;
@@ -828,6 +848,7 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 	st->end = STRATUM_END_NONE;
 	atomic_init(&st->is_stopping, 0);
 	stratum_session_init(&st->session, env->algo, &cfg->params, cfg->diff_factor);
+	st->session.ntime_roll_s = cfg->ntime_roll_s;
 	st->src.ops = &stratum_ops;
 	st->src.env = *env;
 	st->src.priv = st;

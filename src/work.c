@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "endian.h"
+#include "log.h"
 #include "sha256.h"
 
 struct job *job_new(void)
@@ -15,7 +16,7 @@ struct job *job_new(void)
 	if (!job)
 		return NULL;
 	atomic_init(&job->refs, 1);
-	atomic_init(&job->extranonce2_next, 0);
+	atomic_init(&job->work_next, 0);
 	return job;
 }
 
@@ -61,14 +62,67 @@ void job_unref(struct job *job)
 	free(job);
 }
 
-int job_take_extranonce2(struct job *job, uint64_t *extranonce2)
+void job_set_ntime_roll(struct job *job, uint32_t max_time, uint32_t roll_s)
 {
-	uint64_t v = atomic_fetch_add_explicit(&job->extranonce2_next, 1, memory_order_relaxed);
+	uint32_t max = roll_s < UINT32_MAX - job->ntime ? job->ntime + roll_s : UINT32_MAX;
 
-	if (job->extranonce2_len < 8 && v >> (8 * job->extranonce2_len))
+	job->ntime_max = max < max_time ? max : max_time;
+	if (job->ntime_max < job->ntime)
+		job->ntime_max = job->ntime;
+}
+
+/* log2 of the extranonce2 values per ntime; 64 or more: the counter never leaves ntime. */
+static unsigned job_extranonce2_bits(const struct job *job)
+{
+	return 8 * (unsigned)(job->extranonce2_len < 8 ? job->extranonce2_len : 8);
+}
+
+/* ntime values the job allows beyond its own (0: no rolling). */
+static uint32_t job_ntime_span(const struct job *job)
+{
+	return job->ntime_max > job->ntime ? job->ntime_max - job->ntime : 0;
+}
+
+uint64_t job_work_units(const struct job *job)
+{
+	unsigned bits = job_extranonce2_bits(job);
+	uint64_t times = (uint64_t)job_ntime_span(job) + 1;
+
+	if (bits >= 64 || times > (UINT64_MAX >> bits))
+		return UINT64_MAX;
+	return times << bits;
+}
+
+int job_work_unit(const struct job *job, uint64_t unit, uint64_t *extranonce2, uint32_t *ntime)
+{
+	unsigned bits = job_extranonce2_bits(job);
+	uint64_t roll = bits >= 64 ? 0 : unit >> bits;
+
+	if (roll > job_ntime_span(job))
 		return -1;
-	*extranonce2 = v;
+	*extranonce2 = bits >= 64 ? unit : unit & ((1ull << bits) - 1);
+	*ntime = job->ntime + (uint32_t)roll;
 	return 0;
+}
+
+int job_take_work(struct job *job, uint64_t *extranonce2, uint32_t *ntime)
+{
+	uint64_t unit = atomic_fetch_add_explicit(&job->work_next, 1, memory_order_relaxed);
+
+	return job_work_unit(job, unit, extranonce2, ntime);
+}
+
+int work_next_header(struct job *job, uint64_t *extranonce2, uint8_t header[HEADER_LEN])
+{
+	uint32_t ntime;
+
+	if (job_take_work(job, extranonce2, &ntime))
+		return -1;
+	if (ntime == job->ntime + 1 && *extranonce2 == 0)
+		log_info("job %s: its extranonce2 space is used up; rolling ntime, at most to "
+			 "%08x (+%u s)", job->id, (unsigned)job->ntime_max,
+			 (unsigned)(job->ntime_max - job->ntime));
+	return work_header(job, *extranonce2, ntime, header);
 }
 
 void work_extranonce2_bytes(const struct job *job, uint64_t extranonce2, uint8_t *out)

@@ -14,7 +14,7 @@
  *
  * A work source (stratum, getblocktemplate) fills a struct job and publishes
  * it on the job board (job_board.h); after publication a job is immutable except for its
- * atomic extranonce2 counter, and is shared by reference count. Both sources
+ * atomic work counter, and is shared by reference count. Both sources
  * express their work the same way: coinbase = coinb1 || extranonce1 ||
  * extranonce2 || coinb2 (docs/protocols.md §1), merkle branches in internal
  * order; getblocktemplate builds coinb1/coinb2 around its own extranonce.
@@ -34,7 +34,8 @@ struct job {
 	uint32_t version;               /* nVersion, never altered in bits 8..11 */
 	uint32_t nbits;
 	uint32_t ntime;                 /* the job's nTime */
-	uint32_t ntime_max;             /* largest ntime a worker may roll to (== ntime: none) */
+	uint32_t ntime_max;             /* largest ntime a worker may roll to (== ntime: none);
+					 * the source decides what it allows (--ntime-roll) */
 	uint8_t prevhash[HASH_LEN];     /* internal order */
 	uint8_t *coinb1, *coinb2;       /* owned by the job (freed by job_unref) */
 	size_t coinb1_len, coinb2_len;
@@ -49,7 +50,11 @@ struct job {
 	int is_clean;                   /* pool said clean_jobs */
 	unsigned source_tag;            /* which pool/connection issued it (source's own use) */
 	uint64_t source_seq;            /* source's own sequence number (e.g. template id) */
-	atomic_uint_fast64_t extranonce2_next; /* next extranonce2 a worker takes */
+	/*
+	 * Next unit of work a worker takes (job_take_work): unit u is
+	 * extranonce2 u mod E at ntime + u / E, E = 2^(8 * extranonce2_len).
+	 */
+	atomic_uint_fast64_t work_next;
 };
 
 /* Allocates a zeroed job with one reference. NULL on out-of-memory. */
@@ -62,10 +67,38 @@ struct job *job_ref(struct job *job);
 void job_unref(struct job *job);
 
 /*
- * Takes the next extranonce2 value of the job (thread-safe, lock-free), so no
- * two workers hash the same header. Returns -1 when the space is exhausted.
+ * Lets workers roll the job's ntime by up to roll_s seconds, never beyond
+ * max_time (what the source allows; UINT32_MAX: no limit of its own): sets
+ * ntime_max = min(ntime + roll_s, max_time), and never below ntime. Call it
+ * before the job is published.
  */
-int job_take_extranonce2(struct job *job, uint64_t *extranonce2);
+void job_set_ntime_roll(struct job *job, uint32_t max_time, uint32_t roll_s);
+
+/*
+ * Takes the next unit of work of the job (thread-safe, lock-free): an
+ * extranonce2 and an ntime, so no two workers hash the same header. Units
+ * run through every extranonce2 value at the job's ntime, then through every
+ * value again at ntime + 1 (ntime rolling), and so on up to ntime_max.
+ * Returns 0, or -1 when the job has no work left (the caller waits for new
+ * work).
+ */
+int job_take_work(struct job *job, uint64_t *extranonce2, uint32_t *ntime);
+
+/* Units of work a job holds (extranonce2 values x ntime values); UINT64_MAX if more. */
+uint64_t job_work_units(const struct job *job);
+
+/*
+ * The unit of work `unit` of the job, as job_take_work hands it out.
+ * Returns 0, or -1 if the job has fewer units.
+ */
+int job_work_unit(const struct job *job, uint64_t unit, uint64_t *extranonce2, uint32_t *ntime);
+
+/*
+ * job_take_work, then work_header: the header (nonce 0) of the job's next
+ * unit of work; its ntime is at NTIME_OFFSET. Returns 0, or -1 when the job
+ * has no work left or the header cannot be built.
+ */
+int work_next_header(struct job *job, uint64_t *extranonce2, uint8_t header[HEADER_LEN]);
 
 /* Writes extranonce2 as extranonce2_len big-endian bytes (what the pool copies back). */
 void work_extranonce2_bytes(const struct job *job, uint64_t extranonce2, uint8_t *out);

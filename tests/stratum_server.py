@@ -21,6 +21,18 @@ Scenarios:
   failover  pools a and b: a goes away (listener closed, clients dropped), the
             miner must mine on b, a comes back, the miner must return to a.
   basic     one pool (optionally TLS): a few accepted shares.
+  idle      one pool that says something every second (set_difficulty, as a
+            pool's job refresh) until, after --shares-per-phase accepted
+            shares, the next submit finds it silent: from then on the
+            connection stays open but nothing goes out, and what the miner
+            sends is read and dropped unanswered (a half-open connection as
+            the miner sees it). The miner must notice (--stratum-idle, or the
+            unanswered submit), reconnect, resume and send the swallowed
+            submits again; done when each came back accepted and
+            --shares-per-phase more were accepted.
+  ntime     one pool: done when shares at every ntime offset 0..--ntime-roll
+            were accepted (--shares-per-phase each), e.g. with --en2-size 0,
+            where every unit of work past the first is a rolled ntime.
   soak      one pool, --duration seconds of faults picked at random (--seed):
             disconnects mid-line and mid-submit, garbage, a 1 MiB line, a
             one-byte-per-second drip, a submit left unanswered, set_extranonce
@@ -29,6 +41,10 @@ Scenarios:
             seconds; every kind once first (the pool going down first), then
             at random every 0.5-2 s. "faults" counts what was injected;
             "unanswered" counts submits left unanswered and never sent again.
+
+ntime policy (--ntime-roll S, as quintminer's option of that name): a share's
+ntime must lie in [job ntime, job ntime + S]; anything else is a violation
+(S = 0, the default: exactly the job's ntime).
 
 In every scenario, answers sent after a line that makes the client hang up
 (the 1 MiB line) never reach it: they are counted in accepts_lost and
@@ -203,13 +219,15 @@ class Conn:
         # soak: a line was sent that makes the client drop the connection (a
         # 1 MiB line): answers sent after it are never read by the client.
         self.is_poisoned = False
+        # idle: nothing more goes out, what comes in is dropped unanswered.
+        self.is_silent = False
 
     def send(self, obj):
         self.send_raw((json.dumps(obj, separators=(",", ":")) + "\n").encode())
 
     def send_raw(self, data):
         with self.lock:
-            if self.is_dropped:
+            if self.is_dropped or self.is_silent:
                 return
             try:
                 self.sock.sendall(data)
@@ -258,7 +276,9 @@ class Conn:
                 buf += chunk
                 while b"\n" in buf and not self.is_dropped:
                     line, buf = buf.split(b"\n", 1)
-                    if line.strip():
+                    if self.is_silent:
+                        srv.swallow(self, line)
+                    elif line.strip():
                         self.on_line(line)
                 if len(buf) > LINE_MAX:
                     srv.violation("client line over %d bytes" % LINE_MAX)
@@ -267,6 +287,9 @@ class Conn:
             pass
         finally:
             self.pool.conns.discard(self)
+            if self.is_silent:
+                with srv.lock:
+                    srv.summary["silent_conn_closed_at"] = round(time.time() - srv.start, 3)
             srv.event("disconnect", pool=self.pool.name)
             self.drop()
             try:
@@ -339,7 +362,11 @@ class Server:
             "tls_handshake_failed": 0, "agent": None, "cross_pool_shares": 0,
             "blocks": 0, "authorize_refused": 0,
             "faults": {}, "unanswered": 0, "accepts_lost": 0, "rejects_lost": 0,
+            "accepted_by_ntime_offset": {}, "ntime_roll": args.ntime_roll,
+            "swallowed": 0, "swallowed_resubmitted": 0, "silent_at": None,
+            "silent_conn_closed_at": None,
         }
+        self.swallowed = set()   # idle: keys of submits the silent connection dropped
         self.valid_shares = 0
         self.ignored = set()     # soak: keys of submits left unanswered, not seen again
         self.rng = random.Random(args.seed)
@@ -443,7 +470,10 @@ class Server:
         conn.send({"id": None, "method": "mining.set_difficulty", "params": [self.diff]})
 
     def vardiff(self, conn):
-        """Keeps shares near a few per second whatever the CPU: faster -> harder."""
+        """Keeps shares near a few per second whatever the CPU: faster -> harder.
+        Not in idle and ntime, whose checks want one job and a steady share rate."""
+        if self.args.scenario in ("idle", "ntime"):
+            return
         t0, n = self.rate_window
         n += 1
         now = time.time()
@@ -478,7 +508,8 @@ class Server:
         else:
             self.en1_seq += 1
             sid = "%s-%08x" % (conn.pool.name, self.en1_seq)
-            conn.session = Session(sid, conn.pool.name, struct.pack(">I", self.en1_seq), 4)
+            conn.session = Session(sid, conn.pool.name, struct.pack(">I", self.en1_seq),
+                                   self.args.en2_size)
             self.sessions[sid] = conn.session
         s = conn.session
         conn.send({"id": rid, "result": [[["mining.set_difficulty", s.sid],
@@ -538,6 +569,15 @@ class Server:
             self.event("drop_on_submit", pool=conn.pool.name)
             conn.drop()
             return None
+        if self.pending_drop == "silence":
+            # idle: this submit and everything after it on this connection is lost.
+            self.pending_drop = None
+            self.summary["silent_at"] = round(time.time() - self.start, 3)
+            self.swallowed.add(tuple(params[1:]))
+            self.summary["swallowed"] += 1
+            conn.is_silent = True
+            self.event("silent", pool=conn.pool.name)
+            return None
         if self.pending_drop == "ignore":
             # Fault: this submit is left unanswered (the connection stays up).
             self.pending_drop = None
@@ -570,8 +610,9 @@ class Server:
         if len(ntime_hex) != 8 or len(nonce_hex) != 8:
             self.violation("ntime/nonce not 8 hex digits: %r" % (params,))
             return self.reject(conn, rid, 20, "Bad length")
-        if ntime != job.ntime:
-            self.violation("ntime %08x, job has %08x" % (ntime, job.ntime))
+        if not job.ntime <= ntime <= job.ntime + self.args.ntime_roll:
+            self.violation("ntime %08x outside the job's %08x + 0..%d" %
+                           (ntime, job.ntime, self.args.ntime_roll))
             return self.reject(conn, rid, 20, "ntime out of range")
         key = (jid, en2_hex, ntime_hex, nonce_hex)
         if key in s.seen:
@@ -590,6 +631,11 @@ class Server:
             self.summary["blocks"] += 1
         if self.summary["dropped_share"] == list(key):
             self.summary["dropped_share_resubmitted"] = True
+        if key in self.swallowed:
+            self.swallowed.discard(key)
+            self.summary["swallowed_resubmitted"] += 1
+        by_off = self.summary["accepted_by_ntime_offset"]
+        by_off[str(ntime - job.ntime)] = by_off.get(str(ntime - job.ntime), 0) + 1
         self.summary["accepted"] += 1
         if conn.is_poisoned:
             self.summary["accepts_lost"] += 1
@@ -633,7 +679,23 @@ class Server:
         conn.send({"id": None, "method": "client.show_message",
                    "params": ["hello from the test pool"]})
 
+    def swallow(self, conn, line):
+        """idle: a line to the silent connection, lost on the way."""
+        with self.lock:
+            try:
+                msg = json.loads(line)
+                params = msg.get("params")
+                if msg.get("method") == "mining.submit" and len(params) == 5:
+                    self.swallowed.add(tuple(params[1:]))
+                    self.summary["swallowed"] += 1
+            except (ValueError, TypeError, AttributeError):
+                pass
+            self.write_summary()
+
     def after_subscribe(self, conn, resumed):
+        if self.args.scenario == "idle" and self.phase == 1 and \
+                self.summary["silent_at"] is not None:
+            self.set_phase(2, "the miner reconnected (resumed: %s)" % resumed)
         if self.args.scenario == "faults" and self.phase == 0:
             self.hostile_lines(conn)
             self.set_phase(1, "hostile lines sent; waiting for shares")
@@ -653,6 +715,16 @@ class Server:
             return
         if sc == "basic":
             if self.summary["accepted"] >= self.args.shares:
+                self.finish()
+        elif sc == "idle":
+            if self.phase == 0:
+                self.set_phase(1, "the next submit finds the pool silent")
+                self.pending_drop = "silence"
+            elif self.phase == 2 and not self.swallowed:
+                self.finish()
+        elif sc == "ntime":
+            by_off = self.summary["accepted_by_ntime_offset"]
+            if all(by_off.get(str(k), 0) >= need for k in range(self.args.ntime_roll + 1)):
                 self.finish()
         elif sc == "faults":
             self.faults_step(conn)
@@ -782,6 +854,16 @@ class Server:
             time.sleep(self.args.down)
             self.pools["a"].open()
 
+    def heartbeat(self):
+        """idle: something every second on each live connection, as a pool's job
+        refresh, so that only the silence can set off the miner's idle timeout."""
+        while True:
+            time.sleep(1.0)
+            with self.lock:
+                for c in list(self.pools["a"].conns):
+                    if c.session is not None and not c.is_silent and not c.is_dropped:
+                        self.send_difficulty(c)
+
     def soak(self):
         faults = ["disconnect_mid_line", "disconnect_mid_submit", "garbage", "huge_line",
                   "unanswered_submit", "set_extranonce", "difficulty_up", "difficulty_down",
@@ -831,6 +913,8 @@ class Server:
         self.write_summary()
         if self.args.scenario == "soak":
             threading.Thread(target=self.soak, daemon=True).start()
+        if self.args.scenario == "idle":
+            threading.Thread(target=self.heartbeat, daemon=True).start()
         deadline = time.time() + self.args.lifetime
         while time.time() < deadline:
             time.sleep(0.2)
@@ -843,7 +927,8 @@ class Server:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--scenario", choices=["faults", "failover", "basic", "soak"],
+    ap.add_argument("--scenario", choices=["faults", "failover", "basic", "soak", "idle",
+                                           "ntime"],
                     default="basic")
     ap.add_argument("--duration", type=float, default=45, help="soak: seconds of faults")
     ap.add_argument("--down", type=float, default=20, help="soak: seconds the pool is down")
@@ -856,6 +941,10 @@ def main():
     ap.add_argument("--shares-per-phase", type=int, default=2)
     ap.add_argument("--reject-every", type=int, default=0,
                     help="refuse every Nth valid share (23 Low difficulty share)")
+    ap.add_argument("--en2-size", type=int, default=4,
+                    help="extranonce2 size given at subscribe (0..16)")
+    ap.add_argument("--ntime-roll", type=int, default=0,
+                    help="a share's ntime may exceed its job's by up to this many seconds")
     ap.add_argument("--nbits", type=lambda v: int(v, 16), default=EX_NBITS,
                     help="block target of the jobs (hex); e.g. 207fffff makes shares blocks")
     ap.add_argument("--tls", metavar="PEM", help="serve TLS with this certificate and key")

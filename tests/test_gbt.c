@@ -183,6 +183,70 @@ static void test_reference_block(void)
 	free(want);
 }
 
+/*
+ * What the template lets nTime become (BIP 23 mutable/maxtime), and a block
+ * built at a rolled ntime: the header carries it.
+ */
+static void test_time_range(void)
+{
+	struct algo_params params = { .network = ALGO_NETWORK_REGTEST };
+	struct gbt_template t;
+	struct address a;
+	struct job *job = NULL;
+	uint8_t header[HEADER_LEN], *block = NULL;
+	size_t block_len = 0;
+	char err[256];
+	json_t *tmpl = json_deep_copy(json_object_get(fixture, "template"));
+	uint32_t ntime;
+
+	payout_from_fixture(&a);
+	struct gbt_payout payout = { .script = a.script, .script_len = a.script_len };
+
+	if (parse_value(&t, tmpl, err, sizeof(err)) ||
+	    gbt_job_new(&job, &t, &algo_scrypt, &params, &payout, 1, err, sizeof(err))) {
+		printf("Bail out! the fixture template: %s\n", err);
+		exit(1);
+	}
+	ntime = job->ntime;
+	tap_ok(t.maxtime == ntime + GBT_FUTURE_TIME_MAX && job->ntime_max == ntime,
+	       "litecoind's template (mutable \"time\", no maxtime): up to %d s ahead; the job "
+	       "rolls nothing until the source says so", GBT_FUTURE_TIME_MAX);
+	job_set_ntime_roll(job, t.maxtime, 60);
+	tap_ok(job->ntime_max == ntime + 60, "--ntime-roll 60 within it: ntime_max = ntime + 60");
+	tap_ok(!gbt_block_build(&t, job, 5, ntime + 60, 7, header, &block, &block_len) &&
+	       le32_load(header + NTIME_OFFSET) == ntime + 60 &&
+	       !memcmp(block, header, HEADER_LEN),
+	       "a block at ntime + 60 carries that ntime in its header");
+	free(block);
+	block = NULL;
+	tap_ok(gbt_block_build(&t, job, 5, ntime + 61, 7, header, &block, &block_len) < 0 &&
+	       !block, "a block past ntime_max is refused");
+	job_unref(job);
+	gbt_template_release(&t);
+
+	json_object_set_new(tmpl, "maxtime", json_integer(ntime + 30));
+	tap_ok(!parse_value(&t, tmpl, err, sizeof(err)) && t.maxtime == ntime + 30,
+	       "maxtime 30 s ahead is the limit (%s)", err);
+	gbt_template_release(&t);
+	json_object_set_new(tmpl, "mutable", json_pack("[s, s]", "transactions", "prevblock"));
+	tap_ok(!parse_value(&t, tmpl, err, sizeof(err)) && t.maxtime == 0,
+	       "mutable without \"time\": no rolling, maxtime or not");
+	gbt_template_release(&t);
+	json_object_set_new(tmpl, "mutable", json_pack("[s]", "time/decrement"));
+	tap_ok(!parse_value(&t, tmpl, err, sizeof(err)) && t.maxtime == 0,
+	       "\"time/decrement\" alone: no rolling forward");
+	gbt_template_release(&t);
+	json_object_set_new(tmpl, "mutable", json_pack("[s]", "time/increment"));
+	tap_ok(!parse_value(&t, tmpl, err, sizeof(err)) && t.maxtime == ntime + 30,
+	       "\"time/increment\": up to maxtime");
+	gbt_template_release(&t);
+	json_object_del(tmpl, "mutable");
+	tap_ok(!parse_value(&t, tmpl, err, sizeof(err)) && t.maxtime == 0,
+	       "no mutable at all: no rolling");
+	gbt_template_release(&t);
+	json_decref(tmpl);
+}
+
 /* Without witness transactions and commitment: one output, legacy coinbase. */
 static void test_no_witness(void)
 {
@@ -483,6 +547,10 @@ static void m_aux_huge(json_t *tmpl)
 	SET("coinbaseaux", json_pack("{s:s}", "flags", hex));
 }
 static void m_odokey_negative(json_t *tmpl) { SET("odokey", json_integer(-7)); }
+static void m_mutable_string(json_t *tmpl) { SET("mutable", json_string("time")); }
+static void m_mutable_number(json_t *tmpl) { SET("mutable", json_pack("[s, i]", "time", 1)); }
+static void m_maxtime_negative(json_t *tmpl) { SET("maxtime", json_integer(-2)); }
+static void m_maxtime_huge(json_t *tmpl) { SET("maxtime", json_integer(1ll << 32)); }
 
 static void test_malformed(void)
 {
@@ -531,6 +599,10 @@ static void test_malformed(void)
 		{ "coinbaseaux a number", m_aux_number },
 		{ "coinbaseaux longer than a scriptSig", m_aux_huge },
 		{ "odokey negative", m_odokey_negative },
+		{ "mutable a string", m_mutable_string },
+		{ "mutable with a number", m_mutable_number },
+		{ "maxtime negative", m_maxtime_negative },
+		{ "maxtime 2^32", m_maxtime_huge },
 	};
 	struct gbt_template t;
 	char err[256];
@@ -641,6 +713,7 @@ int main(void)
 {
 	fixture = load_fixture("gbt-ltc-regtest.json");
 	test_reference_block();
+	test_time_range();
 	test_no_witness();
 	test_merkle();
 	test_height();

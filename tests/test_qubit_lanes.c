@@ -24,7 +24,18 @@ typedef void one_fn(const void *in, size_t len, uint8_t out[64]);
 
 static void x4_echo(const struct qubit_ctx *ctx, const uint8_t in[4][64], uint8_t out[4][64])
 {
-	qubit_x4_echo_vaes(in, out);
+	qubit_x4_echo_vaes(in, out, 64);
+}
+
+/* The PoW hash's 32 bytes only, as the scan computes them; the rest stays as it was. */
+static void x4_echo32(const struct qubit_ctx *ctx, const uint8_t in[4][64], uint8_t out[4][64])
+{
+	uint8_t full[4][64];
+
+	qubit_x4_echo_vaes(in, out, 32);
+	qubit_x4_echo_vaes(in, full, 64);
+	for (unsigned l = 0; l < QUBIT_X4_LANES; l++)
+		memcpy(out[l] + 32, full[l] + 32, 32);
 }
 
 /* Lane `lane` gets the vector's input; the others a byte-wise variation of it. */
@@ -54,10 +65,21 @@ static void test_stage(json_t *o, const struct qubit_ctx *ctx, const char *from,
 	}
 }
 
-typedef void x8_fn(const uint8_t in[8][64], uint8_t out[8][64]);
+typedef void x8_fn(const struct qubit_ctx *ctx, const uint8_t in[8][64], uint8_t out[8][64]);
+
+static void x8_cubehash(const struct qubit_ctx *ctx, const uint8_t in[8][64], uint8_t out[8][64])
+{
+	qubit_x8_cubehash_vaes(in, out);
+}
+
+static void x8_shavite(const struct qubit_ctx *ctx, const uint8_t in[8][64], uint8_t out[8][64])
+{
+	qubit_x8_shavite_vaes(in, out);
+}
 
 /* A stage on eight lanes (two interleaved groups), the vector in each lane in turn. */
-static void test_x8(json_t *o, const char *from, const char *to, x8_fn *x8, one_fn *one)
+static void test_x8(json_t *o, const struct qubit_ctx *ctx, const char *from, const char *to,
+		    x8_fn *x8, one_fn *one)
 {
 	uint8_t in[64], want[64];
 
@@ -72,7 +94,7 @@ static void test_x8(json_t *o, const char *from, const char *to, x8_fn *x8, one_
 			if (l != lane)
 				ins[l][(7 * l) % 64] ^= (uint8_t)(l + 1);
 		}
-		x8((const uint8_t(*)[64])ins, outs);
+		x8(ctx, (const uint8_t(*)[64])ins, outs);
 		for (unsigned l = 0; l < 8; l++) {
 			one(ins[l], 64, ref);
 			ok &= !memcmp(outs[l], ref, 64);
@@ -91,37 +113,32 @@ static void test_luffa(json_t *o, struct qubit_ctx *ctx)
 	tvec_hex(o, "luffa512", want, 64);
 	nonce = le32_load(header + NONCE_OFFSET);
 	algo_qubit.prepare(ctx, NULL, header);
-	for (unsigned lane = 0; lane < QUBIT_X4_LANES; lane++) {
-		uint8_t outs[4][64];
+	for (unsigned lane = 0; lane < QUBIT_VAES_LANES; lane++) {
+		uint8_t outs[8][64];
 
-		qubit_x4_luffa_vaes(ctx, nonce - lane, outs);
-		tap_ok(!memcmp(outs[lane], want, 64), "%s: x4 luffa512, vector in lane %u",
+		qubit_x8_luffa_vaes(ctx, nonce - lane, outs);
+		tap_ok(!memcmp(outs[lane], want, 64), "%s: x8 luffa512, vector in lane %u",
 		       tvec_str(o, "id"), lane);
 	}
 }
 
-/* Lanes 0..3 take nonces 0xfffffffe, 0xffffffff, 0, 1. */
+/* Lanes 0..7 take nonces 0xfffffffe .. 5: the wrap inside the first group of four. */
 static void test_luffa_wrap(json_t *o, struct qubit_ctx *ctx)
 {
-	uint8_t header[HEADER_LEN], outs[4][64], ref[64];
+	uint8_t header[HEADER_LEN], outs[8][64], ref[64];
 	int ok = 1;
 
 	tvec_hex(o, "header", header, HEADER_LEN);
 	algo_qubit.prepare(ctx, NULL, header);
-	qubit_x4_luffa_vaes(ctx, 0xfffffffeu, outs);
-	for (unsigned l = 0; l < QUBIT_X4_LANES; l++) {
+	qubit_x8_luffa_vaes(ctx, 0xfffffffeu, outs);
+	for (unsigned l = 0; l < QUBIT_VAES_LANES; l++) {
 		le32_store(header + NONCE_OFFSET, 0xfffffffeu + l);
 		luffa512(header, HEADER_LEN, ref);
 		ok &= !memcmp(outs[l], ref, 64);
 	}
-	tap_ok(ok, "x4 luffa512 across the nonce wrap");
+	tap_ok(ok, "x8 luffa512 across the nonce wrap");
 }
 
-/* SIMD-512 with the prepared length block, as the scan runs it. */
-static void x4_simd(const struct qubit_ctx *ctx, const uint8_t in[4][64], uint8_t out[4][64])
-{
-	qubit_x4_simd_vaes(ctx, in, out);
-}
 
 static void run(json_t *v)
 {
@@ -133,10 +150,11 @@ static void run(json_t *v)
 		if (!first)
 			first = o;
 		test_luffa(o, ctx);
-		test_x8(o, "luffa512", "cubehash512", qubit_x8_cubehash_vaes, cubehash512);
-		test_x8(o, "cubehash512", "shavite512", qubit_x8_shavite_vaes, shavite512);
-		test_stage(o, ctx, "shavite512", "simd512", x4_simd, simd512);
+		test_x8(o, ctx, "luffa512", "cubehash512", x8_cubehash, cubehash512);
+		test_x8(o, ctx, "cubehash512", "shavite512", x8_shavite, shavite512);
+		test_x8(o, ctx, "shavite512", "simd512", qubit_x8_simd_vaes, simd512);
 		test_stage(o, ctx, "simd512", "echo512", x4_echo, echo512);
+		test_stage(o, ctx, "simd512", "echo512", x4_echo32, echo512);
 	}
 	tap_ok(first != NULL, "primitives.json has qubit_chain entries");
 	if (first)
@@ -153,7 +171,7 @@ int main(void)
 	if ((cpu_features() & QUBIT_X4_CPU_NEEDS) == QUBIT_X4_CPU_NEEDS)
 		run(v);
 	else
-		tap_skip("qubit x4 vaes: the CPU lacks AVX-512, VAES or AVX2");
+		tap_skip("qubit x4 vaes: the CPU lacks AVX-512, VAES, GFNI or AVX2");
 #else
 	tap_skip("qubit x4 vaes: not built (no VAES in the compiler)");
 #endif

@@ -607,20 +607,21 @@ static void test_session(void)
 	{
 		struct job *again = example_job();
 		uint64_t en2 = 0;
+		uint32_t ntime;
 
 		for (int i = 0; i < 3; i++)
-			job_take_extranonce2(a, &en2);
+			job_take_work(a, &en2, &ntime);
 		again->is_clean = 0;
 		stratum_session_bind_job(&s, again, &is_new);
-		tap_ok(atomic_load(&again->extranonce2_next) == 3 + STRATUM_EN2_MARGIN && !is_new,
+		tap_ok(atomic_load(&again->work_next) == 3 + STRATUM_EN2_MARGIN && !is_new,
 		       "session: a re-sent job continues the extranonce2 counter (+%d)",
 		       STRATUM_EN2_MARGIN);
-		job_take_extranonce2(again, &en2);
+		job_take_work(again, &en2, &ntime);
 		job_unref(again);
 		again = example_job();
 		again->is_clean = 0;
 		stratum_session_bind_job(&s, again, &is_new);
-		tap_ok(atomic_load(&again->extranonce2_next) == 4 + 2 * STRATUM_EN2_MARGIN,
+		tap_ok(atomic_load(&again->work_next) == 4 + 2 * STRATUM_EN2_MARGIN,
 		       "session: sent a third time, it continues from the second copy");
 		job_unref(again);
 		/* The same headers under a new id (e.g. after set_difficulty). */
@@ -628,7 +629,7 @@ static void test_session(void)
 		again->is_clean = 0;
 		strcpy(again->id, "4f-again");
 		stratum_session_bind_job(&s, again, &is_new);
-		tap_ok(atomic_load(&again->extranonce2_next) == 4 + 3 * STRATUM_EN2_MARGIN,
+		tap_ok(atomic_load(&again->work_next) == 4 + 3 * STRATUM_EN2_MARGIN,
 		       "session: the same work under a new job id continues the counter too");
 		job_unref(again);
 		again = example_job();
@@ -636,8 +637,8 @@ static void test_session(void)
 		again->ntime++;
 		strcpy(again->id, "4f-later");
 		stratum_session_bind_job(&s, again, &is_new);
-		tap_ok(atomic_load(&again->extranonce2_next) == 0,
-		       "session: different work (another ntime) starts at extranonce2 0");
+		tap_ok(atomic_load(&again->work_next) == 0,
+		       "session: the same work at a later ntime that A never rolled to starts at 0");
 		job_unref(again);
 	}
 
@@ -720,6 +721,67 @@ static void test_session(void)
 	job_unref(a);
 	job_unref(b);
 	job_unref(c);
+	stratum_session_release(&s);
+}
+
+/*
+ * --ntime-roll in the session: bound jobs get ntime_max = ntime + roll, and
+ * the same work sent again at a later ntime does not hash what rolling
+ * already covered.
+ */
+static void test_session_ntime_roll(void)
+{
+	static const char sub_en2_1[] =
+		"{\"id\":1,\"result\":[[[\"mining.notify\",\"ab12\"]],\"f8002c90\",1],"
+		"\"error\":null}";
+	struct stratum_session s;
+	struct algo_params params = { 0 };
+	struct job *a = example_job(), *b = example_job(), *c = example_job(), *d = example_job();
+	uint64_t en2 = 0, want_en2 = 0;
+	uint32_t ntime = 0, want_ntime = 0;
+	int is_new;
+
+	stratum_session_init(&s, algo_find("sha256d"), &params, 1.0);
+	tap_ok(s.ntime_roll_s == 0, "session: no ntime rolling unless the source sets it");
+	s.ntime_roll_s = 5;
+	session_subscribe(&s, sub_en2_1);
+	stratum_session_bind_job(&s, a, &is_new);
+	tap_ok(a->ntime_max == a->ntime + 5 && a->extranonce2_len == 1 &&
+	       job_work_units(a) == 6 * 256,
+	       "session: --ntime-roll 5 gives a bound job ntime_max = ntime + 5");
+	for (int i = 0; i < 600; i++)
+		job_take_work(a, &en2, &ntime);
+	tap_ok(en2 == 87 && ntime == a->ntime + 2, "job A rolled to ntime + 2 (extranonce2 87)");
+	job_work_unit(a, 600, &want_en2, &want_ntime);
+
+	/* B: the same work, one second later, under another id. */
+	b->ntime = a->ntime + 1;
+	b->is_clean = 0;
+	strcpy(b->id, "4f-b");
+	stratum_session_bind_job(&s, b, &is_new);
+	tap_ok(atomic_load(&b->work_next) == 600 - 256 + STRATUM_EN2_MARGIN &&
+	       !job_work_unit(b, 600 - 256, &en2, &ntime) && en2 == want_en2 &&
+	       ntime == want_ntime,
+	       "the same work at ntime + 1 starts where A's rolling stopped (+%d)",
+	       STRATUM_EN2_MARGIN);
+	/* C: the same work past what A reached and B's counter (with its margin) points at. */
+	c->ntime = a->ntime + 4;
+	c->is_clean = 0;
+	strcpy(c->id, "4f-c");
+	stratum_session_bind_job(&s, c, &is_new);
+	tap_ok(atomic_load(&c->work_next) == 0,
+	       "the same work at ntime + 4, which no job reached, starts at 0");
+	/* D: the same work at an earlier ntime (a pool going back in time). */
+	d->ntime = a->ntime - 1;
+	d->is_clean = 0;
+	strcpy(d->id, "4f-d");
+	stratum_session_bind_job(&s, d, &is_new);
+	tap_ok(atomic_load(&d->work_next) == 0 && d->ntime_max == d->ntime + 5,
+	       "the same work at an earlier ntime starts at 0");
+	job_unref(a);
+	job_unref(b);
+	job_unref(c);
+	job_unref(d);
 	stratum_session_release(&s);
 }
 
@@ -807,6 +869,7 @@ int main(void)
 	test_notify_refused();
 	test_subscribe();
 	test_session();
+	test_session_ntime_roll();
 	test_format();
 	test_height();
 	return tap_done();

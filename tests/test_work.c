@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * work.c: header building against the worked example of
- * docs/protocols.md §1, difficulty -> target, extranonce2
- * rolling, and the job board (job_board.c) that publishes those jobs.
+ * docs/protocols.md §1, difficulty -> target, the work split
+ * (extranonce2, then ntime rolling), and the job board (job_board.c) that publishes those jobs.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "algo.h"
@@ -111,23 +112,149 @@ static void test_worked_example(void)
 	job_unref(job);
 }
 
-static void test_extranonce2(void)
+/* The work split: extranonce2 first, then ntime + 1 (rolling) up to ntime_max. */
+static void test_work_split(void)
 {
 	struct job *job = example_job();
-	uint64_t v, prev = 0;
+	const uint32_t t0 = job->ntime;
+	uint64_t en2, prev = 0;
+	uint32_t ntime;
 	int ok = 1;
 
 	job->extranonce2_len = 1;
+	job->ntime_max = t0;
+	tap_ok(job_work_units(job) == 256, "1-byte extranonce2, no rolling: 256 units");
 	for (unsigned i = 0; i < 256; i++) {
-		ok &= job_take_extranonce2(job, &v) == 0 && (i == 0 || v == prev + 1);
-		prev = v;
+		ok &= job_take_work(job, &en2, &ntime) == 0 && (i == 0 || en2 == prev + 1) &&
+		      ntime == t0;
+		prev = en2;
 	}
-	tap_ok(ok, "extranonce2 values are distinct and consecutive");
-	tap_ok(job_take_extranonce2(job, &v) == -1, "a 1-byte extranonce2 is exhausted after 256");
+	tap_ok(ok, "extranonce2 values are distinct and consecutive at the job's ntime");
+	tap_ok(job_take_work(job, &en2, &ntime) == -1,
+	       "without rolling, a 1-byte extranonce2 is exhausted after 256");
+
+	job_set_ntime_roll(job, UINT32_MAX, 2);
+	atomic_store(&job->work_next, 0);
+	tap_ok(job->ntime_max == t0 + 2 && job_work_units(job) == 768,
+	       "--ntime-roll 2: ntime_max = ntime + 2, 3 x 256 units");
+	ok = 1;
+	for (unsigned i = 0; i < 768; i++) {
+		ok &= job_take_work(job, &en2, &ntime) == 0 && en2 == i % 256 &&
+		      ntime == t0 + i / 256;
+	}
+	tap_ok(ok, "extranonce2 wraps to 0 with ntime + 1, twice");
+	tap_ok(job_take_work(job, &en2, &ntime) == -1 && job_take_work(job, &en2, &ntime) == -1,
+	       "the work stops at ntime_max (a take past it keeps failing)");
+
+	{
+		uint8_t header[HEADER_LEN], want[HEADER_LEN];
+
+		atomic_store(&job->work_next, 256 + 7);
+		tap_ok(work_next_header(job, &en2, header) == 0 && en2 == 7 &&
+		       le32_load(header + NTIME_OFFSET) == t0 + 1 &&
+		       work_header(job, 7, t0 + 1, want) == 0 && !memcmp(header, want, HEADER_LEN),
+		       "work_next_header: the header of extranonce2 7 at ntime + 1");
+		tap_ok(work_header(job, 0, t0 + 3, header) == -1 && work_header(job, 255, t0 + 2,
+										header) == 0,
+		       "work_header still refuses an ntime past ntime_max, takes ntime_max");
+	}
+
+	job->extranonce2_len = 0;
+	atomic_store(&job->work_next, 0);
+	ok = job_work_units(job) == 3;
+	for (unsigned i = 0; i < 3; i++)
+		ok &= job_take_work(job, &en2, &ntime) == 0 && en2 == 0 && ntime == t0 + i;
+	tap_ok(ok && job_take_work(job, &en2, &ntime) == -1,
+	       "no extranonce2 at all: every unit is the next ntime, up to ntime_max");
+
+	job->extranonce2_len = 8;
+	atomic_store(&job->work_next, 0);
+	tap_ok(job_work_units(job) == UINT64_MAX && job_take_work(job, &en2, &ntime) == 0 &&
+	       en2 == 0 && ntime == t0 && job_take_work(job, &en2, &ntime) == 0 && en2 == 1,
+	       "8-byte extranonce2: 2^64 values before any rolling");
+	atomic_store(&job->work_next, UINT64_MAX);
+	tap_ok(job_take_work(job, &en2, &ntime) == 0 && en2 == UINT64_MAX && ntime == t0,
+	       "8-byte extranonce2: the last value is still at the job's ntime");
+
+	job->extranonce2_len = 16;
+	tap_ok(job_work_units(job) == UINT64_MAX, "16-byte extranonce2: units saturate");
+
+	job->extranonce2_len = 4;
+	job_set_ntime_roll(job, t0 + 1, 60);
+	tap_ok(job->ntime_max == t0 + 1 && job_work_units(job) == 2ull << 32,
+	       "the source's limit (e.g. a template's maxtime) caps --ntime-roll");
+	job_set_ntime_roll(job, 0, 60);
+	tap_ok(job->ntime_max == t0, "a limit below the job's ntime: no rolling");
+	job_set_ntime_roll(job, UINT32_MAX, 0);
+	tap_ok(job->ntime_max == t0, "--ntime-roll 0: no rolling");
+	job->ntime = UINT32_MAX - 5;
+	job_set_ntime_roll(job, UINT32_MAX, 60);
+	tap_ok(job->ntime_max == UINT32_MAX, "ntime_max stops at 2^32 - 1");
+
 	uint8_t out[8];
 	job->extranonce2_len = 8;
 	work_extranonce2_bytes(job, 0x0102030405060708ull, out);
 	tap_ok(hex_is(out, 8, "0102030405060708"), "extranonce2 bytes are big-endian");
+	job_unref(job);
+}
+
+#define SPLIT_THREADS 4
+#define SPLIT_UNITS (4 * 256)
+
+struct split_arg {
+	struct job *job;
+	uint8_t *seen; /* SPLIT_UNITS counters, by (ntime - job->ntime) * 256 + extranonce2 */
+	atomic_uint *bad;
+};
+
+static void *split_worker(void *varg)
+{
+	struct split_arg *a = varg;
+	uint64_t en2;
+	uint32_t ntime;
+
+	while (!job_take_work(a->job, &en2, &ntime)) {
+		uint64_t k = (uint64_t)(ntime - a->job->ntime) * 256 + en2;
+
+		if (en2 > 255 || ntime > a->job->ntime_max || k >= SPLIT_UNITS)
+			atomic_fetch_add(a->bad, 1);
+		else
+			a->seen[k]++; /* each k is written by one thread at most, or it is a bug */
+	}
+	return NULL;
+}
+
+/* Workers taking from one job at once get every (extranonce2, ntime) exactly once. */
+static void test_work_split_threads(void)
+{
+	struct job *job = example_job();
+	static uint8_t seen[SPLIT_THREADS][SPLIT_UNITS];
+	struct split_arg args[SPLIT_THREADS];
+	pthread_t th[SPLIT_THREADS];
+	atomic_uint bad;
+	unsigned once = 0, twice = 0;
+
+	atomic_init(&bad, 0);
+	job->extranonce2_len = 1;
+	job_set_ntime_roll(job, UINT32_MAX, 3);
+	for (unsigned i = 0; i < SPLIT_THREADS; i++) {
+		args[i] = (struct split_arg){ .job = job, .seen = seen[i], .bad = &bad };
+		pthread_create(&th[i], NULL, split_worker, &args[i]);
+	}
+	for (unsigned i = 0; i < SPLIT_THREADS; i++)
+		pthread_join(th[i], NULL);
+	for (unsigned k = 0; k < SPLIT_UNITS; k++) {
+		unsigned n = 0;
+
+		for (unsigned i = 0; i < SPLIT_THREADS; i++)
+			n += seen[i][k];
+		once += n == 1;
+		twice += n > 1;
+	}
+	tap_ok(once == SPLIT_UNITS && twice == 0 && atomic_load(&bad) == 0,
+	       "%d threads: each of the %d (extranonce2, ntime) units taken once (%u once, "
+	       "%u more than once, %u out of range)", SPLIT_THREADS, SPLIT_UNITS, once, twice,
+	       atomic_load(&bad));
 	job_unref(job);
 }
 
@@ -190,7 +317,8 @@ static void test_board(void)
 int main(void)
 {
 	test_worked_example();
-	test_extranonce2();
+	test_work_split();
+	test_work_split_threads();
 	test_targets();
 	test_board();
 	return tap_done();

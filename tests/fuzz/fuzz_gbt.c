@@ -35,7 +35,11 @@ int fuzz_gbt(const uint8_t *data, size_t len)
 
 		if (gbt_job_new(&job, &t, algo_table[i], &params, &payout, 1, err, sizeof(err)))
 			continue;
-		if (!gbt_block_build(&t, job, 1, job->ntime, 0, header, &block, &block_len)) {
+		/* As the source does: rolling within the template's maxtime. */
+		job_set_ntime_roll(job, t.maxtime, 60);
+		FUZZ_CHECK(job->ntime_max >= job->ntime && job->ntime_max - job->ntime <= 60);
+		FUZZ_CHECK(t.maxtime >= job->ntime || job->ntime_max == job->ntime);
+		if (!gbt_block_build(&t, job, 1, job->ntime_max, 0, header, &block, &block_len)) {
 			FUZZ_CHECK(block_len > HEADER_LEN && block_len >= t.tx_data_len);
 			free(block);
 		}

@@ -56,8 +56,17 @@ static void apply_line(struct stratum_session *s, const char *line, size_t len)
 			break;
 		}
 		FUZZ_CHECK(stratum_session_job_is_valid(s, job));
-		if (!job_take_extranonce2(job, &en2))
-			work_header(job, en2, job->ntime, header);
+		work_next_header(job, &en2, header);
+		/* The last unit of work is at ntime_max; past it, nothing. */
+		{
+			uint64_t last = job_work_units(job) - 1;
+			uint32_t ntime;
+
+			FUZZ_CHECK(job_work_unit(job, last, &en2, &ntime) == 0);
+			FUZZ_CHECK(job->extranonce2_len >= 8 || ntime == job->ntime_max);
+			FUZZ_CHECK(job->extranonce2_len >= 8 ||
+				   job_work_unit(job, last + 1, &en2, &ntime) == -1);
+		}
 		job_unref(job);
 		break;
 	}
@@ -76,6 +85,7 @@ int fuzz_stratum(const uint8_t *data, size_t len)
 
 	FUZZ_CHECK(algo != NULL);
 	stratum_session_init(&s, algo, &params, 1.0);
+	s.ntime_roll_s = 60;
 	for (unsigned n = 0; n < FUZZ_STRATUM_LINES && p < end; n++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t line_len = nl ? (size_t)(nl - p) : (size_t)(end - p);
