@@ -27,6 +27,12 @@
 #define SCHED_RATE_ALPHA 0.2
 /* At start-up, how long the first choice waits for every source to have work. */
 #define SCHED_START_WAIT_S 5.0
+/*
+ * How long a source may be without work before its algorithm counts as down:
+ * a node clears its board between a found block and the next template, a pool
+ * between a drop and the reconnect; that is no reason to switch.
+ */
+#define SCHED_DOWN_GRACE_S 10.0
 /* Seconds on an algorithm before its live rate is trusted (set-up, self-test, warm-up). */
 #define SCHED_RATE_SETTLE_S 3.0
 
@@ -41,7 +47,8 @@ struct sched_slot {
 	uint64_t seen_gen;
 	struct job *job;                /* the board's current job (a reference), or NULL */
 	uint32_t nbits;
-	double target_frac, diff;
+	double target_frac, diff;       /* of the last job: kept while down within the grace */
+	double down_since;              /* when the board lost its job (0: it has one) */
 	atomic_uint submitted;          /* shares routed to this source */
 };
 
@@ -301,28 +308,44 @@ struct job_board *sched_run_board(struct sched_run *sr, unsigned device)
 
 /* --- deciding ------------------------------------------------------------ */
 
+/*
+ * Whether slot s's algorithm can be mined or chosen: it has work, or lost it
+ * less than SCHED_DOWN_GRACE_S ago.
+ */
+static int slot_is_live(const struct sched_slot *s, double now)
+{
+	return s->job || (s->target_frac > 0 && now - s->down_since < SCHED_DOWN_GRACE_S);
+}
+
 /* Takes each slot's newest job; returns 1 when a difficulty or a source's liveness changed. */
-static int read_slots(struct sched_run *sr)
+static int read_slots(struct sched_run *sr, double now)
 {
 	int changed = 0;
 
 	for (unsigned i = 0; i < sr->slot_count; i++) {
 		struct sched_slot *s = &sr->slots[i];
-		if (job_board_generation(&s->board) == s->seen_gen)
-			continue;
-		int was_live = s->job != NULL;
-		uint32_t was_nbits = s->nbits;
-		job_unref(s->job);
-		s->job = job_board_get(&s->board, &s->seen_gen);
-		s->nbits = s->job ? s->job->nbits : 0;
-		if (!s->job || sched_target_frac_from_nbits(s->nbits, &s->target_frac)) {
-			if (s->job)
+		int was_live = slot_is_live(s, now);
+		if (job_board_generation(&s->board) != s->seen_gen) {
+			uint32_t was_nbits = s->nbits;
+			int had_job = s->job != NULL;
+			job_unref(s->job);
+			s->job = job_board_get(&s->board, &s->seen_gen);
+			if (!s->job) {
+				if (had_job)
+					s->down_since = now; /* nbits and target kept for the grace */
+				continue;
+			}
+			s->down_since = 0;
+			s->nbits = s->job->nbits;
+			if (sched_target_frac_from_nbits(s->nbits, &s->target_frac)) {
 				log_warn("scheduler: %s: the job's nBits %08x is not a target; left "
 					 "out", s->algo->name, s->nbits);
-			s->target_frac = 0;
+				s->target_frac = 0;
+			}
+			s->diff = sched_diff_from_target_frac(s->target_frac);
+			changed |= was_nbits != s->nbits;
 		}
-		s->diff = sched_diff_from_target_frac(s->target_frac);
-		changed |= was_live != (s->job != NULL) || was_nbits != s->nbits;
+		changed |= was_live != slot_is_live(s, now);
 	}
 	return changed;
 }
@@ -405,7 +428,7 @@ static void decide_group(struct sched_run *sr, struct sched_group *g, double now
 		const struct sched_slot *sl = &sr->slots[s];
 		in[s] = (struct sched_input){ .name = sl->algo->name, .hashrate = g->rate[s],
 					      .target_frac = sl->target_frac, .diff = sl->diff,
-					      .weight = sl->weight, .is_live = sl->job != NULL };
+					      .weight = sl->weight, .is_live = slot_is_live(sl, now) };
 	}
 	/* The first choice waits a little for every source, so that it is informed. */
 	if (g->current < 0 && now - sr->start_s < SCHED_START_WAIT_S) {
@@ -461,7 +484,7 @@ static void *sched_main(void *arg)
 	while (!atomic_load(&sr->is_stopping)) {
 		struct timespec ts = { 0, SCHED_TICK_MS * 1000000L };
 		double now = stats_now();
-		int changed = read_slots(sr);
+		int changed = read_slots(sr, now);
 
 		for (unsigned g = 0; g < sr->group_count; g++) {
 			refine_rate(sr, &sr->groups[g], now, now - last);
@@ -650,7 +673,7 @@ int sched_run_plan(const struct options *cfg, struct calib *calib, unsigned cpu_
 		for (;;) {
 			struct timespec ts = { 0, 100 * 1000000L };
 			unsigned have = 0;
-			read_slots(sr);
+			read_slots(sr, stats_now());
 			for (unsigned i = 0; i < sr->slot_count; i++)
 				have += sr->slots[i].job != NULL;
 			if (have == sr->slot_count || stats_now() - start > wait_s ||
