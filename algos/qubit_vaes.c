@@ -167,57 +167,81 @@ static inline __m512i shavite_x4_f4(__m512i x, const __m512i k[4])
 }
 
 /*
+ * The message expansion in blocks of 16 units (128 bits, four words) from
+ * unit 8 on: 8 of the nonlinear step, then 8 of the linear step; the last
+ * block (units 104..111) has the nonlinear half only. The counter enters
+ * after the nonlinear step of four units (shavite512_injects); inj[u] is
+ * what unit 8 + u takes, zero for the others, so the expansion can be a
+ * loop (unrolled, it was most of the scan's code).
+ */
+#define SHAVITE_X4_NL_UNITS (SHAVITE_X4_RK - 8)
+
+struct shavite_x4_consts {
+	__m512i inj[SHAVITE_X4_NL_UNITS];
+};
+
+static void shavite_x4_consts_init(struct shavite_x4_consts *k)
+{
+	for (unsigned u = 0; u < SHAVITE_X4_NL_UNITS; u++)
+		k->inj[u] = _mm512_setzero_si512();
+	for (unsigned i = 0; i < SHAVITE512_INJECTS; i++) {
+		const unsigned *w = shavite512_injects[i].which;
+
+		k->inj[shavite512_injects[i].word / 4 - 8] =
+			_mm512_set4_epi32((int)~shavite_x4_cnt[w[3]], (int)shavite_x4_cnt[w[2]],
+					  (int)shavite_x4_cnt[w[1]], (int)shavite_x4_cnt[w[0]]);
+	}
+}
+
+/*
  * SHAvite-3-512 of x[g] for two groups g of four lanes, interleaved: F' is a
  * chain of four AES rounds and each round waits for the one before.
  */
-static inline void shavite_2x4(__m512i x[2][4])
+static inline void shavite_2x4(const struct shavite_x4_consts *k, __m512i x[2][4])
 {
 	const __m512i zero = _mm512_setzero_si512();
 	__m512i rk[2][SHAVITE_X4_RK], p[2][4];
-	unsigned inj = 0;
 
-#pragma GCC unroll 128
+#pragma GCC unroll 2
 	for (unsigned g = 0; g < 2; g++) {
-#pragma GCC unroll 128
+#pragma GCC unroll 4
 		for (unsigned v = 0; v < 4; v++) {
 			rk[g][v] = x[g][v];
 			rk[g][v + 4] = x4_bcast(shavite_x4_pad[v]);
 		}
 	}
-#pragma GCC unroll 128
-	for (unsigned v = 8; v < SHAVITE_X4_RK; v++) {
-		if ((v / 8) % 2 == 0) {
+#pragma GCC unroll 1
+	for (unsigned v0 = 8; v0 < SHAVITE_X4_RK; v0 += 16) {
+#pragma GCC unroll 8
+		for (unsigned v = v0; v < v0 + 8; v++) {
+#pragma GCC unroll 2
+			for (unsigned g = 0; g < 2; g++) {
+				__m512i t = _mm512_shuffle_epi32(rk[g][v - 8], _MM_SHUFFLE(0, 3, 2, 1));
+
+				rk[g][v] = _mm512_ternarylogic_epi32(_mm512_aesenc_epi128(t, zero),
+								     rk[g][v - 1], k->inj[v - 8],
+								     0x96);
+			}
+		}
+		if (v0 + 8 == SHAVITE_X4_RK)
+			break;
+#pragma GCC unroll 8
+		for (unsigned v = v0 + 8; v < v0 + 16; v++) {
 #pragma GCC unroll 2
 			for (unsigned g = 0; g < 2; g++) {
 				__m512i w7 = _mm512_alignr_epi8(rk[g][v - 1], rk[g][v - 2], 4);
+
 				rk[g][v] = _mm512_xor_si512(rk[g][v - 8], w7);
 			}
-			continue;
-		}
-#pragma GCC unroll 2
-		for (unsigned g = 0; g < 2; g++) {
-			__m512i t = _mm512_shuffle_epi32(rk[g][v - 8], _MM_SHUFFLE(0, 3, 2, 1));
-			rk[g][v] = _mm512_xor_si512(_mm512_aesenc_epi128(t, zero), rk[g][v - 1]);
-		}
-		if (inj < SHAVITE512_INJECTS && shavite512_injects[inj].word == 4 * v) {
-			const unsigned *w = shavite512_injects[inj].which;
-			__m512i c = _mm512_set4_epi32((int)~shavite_x4_cnt[w[3]],
-						      (int)shavite_x4_cnt[w[2]],
-						      (int)shavite_x4_cnt[w[1]],
-						      (int)shavite_x4_cnt[w[0]]);
-#pragma GCC unroll 128
-			for (unsigned g = 0; g < 2; g++)
-				rk[g][v] = _mm512_xor_si512(rk[g][v], c);
-			inj++;
 		}
 	}
-#pragma GCC unroll 128
+#pragma GCC unroll 2
 	for (unsigned g = 0; g < 2; g++) {
-#pragma GCC unroll 128
+#pragma GCC unroll 4
 		for (unsigned i = 0; i < 4; i++)
 			p[g][i] = x4_bcast(shavite512_iv + 4 * i);
 	}
-#pragma GCC unroll 128
+#pragma GCC unroll 14
 	for (unsigned r = 0; r < SHAVITE_X4_ROUNDS; r++) {
 #pragma GCC unroll 2
 		for (unsigned g = 0; g < 2; g++) {
@@ -231,9 +255,9 @@ static inline void shavite_2x4(__m512i x[2][4])
 			p[g][0] = p3;
 		}
 	}
-#pragma GCC unroll 128
+#pragma GCC unroll 2
 	for (unsigned g = 0; g < 2; g++) {
-#pragma GCC unroll 128
+#pragma GCC unroll 4
 		for (unsigned i = 0; i < 4; i++)
 			x[g][i] = _mm512_xor_si512(x4_bcast(shavite512_iv + 4 * i), p[g][i]);
 	}
@@ -1056,11 +1080,13 @@ void qubit_x8_cubehash_vaes(const uint8_t in[8][64], uint8_t out[8][64])
 
 void qubit_x8_shavite_vaes(const uint8_t in[8][64], uint8_t out[8][64])
 {
+	struct shavite_x4_consts k;
 	__m512i x[2][4];
 
+	shavite_x4_consts_init(&k);
 	x4_load(in, x[0]);
 	x4_load(in + 4, x[1]);
-	shavite_2x4(x);
+	shavite_2x4(&k, x);
 	x4_store(x[0], out);
 	x4_store(x[1], out + 4);
 }
@@ -1114,19 +1140,21 @@ unsigned qubit_scan_vaes(void *vctx, const uint8_t target[HASH_LEN], uint32_t fi
 		uint8_t gap[1024];
 		struct simd_x4_consts simd;
 		struct echo_x4_consts echo;
+		struct shavite_x4_consts shavite;
 	} kc __attribute__((aligned(4096)));
 	unsigned n = 0;
 
 	luffa_x4_consts_init(&kc.luffa, ctx);
 	simd_x4_consts_init(&kc.simd, ctx);
 	echo_x4_consts_init(&kc.echo);
+	shavite_x4_consts_init(&kc.shavite);
 	for (uint32_t base = first;; base += QUBIT_VAES_LANES) {
 		uint32_t span = last - base;
 		__m512i x[2][4];
 
 		luffa_2x4(&kc.luffa, base, x);
 		cubehash_2x4(x);
-		shavite_2x4(x);
+		shavite_2x4(&kc.shavite, x);
 		simd_2x4(&kc.simd, x);
 		for (unsigned g = 0; g < 2; g++)
 			echo_x4_32(&kc.echo, x[g]);
