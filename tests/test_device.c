@@ -454,6 +454,90 @@ static void test_miner_switch(void)
 	job_board_release(&board);
 }
 
+/* --- the hash count is the hashes done (issue 13: the first rate line) ----- */
+
+#define ALL_HIT_MAX (1u << 22)
+
+/* Every nonce of one header meets the target: each must arrive once, none skipped. */
+struct all_hit {
+	pthread_mutex_t lock;
+	uint8_t *seen;                  /* per nonce below ALL_HIT_MAX */
+	unsigned shares, twice, beyond;
+};
+
+static void all_hit_submit(struct source *src, struct share *share)
+{
+	struct all_hit *h = src->priv;
+
+	pthread_mutex_lock(&h->lock);
+	h->shares++;
+	if (share->nonce >= ALL_HIT_MAX || share->extranonce2 != 0)
+		h->beyond++;
+	else if (h->seen[share->nonce]++)
+		h->twice++;
+	pthread_mutex_unlock(&h->lock);
+	share_free(share);
+}
+
+static const struct source_ops all_hit_ops = { .name = "all-hit", .submit = all_hit_submit };
+
+/*
+ * Mining an easy chain, every nonce is a share and every scan fills its 64
+ * hits. The statistics must count the nonces the device really hashed (the
+ * rate is that count over the time taken): exactly the shares, nonces
+ * 0..count-1 each once. Counting the whole range a scan was given reports
+ * many times the real rate and skips the range's other nonces.
+ */
+static void test_hash_count_is_true(void)
+{
+	struct all_hit h = { .lock = PTHREAD_MUTEX_INITIALIZER, .seen = calloc(ALL_HIT_MAX, 1) };
+	struct source src = { .ops = &all_hit_ops, .priv = &h };
+	struct job_board board;
+	struct stats stats;
+	struct device *d = NULL;
+	struct miner m = { 0 };
+	struct job *job = easy_job(&algo_sha256d);
+
+	job_board_init(&board);
+	stats_init(&stats, 1);
+	device_cpu_new(&d, named_impl, portable_name);
+	if (job)
+		memset(job->share_target, 0xff, HASH_LEN);
+	m.algo = &algo_sha256d;
+	m.board = &board;
+	m.stats = &stats;
+	m.source = &src;
+	m.devices = &d;
+	m.device_count = 1;
+	job_board_publish(&board, job);
+	int started = h.seen && job && d && miner_start(&m) == 0;
+	for (unsigned i = 0; started && i < 500; i++) {
+		pthread_mutex_lock(&h.lock);
+		unsigned n = h.shares;
+		pthread_mutex_unlock(&h.lock);
+		if (n >= 20000)
+			break;
+		struct timespec ts = { 0, 10 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (started)
+		miner_stop(&m);
+	uint64_t hashes = stats_total_hashes(&stats);
+	unsigned gaps = 0;
+	for (uint64_t k = 0; h.seen && k < hashes && k < ALL_HIT_MAX; k++)
+		gaps += !h.seen[k];
+	tap_ok(started && h.shares >= 64 && hashes == h.shares && h.twice == 0 && h.beyond == 0 &&
+		       gaps == 0,
+	       "every nonce a share: %llu hashes counted, %u shares, nonces 0..%llu each once "
+	       "(%u twice, %u missing, %u elsewhere)",
+	       (unsigned long long)hashes, h.shares,
+	       (unsigned long long)(hashes ? hashes - 1 : 0), h.twice, gaps, h.beyond);
+	device_free(d);
+	stats_release(&stats);
+	job_board_release(&board);
+	free(h.seen);
+}
+
 int main(void)
 {
 	fake_setup();
@@ -461,5 +545,6 @@ int main(void)
 	test_cache();
 	test_cpu_devices();
 	test_miner_switch();
+	test_hash_count_is_true();
 	return tap_done();
 }
