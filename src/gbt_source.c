@@ -35,6 +35,8 @@
 #define GBT_LONGPOLL_TIMEOUT_MS (30u * 60 * 1000)
 #define GBT_TIP_POLL_FAST_MS 50u      /* no longpoll: a new tip is seen within 100 ms */
 #define GBT_TIP_POLL_SLOW_MS 500u     /* beside a working longpoll, a safety net */
+/* A node shared by the scheduler's sources, without longpoll: 4 calls a second each. */
+#define GBT_TIP_POLL_SHARED_MS 250u
 #define GBT_BACKOFF_MAX_S 60u
 #define GBT_SUBMIT_TRIES 3
 #define GBT_SUBMIT_RETRY_MS 1000u
@@ -72,6 +74,7 @@ struct gbt {
 	char payout_text[GBT_PAYOUT_TEXT_MAX + 1];
 	const char *tag;
 	unsigned retry_pause_s, scantime_s;
+	int is_shared_node;       /* options.h: no longpoll thread */
 	unsigned ntime_roll_s;           /* --ntime-roll, within the template's maxtime */
 	const volatile sig_atomic_t *stop_requested; /* main's flag, for start-up waits */
 	char start_err[256];                         /* why the node was unreachable */
@@ -534,6 +537,12 @@ static void gbt_submit_share(struct gbt *g, struct share *share)
 		if (g->current && !memcmp(g->current->t.prevhash, w->t.prevhash, HASH_LEN))
 			gbt_clear_locked(g);
 		pthread_mutex_unlock(&g->lock);
+	} else if (end == GBT_CALL_OK && json_is_string(result) &&
+		   !strcmp(json_string_value(result), "inconclusive")) {
+		/* BIP 22: valid, but not on the best chain: another block came first. */
+		log_info("block %" PRIu32 " is stale: valid, but another block reached the node "
+			 "first (inconclusive)", w->t.height);
+		stats_share_stale(g->stats, "another block came first (inconclusive)");
 	} else if (end == GBT_CALL_OK) {
 		gbt_node_text(err, sizeof(err), json_is_string(result) ? json_string_value(result)
 								   : "unexpected answer");
@@ -585,7 +594,8 @@ static void *gbt_main(void *arg)
 		if (!need_fetch && now >= next_tip_ms) {
 			int changed = gbt_tip_changed(g, tip, err, sizeof(err));
 
-			next_tip_ms = now + (gbt_has_longpoll(g) ? GBT_TIP_POLL_SLOW_MS
+			next_tip_ms = now + (g->is_shared_node ? GBT_TIP_POLL_SHARED_MS
+					     : gbt_has_longpoll(g) ? GBT_TIP_POLL_SLOW_MS
 								 : GBT_TIP_POLL_FAST_MS);
 			if (changed < 0)
 				end = GBT_CALL_FAILED;
@@ -827,7 +837,10 @@ static int gbt_start_checks(struct gbt *g)
 		job_unref(job);
 		if (gbt_accept(g, w, "node", 0, err, sizeof(err)))
 			log_warn("node %s: %s", rpc_url(g->rpc), err);
-		if (!gbt_has_longpoll(g))
+		if (g->is_shared_node)
+			log_debug("node shared by the scheduler's sources: checking its tip every "
+				  "%u ms, no longpoll", GBT_TIP_POLL_SHARED_MS);
+		else if (!gbt_has_longpoll(g))
 			log_info("node offers no longpoll: checking its tip every %u ms",
 				 GBT_TIP_POLL_FAST_MS);
 	} else if (end == GBT_CALL_CANCELLED) {
@@ -855,6 +868,8 @@ static int gbt_start(struct source *src)
 		return -1;
 	}
 	g->has_thread = 1;
+	if (g->is_shared_node)
+		return 0;
 	rc = pthread_create(&g->lp_thread, NULL, gbt_longpoll_main, g);
 	if (rc) {
 		log_err("cannot start the longpoll thread: %s", strerror(rc));
@@ -963,6 +978,7 @@ int gbt_source_new(struct source **out, const struct source_env *env)
 	g->stop_requested = env->stop_requested;
 	g->retry_pause_s = cfg->retry_pause_s;
 	g->scantime_s = cfg->scantime_s;
+	g->is_shared_node = cfg->is_shared_node;
 	g->ntime_roll_s = cfg->ntime_roll_s;
 	atomic_init(&g->is_stopping, 0);
 	atomic_init(&g->use_algo_param, 1);

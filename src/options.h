@@ -96,6 +96,12 @@ struct options {
 	char *rpc_cookie;                  /* --rpc-cookie FILE */
 	unsigned retry_pause_s;            /* --retry-pause; first back-off step */
 	unsigned scantime_s;               /* --scantime: max seconds on one template */
+	/*
+	 * Internal (the scheduler's per-algorithm sources on one node): no
+	 * longpoll, which would hold one of the node's few RPC threads per
+	 * algorithm; the tip is polled instead.
+	 */
+	int is_shared_node;
 	/* placement (topo.h) */
 	char *cpu_affinity;                /* --cpu-affinity LIST of PUs, or NULL: all given */
 	unsigned cpu_priority;             /* --cpu-priority 0..5 */

@@ -159,8 +159,11 @@ static void slot_options(const struct options *cfg, struct sched_slot *s)
 	s->sub.pool_count = 0;
 	if (cfg->diff_factor == 0)
 		s->sub.diff_factor = s->algo->share_scale;
-	if (!cfg->pool_count)
-		return; /* one node (-o) for every algorithm */
+	if (!cfg->pool_count) {
+		/* One node (-o) for every algorithm: a longpoll each would starve its RPC threads. */
+		s->sub.is_shared_node = 1;
+		return;
+	}
 	s->sub.url_count = 0;
 	for (unsigned i = 0; i < cfg->pool_count && s->sub.url_count < OPTIONS_MAX_URLS; i++) {
 		const struct options_pool *p = &cfg->pools[i];
