@@ -220,6 +220,7 @@ static int pool_info(struct api *api, unsigned i, struct api_pool_info *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->latency_ms = -1;
+	p->accepted = p->rejected = -1;
 	if (api->hooks.pool && !api->hooks.pool(api->hooks.ctx, i, p))
 		return 0;
 	snprintf(p->state, sizeof(p->state), "%s", "unknown");
@@ -259,6 +260,7 @@ static json_t *json_summary(struct api *api)
 		json_object_set_new(o, "hashrate_avg", json_real(dt > 0 ? (double)total / dt : 0));
 		json_object_set_new(o, "hashes", json_integer((json_int_t)total));
 		json_object_set_new(o, "threads", json_integer(s->thread_count));
+		json_object_set_new(o, "found", json_integer(atomic_load(&s->found)));
 		json_object_set_new(o, "accepted", json_integer(atomic_load(&s->accepted)));
 		json_object_set_new(o, "rejected", json_integer(atomic_load(&s->rejected)));
 		json_object_set_new(o, "stale", json_integer(atomic_load(&s->stale)));
@@ -296,6 +298,10 @@ static json_t *json_pools(struct api *api)
 								      : json_null());
 		json_object_set_new(o, "difficulty", json_real(p.difficulty));
 		json_object_set_new(o, "net_difficulty", json_real(p.net_difficulty));
+		json_object_set_new(o, "accepted", p.accepted >= 0 ? json_integer(p.accepted)
+								 : json_null());
+		json_object_set_new(o, "rejected", p.rejected >= 0 ? json_integer(p.rejected)
+								 : json_null());
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -523,6 +529,24 @@ static void metrics_text(struct api *api, struct text *t)
 		if (pools[i].latency_ms >= 0)
 			text_add(t, "quintminer_pool_latency_seconds{pool=\"%u\",url=\"%s\"} %.6f\n", i,
 				 urls[i], pools[i].latency_ms / 1000.0);
+	}
+	metric_head(t, "quintminer_pool_state", "gauge",
+		    "1 for the pool's state (connected, connecting, failed, idle), 0 for the others.");
+	for (unsigned i = 0; i < n_pools; i++) {
+		static const char *const states[] = { "connected", "connecting", "failed", "idle" };
+		for (unsigned k = 0; k < sizeof(states) / sizeof(states[0]); k++)
+			text_add(t, "quintminer_pool_state{pool=\"%u\",url=\"%s\",state=\"%s\"} %d\n",
+				 i, urls[i], states[k], !strcmp(pools[i].state, states[k]));
+	}
+	metric_head(t, "quintminer_pool_shares_total", "counter",
+		    "Shares the pool answered, by result.");
+	for (unsigned i = 0; i < n_pools; i++) {
+		if (pools[i].accepted < 0)
+			continue;
+		text_add(t, "quintminer_pool_shares_total{pool=\"%u\",url=\"%s\",result=\"accepted\"} "
+			 "%ld\n", i, urls[i], pools[i].accepted);
+		text_add(t, "quintminer_pool_shares_total{pool=\"%u\",url=\"%s\",result=\"rejected\"} "
+			 "%ld\n", i, urls[i], pools[i].rejected);
 	}
 	metric_head(t, "quintminer_pool_difficulty", "gauge", "Share difficulty set by the pool.");
 	for (unsigned i = 0; i < n_pools; i++) {
@@ -862,6 +886,12 @@ static json_t *cg_reply(struct api *api, const char *command)
 			json_object_set_new(e, "Stratum Active", json_boolean(p.is_active));
 			json_object_set_new(e, "User", json_string(api->cfg->user ? api->cfg->user : ""));
 			json_object_set_new(e, "Difficulty", json_real(p.difficulty));
+			if (p.accepted >= 0) {
+				json_object_set_new(e, "Accepted", json_integer(p.accepted));
+				json_object_set_new(e, "Rejected", json_integer(p.rejected));
+			}
+			if (p.latency_ms >= 0)
+				json_object_set_new(e, "Latency ms", json_real(p.latency_ms));
 			json_array_append_new(list, e);
 		}
 		json_object_set_new(o, "STATUS", cg_status("S", 7, "Pool(s)"));

@@ -41,6 +41,7 @@ struct api_pool_info {
 	double latency_ms;      /* last request/response round trip; < 0 unknown */
 	double difficulty;      /* share difficulty; 0 unknown */
 	double net_difficulty;  /* network difficulty of the algorithm mined; 0 unknown */
+	long accepted, rejected; /* shares this pool answered; < 0 unknown */
 };
 
 /* The algorithm scheduler's state (the sched module fills it). */

@@ -248,6 +248,8 @@ struct api_glue {
 	_Atomic(struct job_board **) boards;
 	unsigned board_count;
 	_Atomic(struct sched_run *) sched; /* -a auto: set once started */
+	_Atomic(struct source *) src; /* -a ALGO: the work source, set once started */
+	int is_auto;                  /* -a auto: a source per algorithm, each with its pools */
 	struct miner *miner;          /* mining only */
 	struct api *api;
 };
@@ -311,23 +313,40 @@ static unsigned glue_hw_errors(void *ctx)
 }
 
 /*
- * Without a report from the source: the first pool is the one in use, up
- * while it gives work; the current job's targets give the share and the
- * network difficulty (with the scheduler, the first device group's job).
+ * The source's report where it gives one (stratum: state, round trip and
+ * answers per pool). Without one (the scheduler's sources, a node): the first
+ * pool is the one in use, up while it gives work. The current job's targets
+ * give the active pool's share and network difficulty (with the scheduler,
+ * the first device group's job).
  */
 static int glue_pool(void *ctx, unsigned index, struct api_pool_info *out)
 {
 	struct api_glue *g = ctx;
 	struct job_board **boards = atomic_load(&g->boards);
 	struct job_board *board = boards ? boards[0] : g->board;
+	struct source *src = atomic_load(&g->src);
+	struct source_pool_info info;
+	int has_info = src && src->ops->pool_info && !src->ops->pool_info(src, index, &info);
 	uint64_t generation;
-	struct job *job = board && index == 0 ? job_board_get(board, &generation) : NULL;
+	struct job *job;
 
-	out->is_active = index == 0;
-	snprintf(out->state, sizeof(out->state), "%s",
-		 index ? "idle" : job ? "connected" : board && job_board_is_paused(board) ? "paused"
-										: "connecting");
 	out->latency_ms = -1;
+	out->accepted = out->rejected = -1;
+	if (has_info) {
+		out->is_active = info.is_active;
+		out->latency_ms = info.latency_ms;
+		out->accepted = info.accepted;
+		out->rejected = info.rejected;
+		snprintf(out->state, sizeof(out->state), "%s",
+			 source_pool_state_name(info.state));
+	} else {
+		out->is_active = index == 0;
+	}
+	job = board && out->is_active ? job_board_get(board, &generation) : NULL;
+	if (!has_info)
+		snprintf(out->state, sizeof(out->state), "%s",
+			 index ? "idle" : job ? "connected"
+			 : board && job_board_is_paused(board) ? "paused" : "connecting");
 	if (job) {
 		double f = g->diff_factor > 0 ? g->diff_factor
 				: job->algo ? job->algo->share_scale : 1;
@@ -335,6 +354,31 @@ static int glue_pool(void *ctx, unsigned index, struct api_pool_info *out)
 		out->net_difficulty = work_target_to_diff(job->block_target);
 	}
 	job_unref(job);
+	return 0;
+}
+
+/* POST /control/pool?index=N: the stratum source's thread leaves its pool for pool N. */
+static int glue_switch_pool(void *ctx, unsigned index, char *err, size_t err_len)
+{
+	struct api_glue *g = ctx;
+	struct source *src = atomic_load(&g->src);
+
+	if (g->is_auto) {
+		snprintf(err, err_len, "with -a auto each algorithm mines on its own pools (config "
+			 "file); switching pools is not supported with the scheduler");
+		return -1;
+	}
+	if (!src) {
+		snprintf(err, err_len, "the work source has not started yet");
+		return -1;
+	}
+	if (!src->ops->switch_pool) {
+		snprintf(err, err_len, "the %s source cannot switch pools", src->ops->name);
+		return -1;
+	}
+	if (src->ops->switch_pool(src, index, err, err_len))
+		return -1;
+	log_info("API: switching to pool %u", index + 1);
 	return 0;
 }
 
@@ -357,6 +401,7 @@ static int api_open(const struct options *cfg, struct topo *topo, struct api_glu
 	if (glue->board) {
 		hooks.pause = glue_pause;
 		hooks.pool = glue_pool;
+		hooks.switch_pool = glue_switch_pool;
 	}
 	if (cfg->is_auto && glue->board) {
 		hooks.scheduler = glue_scheduler;
@@ -519,7 +564,8 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	struct source *src = NULL;
 	struct sched_run *sched = NULL;
 	struct miner miner = { 0 };
-	struct api_glue glue = { .board = &board, .miner = &miner, .diff_factor = cfg->diff_factor };
+	struct api_glue glue = { .board = &board, .miner = &miner, .diff_factor = cfg->diff_factor,
+				 .is_auto = cfg->is_auto };
 	int rc = 1;
 
 	struct opencl_config oc = opencl_config_of(cfg);
@@ -573,6 +619,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	glue.board_count = device_count;
 	atomic_store(&glue.boards, boards);
 	atomic_store(&glue.sched, sched);
+	atomic_store(&glue.src, src);
 	miner.algo = cfg->algo;
 	miner.board = &board;
 	miner.boards = boards;

@@ -67,6 +67,7 @@ static int worker_hit(struct miner *m, unsigned index, const struct device *d, s
 	share->thread = index;
 	if (share->is_block)
 		stats_block_candidate(m->stats, share);
+	atomic_fetch_add_explicit(&m->stats->found, 1, memory_order_relaxed);
 	m->source->ops->submit(m->source, share);
 	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "deadline.h"
@@ -32,6 +33,22 @@ struct source_env {
 
 struct source;
 
+/* What a source tells about one of its pools (the -o list), for the API. */
+enum source_pool_state {
+	SOURCE_POOL_IDLE,        /* not tried yet, or left (failover back, switch) */
+	SOURCE_POOL_CONNECTING,  /* connecting, subscribing, authorizing */
+	SOURCE_POOL_CONNECTED,   /* authorized: mining for it */
+	SOURCE_POOL_FAILED,      /* the last attempt failed, or the pool refused us */
+};
+
+struct source_pool_info {
+	enum source_pool_state state;
+	int is_active;           /* the pool the source works for now */
+	int is_preferred;        /* the pool it returns to while on another (failover, switch) */
+	double latency_ms;       /* last request -> response round trip; < 0 unknown */
+	unsigned accepted, rejected; /* answers from this pool */
+};
+
 struct source_ops {
 	const char *name;
 	/* Starts the source's thread(s). Returns 0 or negative (logged by the source). */
@@ -40,6 +57,16 @@ struct source_ops {
 	void (*submit)(struct source *src, struct share *share);
 	/* Stops threads, flushes what can be flushed, frees everything including src. */
 	void (*free)(struct source *src);
+	/*
+	 * Optional (NULL: the source cannot say / cannot switch). Thread-safe,
+	 * never blocking on the network: for the API's threads.
+	 * pool_info: 0 and *out for pool index of the -o list, -1 if none.
+	 * switch_pool: asks the source's thread to leave its pool for pool
+	 * index (in-flight shares answered or resubmitted as on any reconnect),
+	 * which stays preferred until it fails. 0 asked, -1 refused (reason in err).
+	 */
+	int (*pool_info)(struct source *src, unsigned index, struct source_pool_info *out);
+	int (*switch_pool)(struct source *src, unsigned index, char *err, size_t err_len);
 };
 
 struct source {
@@ -51,6 +78,21 @@ struct source {
 /* Constructors: return 0 and *out, or negative with the reason logged. */
 int stratum_source_new(struct source **out, const struct source_env *env);
 int gbt_source_new(struct source **out, const struct source_env *env);
+
+static inline const char *source_pool_state_name(enum source_pool_state state)
+{
+	switch (state) {
+	case SOURCE_POOL_CONNECTING:
+		return "connecting";
+	case SOURCE_POOL_CONNECTED:
+		return "connected";
+	case SOURCE_POOL_FAILED:
+		return "failed";
+	case SOURCE_POOL_IDLE:
+		break;
+	}
+	return "idle";
+}
 
 /* One step of the reconnect back-off: twice ms, at most max_ms. */
 static inline uint64_t source_backoff_ms(uint64_t ms, uint64_t max_ms)

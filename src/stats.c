@@ -38,6 +38,7 @@ int stats_init(struct stats *s, unsigned thread_count)
 	atomic_init(&s->accepted, 0);
 	atomic_init(&s->rejected, 0);
 	atomic_init(&s->stale, 0);
+	atomic_init(&s->found, 0);
 	atomic_init(&s->block_candidates, 0);
 	atomic_init(&s->blocks, 0);
 	s->start_s = stats_now();

@@ -38,6 +38,8 @@ struct stats {
 	unsigned thread_count;
 	struct stats_thread *threads;
 	atomic_uint accepted, rejected, stale;
+	atomic_uint found;              /* verified shares handed to the source (each ends up
+					 * accepted, rejected or stale) */
 	atomic_uint block_candidates;   /* shares that met the block target when found */
 	atomic_uint blocks;             /* blocks the pool or node accepted */
 	double start_s;                 /* monotonic seconds at init: uptime */

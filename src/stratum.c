@@ -971,6 +971,15 @@ enum stratum_req_kind stratum_session_take_request(struct stratum_session *s, ui
 	return STRATUM_REQ_NONE;
 }
 
+unsigned long long stratum_session_sent_ms(const struct stratum_session *s, uint64_t id)
+{
+	for (unsigned i = 0; id && i < STRATUM_REQUESTS_MAX; i++) {
+		if (s->requests[i].id == id)
+			return s->requests[i].sent_ms;
+	}
+	return 0;
+}
+
 int stratum_session_take_expired(struct stratum_session *s, enum stratum_req_kind kind,
 				 unsigned long long now_ms, unsigned long long max_age_ms,
 				 struct stratum_request *req)

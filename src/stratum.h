@@ -286,6 +286,9 @@ uint64_t stratum_session_add_request(struct stratum_session *s, enum stratum_req
 enum stratum_req_kind stratum_session_take_request(struct stratum_session *s, uint64_t id,
 						   struct share **share);
 
+/* When the outstanding request with this id was sent (ms, deadline_now_ms), or 0 if none. */
+unsigned long long stratum_session_sent_ms(const struct stratum_session *s, uint64_t id);
+
 /*
  * Takes one outstanding request of kind (STRATUM_REQ_NONE: any kind) sent
  * max_age_ms or more before now_ms (max_age_ms 0: any age) into *req;

@@ -4,7 +4,11 @@
  * speaks the protocol through the pure functions of stratum.c, publishes
  * jobs on the board, submits the shares workers queue and fails over
  * between the -o pools. Lock order: none is held across another; the share
- * queue and the job board each take only their own leaf lock.
+ * queue, the job board and the pool view each take only their own leaf lock.
+ *
+ * The pool view (state, round trip, answers per pool) is written by the
+ * thread and read by the API (source_ops.pool_info); a pool switch asked
+ * through the API is an atomic request the thread picks up between lines.
  */
 #include "stratum.h"
 
@@ -48,7 +52,8 @@ enum stratum_end {
 	STRATUM_END_REFUSED,   /* the pool refused the worker: next pool, said once */
 	STRATUM_END_LOST,      /* was mining, connection lost: the same pool first */
 	STRATUM_END_RECONNECT, /* client.reconnect: st->redirect after st->redirect_wait_s */
-	STRATUM_END_PRIMARY,   /* the first pool answers again: st->probe is connected to it */
+	STRATUM_END_PRIMARY,   /* the preferred pool answers again: st->probe is connected to it */
+	STRATUM_END_SWITCH,    /* the API asked for another pool (st->switch_to) */
 };
 
 struct stratum {
@@ -70,6 +75,9 @@ struct stratum {
 	pthread_t thread;
 	int has_thread;
 	atomic_int is_stopping;
+	atomic_int switch_to;         /* a pool index the API asked for, or -1 */
+	pthread_mutex_t view_lock;    /* a leaf: guards view[] */
+	struct source_pool_info view[OPTIONS_MAX_URLS];
 	/* Below: owned by the stratum thread (or by free() after the join). */
 	struct stratum_session session;
 	struct net_conn *conn;
@@ -83,7 +91,8 @@ struct stratum {
 	int has_redirect;
 	unsigned redirect_wait_s;
 	unsigned quick_losses;
-	unsigned long long probe_every_ms; /* next wait before trying the first pool again */
+	unsigned long long probe_every_ms; /* next wait before trying the preferred pool again */
+	unsigned preferred;           /* the pool returned to: 0, or one switched to until it fails */
 	enum stratum_end end;         /* a decided end, waiting for submit answers */
 	unsigned long long end_at_ms;
 	unsigned long long last_rx_ms;
@@ -93,6 +102,44 @@ struct stratum {
 static int stratum_is_stopping(struct stratum *st)
 {
 	return atomic_load_explicit(&st->is_stopping, memory_order_acquire);
+}
+
+/* The API's view: pool is now in state; it is the active one while being connected or mined. */
+static void stratum_view_set(struct stratum *st, unsigned pool, enum source_pool_state state)
+{
+	int is_active = state == SOURCE_POOL_CONNECTING || state == SOURCE_POOL_CONNECTED;
+
+	pthread_mutex_lock(&st->view_lock);
+	for (unsigned i = 0; i < st->url_count; i++) {
+		if (is_active)
+			st->view[i].is_active = i == pool;
+		st->view[i].is_preferred = i == st->preferred;
+	}
+	st->view[pool].state = state;
+	if (!is_active)
+		st->view[pool].is_active = 0;
+	pthread_mutex_unlock(&st->view_lock);
+}
+
+/* The answer to a request of ours came after ms; a submit's verdict counts for the pool. */
+static void stratum_view_answer(struct stratum *st, unsigned pool, double ms,
+				enum stratum_req_kind kind, int is_ok)
+{
+	pthread_mutex_lock(&st->view_lock);
+	st->view[pool].latency_ms = ms;
+	if (kind == STRATUM_REQ_SUBMIT) {
+		if (is_ok)
+			st->view[pool].accepted++;
+		else
+			st->view[pool].rejected++;
+	}
+	pthread_mutex_unlock(&st->view_lock);
+}
+
+/* A pool switch the API asked for and not yet taken: its index, or -1. */
+static int stratum_switch_wanted(struct stratum *st)
+{
+	return atomic_load_explicit(&st->switch_to, memory_order_acquire);
 }
 
 static void stratum_stale(struct stratum *st, struct share *share, const char *why)
@@ -247,7 +294,7 @@ static int stratum_pause_wait(void *arg, unsigned ms)
 {
 	struct stratum *st = arg;
 
-	if (stratum_is_stopping(st))
+	if (stratum_is_stopping(st) || stratum_switch_wanted(st) >= 0)
 		return 1;
 	net_waker_wait(&st->waker, ms < STRATUM_WAKE_MS ? ms : STRATUM_WAKE_MS);
 	stratum_take_shares(st);
@@ -340,12 +387,18 @@ static enum stratum_end stratum_on_response(struct stratum *st, struct stratum_m
 					    const char *line, size_t len)
 {
 	struct share *share = NULL;
+	unsigned long long sent_ms = msg->has_id
+					     ? stratum_session_sent_ms(&st->session, msg->id) : 0;
 	enum stratum_req_kind kind = msg->has_id
 					     ? stratum_session_take_request(&st->session, msg->id,
 									    &share)
 					     : STRATUM_REQ_NONE;
 	int is_ok = msg->result == STRATUM_RESULT_TRUE && !msg->is_error;
 	char why[STRATUM_TEXT_MAX + 16];
+
+	if (kind != STRATUM_REQ_NONE)
+		stratum_view_answer(st, st->session.pool, (double)(deadline_now_ms() - sent_ms),
+				    kind, is_ok);
 
 	stratum_reply_error_text(msg, why, sizeof(why));
 	switch (kind) {
@@ -368,6 +421,7 @@ static enum stratum_end stratum_on_response(struct stratum *st, struct stratum_m
 			return STRATUM_END_REFUSED;
 		}
 		stratum_session_authorized(&st->session);
+		stratum_view_set(st, st->session.pool, SOURCE_POOL_CONNECTED);
 		log_info("%s: authorized as %s", st->peer, st->user);
 		return stratum_flush_pending(st) < 0 ? STRATUM_END_LOST : STRATUM_END_NONE;
 	case STRATUM_REQ_EXTRANONCE_SUBSCRIBE:
@@ -560,6 +614,17 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 
 		if (stratum_is_stopping(st))
 			stratum_end_soon(st, STRATUM_END_STOP);
+		int want = stratum_switch_wanted(st);
+		if (want >= 0 && (unsigned)want == pool &&
+		    atomic_compare_exchange_strong(&st->switch_to, &want, -1)) {
+			/* Already here: it becomes the preferred pool. */
+			st->preferred = pool;
+			stratum_view_set(st, pool, st->session.is_authorized ? SOURCE_POOL_CONNECTED
+									     : SOURCE_POOL_CONNECTING);
+		} else if (want >= 0 && (unsigned)want != pool && st->end == STRATUM_END_NONE) {
+			log_info("%s: leaving for pool %d (asked through the API)", st->peer, want + 1);
+			stratum_end_soon(st, STRATUM_END_SWITCH);
+		}
 		if (stratum_take_shares(st) < 0)
 			return st->end == STRATUM_END_STOP ? STRATUM_END_STOP : STRATUM_END_LOST;
 		if (st->end != STRATUM_END_NONE &&
@@ -569,15 +634,16 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 		end = stratum_expire(st, deadline_now_ms());
 		if (end != STRATUM_END_NONE)
 			return st->end == STRATUM_END_STOP ? STRATUM_END_STOP : end;
-		if (pool > 0 && st->end == STRATUM_END_NONE && now >= next_probe_ms) {
-			const struct stratum_url *u = &st->urls[0];
+		if (pool != st->preferred && st->end == STRATUM_END_NONE && now >= next_probe_ms) {
+			const struct stratum_url *u = &st->urls[st->preferred];
 			char err[256];
 
 			/*
-			 * Return to the first pool as soon as it accepts connections
-			 * again. The interval grows with each probe and is reset only
-			 * once the first pool has authorized us, so a pool that accepts
-			 * connections but nothing else cannot make us flap.
+			 * Return to the preferred pool (the first, or the one the API
+			 * switched to) as soon as it accepts connections again. The
+			 * interval grows with each probe and is reset only once that
+			 * pool has authorized us, so a pool that accepts connections
+			 * but nothing else cannot make us flap.
 			 */
 			st->probe_every_ms = source_backoff_ms(st->probe_every_ms,
 									  1000ull * STRATUM_BACKOFF_MAX_S);
@@ -589,7 +655,7 @@ static enum stratum_end stratum_run(struct stratum *st, unsigned pool)
 				log_info("%s:%s is back; leaving %s", u->host, u->port, st->peer);
 				stratum_end_soon(st, STRATUM_END_PRIMARY);
 			} else {
-				log_debug("first pool still down: %s", err);
+				log_debug("pool %u still down: %s", st->preferred + 1, err);
 			}
 		}
 		rc = net_read_line(st->conn, &st->waker, STRATUM_WAKE_MS, &line, &len);
@@ -632,6 +698,7 @@ static struct net_conn *stratum_open(struct stratum *st, unsigned pool)
 	struct net_conn *conn = NULL;
 	char err[256];
 
+	stratum_view_set(st, pool, SOURCE_POOL_CONNECTING);
 	int rc = net_connect(&conn, u->host, u->port,
 			     st->net_flags | (u->is_tls ? NET_USE_TLS : 0), &st->stop_waker,
 			     STRATUM_CONNECT_TIMEOUT_MS, err, sizeof(err));
@@ -641,6 +708,7 @@ static struct net_conn *stratum_open(struct stratum *st, unsigned pool)
 			log_info("pool %u: %s", pool + 1, err);
 		else
 			log_warn("pool %u: %s", pool + 1, err);
+		stratum_view_set(st, pool, SOURCE_POOL_FAILED);
 		return NULL;
 	}
 	return conn;
@@ -657,9 +725,21 @@ static void *stratum_main(void *arg)
 	net_block_sigpipe();
 	while (!stratum_is_stopping(st)) {
 		enum stratum_end end = STRATUM_END_FAILED;
+		int want = atomic_exchange(&st->switch_to, -1);
 
+		if (want >= 0) {
+			/* The API's choice: preferred from now on, until it fails. */
+			pool = st->preferred = (unsigned)want;
+			st->has_redirect = 0;
+			net_close(st->probe);
+			st->probe = NULL;
+			st->quick_losses = 0;
+			st->probe_every_ms = backoff_ms = 1000ull * st->retry_pause_s;
+			log_info("switching to pool %u", pool + 1);
+		}
 		if (st->probe) {
-			pool = 0;
+			pool = st->preferred;
+			stratum_view_set(st, pool, SOURCE_POOL_CONNECTING);
 			st->conn = st->probe;
 			st->probe = NULL;
 		} else {
@@ -673,7 +753,7 @@ static void *stratum_main(void *arg)
 			end = stratum_run(st, pool);
 			if (st->session.is_authorized)
 				backoff_ms = 1000ull * st->retry_pause_s;
-			if (st->session.is_authorized && pool == 0)
+			if (st->session.is_authorized && pool == st->preferred)
 				st->probe_every_ms = 1000ull * st->retry_pause_s;
 			if (end == STRATUM_END_LOST &&
 			    deadline_now_ms() - st->connected_ms < STRATUM_LONG_SESSION_MS)
@@ -682,11 +762,15 @@ static void *stratum_main(void *arg)
 				st->quick_losses = 0;
 			stratum_disconnect(st);
 			st->peer = "(none)";
+			stratum_view_set(st, pool, end == STRATUM_END_FAILED || end == STRATUM_END_REFUSED ||
+							   end == STRATUM_END_LOST
+							   ? SOURCE_POOL_FAILED : SOURCE_POOL_IDLE);
 		}
 		switch (end) {
 		case STRATUM_END_NONE:
 		case STRATUM_END_STOP:
 		case STRATUM_END_PRIMARY:
+		case STRATUM_END_SWITCH: /* the loop's top takes st->switch_to */
 			st->has_redirect = 0;
 			break;
 		case STRATUM_END_RECONNECT:
@@ -711,6 +795,11 @@ static void *stratum_main(void *arg)
 				/* The place client.reconnect named failed: back to the -o URL. */
 				st->has_redirect = 0;
 				break;
+			}
+			if (pool == st->preferred && pool != 0) {
+				log_info("pool %u failed: it is no longer preferred; back to the -o order",
+					 pool + 1);
+				st->preferred = 0;
 			}
 			pool = (pool + 1) % st->url_count;
 			if (pool == 0 && !stratum_is_stopping(st)) {
@@ -783,10 +872,36 @@ static void stratum_free(struct source *src)
 				 n == 1 ? "" : "s");
 	}
 	stratum_session_release(&st->session);
+	pthread_mutex_destroy(&st->view_lock);
 	queue_release(&st->shares);
 	net_waker_release(&st->waker);
 	net_waker_release(&st->stop_waker);
 	free(st);
+}
+
+static int stratum_pool_info(struct source *src, unsigned index, struct source_pool_info *out)
+{
+	struct stratum *st = src->priv;
+
+	if (index >= st->url_count)
+		return -1;
+	pthread_mutex_lock(&st->view_lock);
+	*out = st->view[index];
+	pthread_mutex_unlock(&st->view_lock);
+	return 0;
+}
+
+static int stratum_switch_pool(struct source *src, unsigned index, char *err, size_t err_len)
+{
+	struct stratum *st = src->priv;
+
+	if (index >= st->url_count) {
+		snprintf(err, err_len, "there is no pool %u (%u configured)", index, st->url_count);
+		return -1;
+	}
+	atomic_store_explicit(&st->switch_to, (int)index, memory_order_release);
+	net_waker_wake(&st->waker);
+	return 0;
 }
 
 static const struct source_ops stratum_ops = {
@@ -794,6 +909,8 @@ static const struct source_ops stratum_ops = {
 	.start = stratum_start,
 	.submit = stratum_submit,
 	.free = stratum_free,
+	.pool_info = stratum_pool_info,
+	.switch_pool = stratum_switch_pool,
 };
 
 int stratum_source_new(struct source **out, const struct source_env *env)
@@ -834,6 +951,7 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 		net_waker_release(&st->waker);
 		goto fail;
 	}
+	pthread_mutex_init(&st->view_lock, NULL);
 	st->algo = env->algo;
 	st->board = env->board;
 	st->stats = env->stats;
@@ -847,6 +965,10 @@ int stratum_source_new(struct source **out, const struct source_env *env)
 	st->peer = "(none)";
 	st->end = STRATUM_END_NONE;
 	atomic_init(&st->is_stopping, 0);
+	atomic_init(&st->switch_to, -1);
+	for (unsigned i = 0; i < st->url_count; i++)
+		st->view[i].latency_ms = -1;
+	st->view[0].is_preferred = 1;
 	stratum_session_init(&st->session, env->algo, &cfg->params, cfg->diff_factor);
 	st->session.ntime_roll_s = cfg->ntime_roll_s;
 	st->src.ops = &stratum_ops;

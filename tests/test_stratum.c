@@ -703,9 +703,15 @@ static void test_session(void)
 		}
 		tap_ok(all && stratum_session_add_request(&s, STRATUM_REQ_SUBMIT, NULL, 0) == 0,
 		       "requests: %d outstanding, then the table is full", STRATUM_REQUESTS_MAX);
+		tap_ok(stratum_session_sent_ms(&s, ids[3]) == 1003 &&
+			       stratum_session_sent_ms(&s, ids[5]) == 1005 &&
+			       stratum_session_sent_ms(&s, 0) == 0,
+		       "requests: the send time of an outstanding one (the round trip's start)");
 		tap_ok(stratum_session_take_request(&s, ids[3], &share) == STRATUM_REQ_AUTHORIZE &&
 			       stratum_session_take_request(&s, ids[3], &share) == STRATUM_REQ_NONE,
 		       "requests: an answer is taken once; a duplicate answer is not ours");
+		tap_ok(stratum_session_sent_ms(&s, ids[3]) == 0,
+		       "requests: an answered one has no send time any more");
 		tap_ok(stratum_session_take_expired(&s, STRATUM_REQ_NONE, 1010, 10, &req) &&
 			       req.sent_ms == 1000 &&
 			       stratum_session_outstanding(&s, STRATUM_REQ_NONE) ==
