@@ -128,6 +128,30 @@ typedef const struct algo_impl *device_cpu_impl_fn(void *opaque, const struct al
 int device_cpu_new(struct device **out, device_cpu_impl_fn *impl_for, void *opaque);
 
 /*
+ * Where a CPU device's algorithm context (scrypt scratchpads, Odocrypt
+ * tables) comes from: alloc(opaque, worker, len) returns len zeroed bytes,
+ * 64-byte aligned (e.g. on worker's NUMA node, src/topo.c), or NULL; free
+ * gives them back. opaque must outlive the device. Without one (or when
+ * alloc fails) the context is ordinary memory, touched first by the thread
+ * that sets the device up.
+ */
+typedef void *device_mem_alloc_fn(void *opaque, unsigned worker, size_t len);
+typedef void device_mem_free_fn(void *opaque, void *p, size_t len);
+struct device_cpu_mem {
+	device_mem_alloc_fn *alloc;
+	device_mem_free_fn *free;
+	void *opaque;
+	unsigned worker;
+};
+
+/*
+ * Contexts set up from now on come from mem (copied; NULL: ordinary memory).
+ * d must be a CPU device; a context already there stays where it is until
+ * the next algorithm. Not thread-safe against d's own calls.
+ */
+void device_cpu_set_mem(struct device *d, const struct device_cpu_mem *mem);
+
+/*
  * The OpenCL devices there are (every platform's, in the loader's order; the
  * order is the index). Returns 0 and *count, or -1 with err filled.
  */

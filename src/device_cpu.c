@@ -6,8 +6,10 @@
  */
 #include "device.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * Ranges start small (the first scan times the CPU, and 256 scrypt nonces
@@ -24,19 +26,64 @@ struct device_cpu {
 	const struct algo *algo;
 	const struct algo_impl *impl;
 	void *ctx;
+	size_t ctx_len;
+	int is_ctx_from_mem;         /* ctx came from mem.alloc */
+	struct device_cpu_mem mem;   /* mem.alloc NULL: algo_ctx_new */
 };
+
+static void device_cpu_ctx_free(struct device_cpu *c)
+{
+	if (c->is_ctx_from_mem)
+		c->mem.free(c->mem.opaque, c->ctx, c->ctx_len);
+	else
+		algo_ctx_free(c->ctx);
+	c->ctx = NULL;
+	c->is_ctx_from_mem = 0;
+}
+
+/* The context for a: from mem where given (on the worker's node), else algo_ctx_new. */
+static void *device_cpu_ctx_new(struct device_cpu *c, const struct algo *a)
+{
+	/* algo_ctx_new's size: an algorithm without a context still gets a line. */
+	size_t len = a->ctx_size ? a->ctx_size : 64;
+
+	c->ctx_len = len;
+	c->is_ctx_from_mem = 0;
+	if (c->mem.alloc) {
+		void *p = c->mem.alloc(c->mem.opaque, c->mem.worker, len);
+
+		if (p && !((uintptr_t)p & 63)) {
+			c->is_ctx_from_mem = 1;
+			return p;
+		}
+		if (p)
+			c->mem.free(c->mem.opaque, p, len);
+	}
+	return algo_ctx_new(a);
+}
+
+void device_cpu_set_mem(struct device *d, const struct device_cpu_mem *mem)
+{
+	struct device_cpu *c = (struct device_cpu *)d;
+
+	if (d->kind != DEVICE_CPU)
+		return;
+	if (mem && mem->alloc && mem->free)
+		c->mem = *mem;
+	else
+		memset(&c->mem, 0, sizeof(c->mem));
+}
 
 static int device_cpu_setup(struct device *d, const struct algo *a)
 {
 	struct device_cpu *c = (struct device_cpu *)d;
 	const struct algo_impl *impl = c->impl_for(c->opaque, a, d->err, sizeof(d->err));
 
-	algo_ctx_free(c->ctx);
-	c->ctx = NULL;
+	device_cpu_ctx_free(c);
 	c->impl = NULL;
 	if (!impl)
 		return -1;
-	c->ctx = algo_ctx_new(a);
+	c->ctx = device_cpu_ctx_new(c, a);
 	if (!c->ctx) {
 		snprintf(d->err, sizeof(d->err), "out of memory for the %s context", a->name);
 		return -1;
@@ -72,7 +119,7 @@ static void device_cpu_free(struct device *d)
 {
 	struct device_cpu *c = (struct device_cpu *)d;
 
-	algo_ctx_free(c->ctx);
+	device_cpu_ctx_free(c);
 	free(c);
 }
 

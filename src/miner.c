@@ -204,6 +204,17 @@ static void worker_loop(struct miner *m, unsigned index, struct device *d)
 	job_unref(job);
 }
 
+/* CPU contexts on the worker's NUMA node (src/topo.c; opaque is the miner's topo). */
+static void *worker_mem_alloc(void *topo, unsigned slot, size_t len)
+{
+	return topo_alloc_worker_mem(topo, slot, len);
+}
+
+static void worker_mem_free(void *topo, void *p, size_t len)
+{
+	topo_free_worker_mem(topo, p, len);
+}
+
 static void *worker_main(void *varg)
 {
 	struct miner_worker *w = varg;
@@ -216,6 +227,11 @@ static void *worker_main(void *varg)
 	if (d->kind == DEVICE_CPU && m->topo &&
 	    topo_bind_worker(m->topo, w->cpu_slot, w->cpu_count))
 		log_debug("thread %u: could not bind to a CPU; running unbound", w->index);
+	if (d->kind == DEVICE_CPU && m->topo) {
+		struct device_cpu_mem mem = { .alloc = worker_mem_alloc, .free = worker_mem_free,
+					      .opaque = m->topo, .worker = w->cpu_slot };
+		device_cpu_set_mem(d, &mem);
+	}
 	worker_loop(m, w->index, d);
 	return NULL;
 }

@@ -462,6 +462,15 @@ void *topo_alloc_worker_mem(struct topo *t, unsigned index, size_t len)
 	return p;
 }
 
+int topo_worker_mem_node(struct topo *t, unsigned index)
+{
+	hwloc_obj_t pu, node = NULL;
+
+	if (plan_lookup(t, index, 0, &pu, &node) || !node)
+		return -1;
+	return (int)node->os_index;
+}
+
 void topo_free_worker_mem(struct topo *t, void *p, size_t len)
 {
 	if (p)

@@ -88,6 +88,14 @@ void *topo_alloc_worker_mem(struct topo *t, unsigned index, size_t len);
 void topo_free_worker_mem(struct topo *t, void *p, size_t len);
 
 /*
+ * The OS number of the NUMA node topo_alloc_worker_mem binds worker index's
+ * memory to, or -1 (no plan for it, no NUMA node). On a synthetic topology
+ * nothing is bound, but this still says where it would be. Thread-safe once
+ * planned.
+ */
+int topo_worker_mem_node(struct topo *t, unsigned index);
+
+/*
  * The OS number of the NUMA node holding the page at p, or -1 if it cannot
  * be told (for tests and the start-up log).
  */

@@ -351,6 +351,86 @@ static void test_cpu_devices(void)
 	device_free(d);
 }
 
+/* --- where a CPU device's context comes from (device_cpu_set_mem) -------- */
+
+/* A test allocator: records each call; misaligned or failing on request. */
+struct mem_log {
+	unsigned allocs, frees, worker;
+	size_t last_len, freed_len;
+	int is_misaligned, is_failing;
+	void *last;
+};
+
+static void *log_alloc(void *opaque, unsigned worker, size_t len)
+{
+	struct mem_log *m = opaque;
+	unsigned char *p = NULL;
+
+	m->allocs++;
+	m->worker = worker;
+	m->last_len = len;
+	if (m->is_failing || posix_memalign((void **)&p, 64, len + 64))
+		return NULL;
+	memset(p, 0, len + 64);
+	m->last = m->is_misaligned ? p + 8 : p;
+	return m->last;
+}
+
+static void log_free(void *opaque, void *p, size_t len)
+{
+	struct mem_log *m = opaque;
+
+	m->frees++;
+	m->freed_len = len;
+	free(m->is_misaligned ? (unsigned char *)p - 8 : p);
+}
+
+static void test_cpu_device_memory(void)
+{
+	struct mem_log log = { 0 };
+	struct device_cpu_mem mem = { .alloc = log_alloc, .free = log_free, .opaque = &log,
+				      .worker = 7 };
+	struct device *d = NULL;
+
+	device_cpu_new(&d, named_impl, portable_name);
+	if (!d) {
+		tap_ok(0, "a CPU device for the allocator tests");
+		return;
+	}
+	device_cpu_set_mem(d, &mem);
+	int rc = device_set_algo(d, &algo_scrypt);
+	tap_ok(rc == 0 && log.allocs == 1 && log.worker == 7 &&
+		       log.last_len == algo_scrypt.ctx_size && log.last_len >= 128 * 1024,
+	       "a CPU device takes its scrypt context (%zu bytes) from the allocator it was "
+	       "given, for its worker, and passes its self-test on it", log.last_len);
+	tap_ok(device_set_algo(d, &algo_odocrypt) == 0 && log.frees == 1 &&
+		       log.freed_len == algo_scrypt.ctx_size && log.allocs == 2 &&
+		       log.last_len == algo_odocrypt.ctx_size,
+	       "switching to odocrypt gives the scrypt context back to the allocator, the "
+	       "Odocrypt one comes from it too");
+	device_free(d);
+	tap_ok(log.frees == 2 && log.freed_len == algo_odocrypt.ctx_size,
+	       "freeing the device gives its context back");
+
+	struct mem_log bad = { .is_misaligned = 1 }, none = { .is_failing = 1 };
+	mem.opaque = &bad;
+	device_cpu_new(&d, named_impl, portable_name);
+	if (d)
+		device_cpu_set_mem(d, &mem);
+	tap_ok(d && device_set_algo(d, &algo_scrypt) == 0 && bad.allocs == 1 && bad.frees == 1,
+	       "memory that is not 64-byte aligned is given back; the device falls back to "
+	       "ordinary memory and works");
+	device_free(d);
+	tap_ok(bad.frees == 1, "... and the fallback is not handed to the allocator's free");
+	mem.opaque = &none;
+	device_cpu_new(&d, named_impl, portable_name);
+	if (d)
+		device_cpu_set_mem(d, &mem);
+	tap_ok(d && device_set_algo(d, &algo_scrypt) == 0 && none.allocs == 1 && !none.frees,
+	       "an allocator that fails: ordinary memory, the device works");
+	device_free(d);
+}
+
 /* --- the miner switching algorithms through its jobs --------------------- */
 
 struct capture {
@@ -544,6 +624,7 @@ int main(void)
 	test_broken_and_choice();
 	test_cache();
 	test_cpu_devices();
+	test_cpu_device_memory();
 	test_miner_switch();
 	test_hash_count_is_true();
 	return tap_done();

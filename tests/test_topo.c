@@ -17,7 +17,68 @@
  */
 #include <hwloc.h>
 
+#include "algo.h"
+#include "device.h"
 #include "tap.h"
+
+/* --- a CPU device's context through topo (what the miner hands its CPU devices) */
+
+struct where {
+	struct topo *t;
+	int node;            /* topo_worker_mem_node at the last allocation */
+	int mem_node;        /* where the kernel put it (this machine only), -1 unknown */
+	size_t len;
+	int is_this_system;
+};
+
+static void *where_alloc(void *opaque, unsigned worker, size_t len)
+{
+	struct where *w = opaque;
+	void *p = topo_alloc_worker_mem(w->t, worker, len);
+
+	w->node = topo_worker_mem_node(w->t, worker);
+	w->len = len;
+	w->mem_node = p && w->is_this_system ? topo_mem_node(w->t, p, len) : -1;
+	return p;
+}
+
+static void where_free(void *opaque, void *p, size_t len)
+{
+	struct where *w = opaque;
+
+	topo_free_worker_mem(w->t, p, len);
+}
+
+static const struct algo_impl *portable_impl(void *opaque, const struct algo *a, char *err,
+					     size_t err_len)
+{
+	(void)opaque;
+	snprintf(err, err_len, "no portable impl");
+	return algo_impl_find(a, "portable");
+}
+
+/*
+ * Sets up a scrypt CPU device as worker `worker` of t with topo's allocator;
+ * fills *w. Returns 0 if the device passed its self-test on that memory.
+ */
+static int device_on(struct topo *t, unsigned worker, int is_this_system, struct where *w)
+{
+	struct device_cpu_mem mem = { .alloc = where_alloc, .free = where_free, .opaque = w,
+				      .worker = worker };
+	struct device *d = NULL;
+	int rc = -1;
+
+	memset(w, 0, sizeof(*w));
+	w->t = t;
+	w->node = w->mem_node = -1;
+	w->is_this_system = is_this_system;
+	if (device_cpu_new(&d, portable_impl, NULL))
+		return -1;
+	device_cpu_set_mem(d, &mem);
+	rc = device_set_algo(d, &algo_scrypt);
+	device_free(d);
+	return rc;
+}
 
 static struct topo *synthetic(const char *desc)
 {
@@ -103,6 +164,23 @@ static void two_sockets(void)
 	tap_ok(all_ok, "each worker's memory node is the node of its PU");
 	tap_ok(per_node[0] == 16 && per_node[1] == 16 && per_node[2] == 16 && per_node[3] == 16,
 	   "64 workers: 16 per NUMA node");
+
+	/* Where each CPU device's scrypt scratchpad goes: its worker's node. */
+	tap_ok(!topo_plan(t, 4), "plan 4 workers again");
+	all_ok = 1;
+	unsigned seen = 0;
+	for (unsigned i = 0; i < 4; i++) {
+		struct where w;
+		int rc = device_on(t, i, 0, &w);
+		all_ok &= !rc && w.len == algo_scrypt.ctx_size &&
+			  w.node == topo_place(t, i)->numa_os && w.node >= 0 && w.node < 4;
+		if (w.node >= 0 && w.node < 4)
+			seen |= 1u << w.node;
+	}
+	tap_ok(all_ok && seen == 0xf,
+	       "4 scrypt CPU devices: each context is allocated for its worker's NUMA node, "
+	       "one per node (0-3), and the devices pass their self-tests");
+	tap_ok(topo_worker_mem_node(t, 4) == -1, "no memory node past the plan");
 
 	tap_ok(!topo_plan(t, 8), "plan 8 workers");
 	unsigned per_node8[4] = { 0 };
@@ -253,6 +331,13 @@ static void this_machine(void)
 	tap_ok(node == want || node < 0 || want < 0, "worker memory is on NUMA node %d (planned %d)",
 	       node, want);
 	topo_free_worker_mem(t, mem, len);
+	struct where w;
+	int rc = device_on(t, 0, 1, &w);
+	tap_ok(!rc && w.len == algo_scrypt.ctx_size &&
+		       w.node == topo_place(t, 0)->numa_os &&
+		       (w.mem_node == w.node || w.mem_node < 0),
+	       "a scrypt CPU device as worker 0: its context from topo, on node %d (planned %d)",
+	       w.mem_node, w.node);
 	topo_free(t);
 	hwloc_set_cpubind(sys, before, HWLOC_CPUBIND_THREAD);
 
