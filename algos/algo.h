@@ -82,6 +82,13 @@ struct algo_impl {
 	unsigned cpu_needs;   /* enum cpu_flags the impl needs */
 	unsigned lanes;       /* nonces per inner step */
 	algo_scan_fn *scan;
+	/*
+	 * Context bytes one scan step streams over (scrypt: 128 KiB per hash in
+	 * flight); 0: nothing worth fitting in a cache. Impls with the same
+	 * cpu_needs and a scratch_bytes differ only in that: src/ may run a
+	 * smaller one where the core's L2 share cannot hold the chosen one.
+	 */
+	size_t scratch_bytes;
 };
 
 struct algo {

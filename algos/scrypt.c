@@ -262,26 +262,35 @@ unsigned scrypt_scan_portable(void *vctx, const uint8_t target[HASH_LEN], uint32
 	return n;
 }
 
+/*
+ * Each SIMD width three times: all groups of its lanes interleaved in ROMix,
+ * then half and a quarter of them at a time (scrypt_lanes.h), so a core whose
+ * L2 cannot hold the widest scratchpad can run a narrower one (src/ picks by
+ * scratch_bytes and the core's L2 share). Same nonces per step, same ISA.
+ */
+#define SCRYPT_IMPL(isa_name, needs, n, fn, in_flight)                               \
+	{ .name = isa_name, .cpu_needs = needs, .lanes = n, .scan = fn,               \
+	  .scratch_bytes = (size_t)(in_flight) * SCRYPT_PAD_BYTES }
+#define SCRYPT_AVX512_NEEDS (CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_AVX2 | CPU_BMI2)
+
 static const struct algo_impl scrypt_impls[] = {
 #if HAVE_AVX512
-	{ .name = "avx512",
-	  .cpu_needs = CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_AVX2 | CPU_BMI2,
-	  .lanes = 16,
-	  .scan = scrypt_scan_avx512 },
+	SCRYPT_IMPL("avx512", SCRYPT_AVX512_NEEDS, 16, scrypt_scan_avx512, 16),
+	SCRYPT_IMPL("avx512-8", SCRYPT_AVX512_NEEDS, 16, scrypt_scan_avx512_g2, 8),
+	SCRYPT_IMPL("avx512-4", SCRYPT_AVX512_NEEDS, 16, scrypt_scan_avx512_g1, 4),
 #endif
 #if HAVE_AVX2
-	{ .name = "avx2",
-	  .cpu_needs = CPU_AVX2 | CPU_BMI2,
-	  .lanes = 8,
-	  .scan = scrypt_scan_avx2 },
+	SCRYPT_IMPL("avx2", CPU_AVX2 | CPU_BMI2, 8, scrypt_scan_avx2, 8),
+	SCRYPT_IMPL("avx2-4", CPU_AVX2 | CPU_BMI2, 8, scrypt_scan_avx2_g2, 4),
+	SCRYPT_IMPL("avx2-2", CPU_AVX2 | CPU_BMI2, 8, scrypt_scan_avx2_g1, 2),
 #endif
 #if HAVE_SSE41
-	{ .name = "sse41",
-	  .cpu_needs = CPU_SSSE3 | CPU_SSE41,
-	  .lanes = 4,
-	  .scan = scrypt_scan_sse41 },
+	SCRYPT_IMPL("sse41", CPU_SSSE3 | CPU_SSE41, 4, scrypt_scan_sse41, 4),
+	SCRYPT_IMPL("sse41-2", CPU_SSSE3 | CPU_SSE41, 4, scrypt_scan_sse41_g2, 2),
+	SCRYPT_IMPL("sse41-1", CPU_SSSE3 | CPU_SSE41, 4, scrypt_scan_sse41_g1, 1),
 #endif
-	{ .name = "portable", .cpu_needs = 0, .lanes = 1, .scan = scrypt_scan_portable },
+	{ .name = "portable", .cpu_needs = 0, .lanes = 1, .scan = scrypt_scan_portable,
+	  .scratch_bytes = SCRYPT_PAD_BYTES },
 };
 
 const struct algo algo_scrypt = {

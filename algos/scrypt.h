@@ -17,6 +17,8 @@
 #define SCRYPT_PAD_WORDS (SCRYPT_N * SCRYPT_BLOCK_WORDS)
 /* The widest impl (AVX-512) hashes this many nonces at once. */
 #define SCRYPT_MAX_LANES 16u
+/* Each hash in flight streams over its own scratchpad of this many bytes. */
+#define SCRYPT_PAD_BYTES (SCRYPT_PAD_WORDS * 4u)
 
 /*
  * Per-job context shared by the scan implementations. The HMAC key is the
@@ -90,8 +92,9 @@ void scrypt_diag_unpack(uint32_t *x, const uint32_t *diag, unsigned lane_stride,
 
 /* Scan implementations, one per ISA file. */
 algo_scan_fn scrypt_scan_portable;
-algo_scan_fn scrypt_scan_sse41;
-algo_scan_fn scrypt_scan_avx2;
-algo_scan_fn scrypt_scan_avx512;
+/* The SIMD scans with all their groups interleaved, then _g2 and _g1 with two and one. */
+algo_scan_fn scrypt_scan_sse41, scrypt_scan_sse41_g2, scrypt_scan_sse41_g1;
+algo_scan_fn scrypt_scan_avx2, scrypt_scan_avx2_g2, scrypt_scan_avx2_g1;
+algo_scan_fn scrypt_scan_avx512, scrypt_scan_avx512_g2, scrypt_scan_avx512_g1;
 
 #endif

@@ -4,12 +4,16 @@
 
 /*
  * scrypt scan on VLANES32 nonces at once, written once for scrypt_sse41.c,
- * scrypt_avx2.c and scrypt_avx512.c in the vocabulary of vec_<isa>.h. ROMix
- * runs SCRYPT_LANES_GROUPS independent groups whose Salsa20/8 steps are
- * interleaved; a VEC holds one diagonal row (scrypt.h) of
- * SCRYPT_LANES_PER_VEC hashes, one per 128-bit lane. The PBKDF2 steps run on
- * all lanes at once with the word-sliced SHA-256 of sha256_lanes.h (a VEC
- * holds one message or state word of each lane).
+ * scrypt_avx2.c and scrypt_avx512.c in the vocabulary of vec_<isa>.h. The
+ * nonces form SCRYPT_LANES_GROUPS groups; a VEC holds one diagonal row
+ * (scrypt.h) of SCRYPT_LANES_PER_VEC hashes, one per 128-bit lane. ROMix
+ * runs `groups` (1, 2 or 4) groups at a time with their Salsa20/8 steps
+ * interleaved, in 4 / groups passes over one scratchpad of groups x
+ * SCRYPT_LANES_PER_VEC x 128 KiB: fewer groups keep the scratchpad inside a
+ * smaller L2 at the cost of less interleaving (the impl table offers each
+ * width; src/ picks by the core's L2). The PBKDF2 steps run on all lanes at
+ * once with the word-sliced SHA-256 of sha256_lanes.h (a VEC holds one
+ * message or state word of each lane).
  *
  * Where the widths really differ, the including file provides, before it
  * includes this header (after scrypt.h and its vec_<isa>.h):
@@ -36,14 +40,22 @@ enum {
 /* b ^ rotl(p + q, r): one step of a Salsa20 quarter-round, on every lane. */
 #define SCRYPT_LANES_STEP(b, p, q, r) VXOR(b, VROL32(VADD32(p, q), r))
 
+/*
+ * The ROMix code is inlined into each scan so `groups` is a constant there
+ * (its loops unroll, its arrays live in registers); left to itself the
+ * compiler keeps one out-of-line copy for all widths.
+ */
+#define SCRYPT_LANES_INLINE static inline __attribute__((always_inline))
+
 /* For every group: rows out..out+3 = Salsa20/8(rows out.. ^ rows in..). */
-static inline void scrypt_lanes_salsa(VEC x[SCRYPT_LANES_GROUPS][8], int out, int in)
+SCRYPT_LANES_INLINE void scrypt_lanes_salsa(VEC x[SCRYPT_LANES_GROUPS][8], int out, int in,
+				      const int groups)
 {
 	VEC a[SCRYPT_LANES_GROUPS], b[SCRYPT_LANES_GROUPS];
 	VEC c[SCRYPT_LANES_GROUPS], d[SCRYPT_LANES_GROUPS];
 
 #pragma GCC unroll 4
-	for (int g = 0; g < SCRYPT_LANES_GROUPS; g++) {
+	for (int g = 0; g < groups; g++) {
 		a[g] = x[g][out] = VXOR(x[g][out], x[g][in]);
 		b[g] = x[g][out + 1] = VXOR(x[g][out + 1], x[g][in + 1]);
 		c[g] = x[g][out + 2] = VXOR(x[g][out + 2], x[g][in + 2]);
@@ -53,16 +65,16 @@ static inline void scrypt_lanes_salsa(VEC x[SCRYPT_LANES_GROUPS][8], int out, in
 	for (int i = 0; i < 8; i += 2) {
 		/* Column round: the columns are the lanes of rows a, b, c, d. */
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++)
+		for (int g = 0; g < groups; g++)
 			b[g] = SCRYPT_LANES_STEP(b[g], a[g], d[g], 7);
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++)
+		for (int g = 0; g < groups; g++)
 			c[g] = SCRYPT_LANES_STEP(c[g], b[g], a[g], 9);
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++)
+		for (int g = 0; g < groups; g++)
 			d[g] = SCRYPT_LANES_STEP(d[g], c[g], b[g], 13);
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++) {
+		for (int g = 0; g < groups; g++) {
 			a[g] = SCRYPT_LANES_STEP(a[g], d[g], c[g], 18);
 			/* Rotate lanes: rows a, d, c, b now hold the Salsa20 rows as lanes. */
 			b[g] = VSHUF32(b[g], _MM_SHUFFLE(2, 1, 0, 3));
@@ -71,16 +83,16 @@ static inline void scrypt_lanes_salsa(VEC x[SCRYPT_LANES_GROUPS][8], int out, in
 		}
 		/* Row round, then the lanes rotated back. */
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++)
+		for (int g = 0; g < groups; g++)
 			d[g] = SCRYPT_LANES_STEP(d[g], a[g], b[g], 7);
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++)
+		for (int g = 0; g < groups; g++)
 			c[g] = SCRYPT_LANES_STEP(c[g], d[g], a[g], 9);
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++)
+		for (int g = 0; g < groups; g++)
 			b[g] = SCRYPT_LANES_STEP(b[g], c[g], d[g], 13);
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++) {
+		for (int g = 0; g < groups; g++) {
 			a[g] = SCRYPT_LANES_STEP(a[g], b[g], c[g], 18);
 			b[g] = VSHUF32(b[g], _MM_SHUFFLE(0, 3, 2, 1));
 			c[g] = VSHUF32(c[g], _MM_SHUFFLE(1, 0, 3, 2));
@@ -88,7 +100,7 @@ static inline void scrypt_lanes_salsa(VEC x[SCRYPT_LANES_GROUPS][8], int out, in
 		}
 	}
 #pragma GCC unroll 4
-	for (int g = 0; g < SCRYPT_LANES_GROUPS; g++) {
+	for (int g = 0; g < groups; g++) {
 		x[g][out] = VADD32(x[g][out], a[g]);
 		x[g][out + 1] = VADD32(x[g][out + 1], b[g]);
 		x[g][out + 2] = VADD32(x[g][out + 2], c[g]);
@@ -96,35 +108,38 @@ static inline void scrypt_lanes_salsa(VEC x[SCRYPT_LANES_GROUPS][8], int out, in
 	}
 }
 
-/* ROMix (RFC 7914 §5) of every lane; diag in the layout of scrypt_diag_pack. */
-static inline void scrypt_lanes_romix(uint32_t *diag, uint32_t *pad)
+/*
+ * ROMix (RFC 7914 §5) of `groups` groups at once (a constant where inlined);
+ * diag in the layout of scrypt_diag_pack, from the first of those groups.
+ */
+SCRYPT_LANES_INLINE void scrypt_lanes_romix(uint32_t *diag, uint32_t *pad, const int groups)
 {
 	VEC x[SCRYPT_LANES_GROUPS][8];
 	/* Group g's block i, row r, is the vector at v[(g * N + i) * 8 + r]. */
 	VEC *v = (VEC *)pad;
 
-	for (int g = 0; g < SCRYPT_LANES_GROUPS; g++) {
+	for (int g = 0; g < groups; g++) {
 		for (int r = 0; r < 8; r++)
 			x[g][r] = VLOAD(diag + (g * 8 + r) * VLANES32);
 	}
 	for (uint32_t i = 0; i < SCRYPT_N; i++) {
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++) {
+		for (int g = 0; g < groups; g++) {
 #pragma GCC unroll 8
 			for (int r = 0; r < 8; r++)
 				VSTORE(v + (g * SCRYPT_N + i) * 8 + r, x[g][r]);
 		}
-		scrypt_lanes_salsa(x, 0, 4);
-		scrypt_lanes_salsa(x, 4, 0);
+		scrypt_lanes_salsa(x, 0, 4, groups);
+		scrypt_lanes_salsa(x, 4, 0, groups);
 	}
 	for (uint32_t i = 0; i < SCRYPT_N; i++) {
 #pragma GCC unroll 4
-		for (int g = 0; g < SCRYPT_LANES_GROUPS; g++)
+		for (int g = 0; g < groups; g++)
 			scrypt_lanes_xor_v(x[g], v + g * SCRYPT_N * 8);
-		scrypt_lanes_salsa(x, 0, 4);
-		scrypt_lanes_salsa(x, 4, 0);
+		scrypt_lanes_salsa(x, 0, 4, groups);
+		scrypt_lanes_salsa(x, 4, 0, groups);
 	}
-	for (int g = 0; g < SCRYPT_LANES_GROUPS; g++) {
+	for (int g = 0; g < groups; g++) {
 		for (int r = 0; r < 8; r++)
 			VSTORE(diag + (g * 8 + r) * VLANES32, x[g][r]);
 	}
@@ -261,10 +276,13 @@ static inline unsigned scrypt_lanes_pbkdf2_out(const struct scrypt_lanes_hmac *h
 	return n;
 }
 
-/* The scan (algo_scan_fn) of the including ISA file. */
-static inline unsigned scrypt_lanes_scan(void *vctx, const uint8_t target[HASH_LEN],
+/*
+ * The scan (algo_scan_fn) of the including ISA file, ROMix on `groups`
+ * groups at a time (1, 2 or 4; a constant in each caller).
+ */
+SCRYPT_LANES_INLINE unsigned scrypt_lanes_scan(void *vctx, const uint8_t target[HASH_LEN],
 					 uint32_t first, uint32_t last, uint32_t *hits,
-					 unsigned max_hits)
+					 unsigned max_hits, const int groups)
 {
 	struct scrypt_ctx *ctx = vctx;
 	struct scrypt_lanes_hmac hm;
@@ -276,7 +294,8 @@ static inline unsigned scrypt_lanes_scan(void *vctx, const uint8_t target[HASH_L
 	do {
 		scrypt_lanes_pbkdf2_in(ctx, w.base, &hm, xs);
 		scrypt_diag_pack(diag, xs, 1, VLANES32, VLANES32, SCRYPT_LANES_PER_VEC);
-		scrypt_lanes_romix(diag, ctx->pad);
+		for (int g = 0; g < SCRYPT_LANES_GROUPS; g += groups)
+			scrypt_lanes_romix(diag + g * 8 * VLANES32, ctx->pad, groups);
 		scrypt_diag_unpack(xs, diag, 1, VLANES32, VLANES32, SCRYPT_LANES_PER_VEC);
 		n = scrypt_lanes_pbkdf2_out(&hm, xs, lane_walk_count(&w, VLANES32), w.base, target,
 					    hits, n, max_hits);

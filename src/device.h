@@ -152,6 +152,25 @@ struct device_cpu_mem {
 void device_cpu_set_mem(struct device *d, const struct device_cpu_mem *mem);
 
 /*
+ * The impl to run on a core with cache_bytes of L2 (its share): impl itself
+ * when its scratch_bytes fit (or it has none, or cache_bytes is 0), else the
+ * sibling (same cpu_needs, a scratch_bytes of its own) with the largest
+ * scratch that fits, else the sibling with the smallest. E.g. scrypt's
+ * "avx512" (16 hashes in flight, 2 MiB) becomes "avx512-8" (1 MiB) in a
+ * 1 MiB L2.
+ */
+const struct algo_impl *device_cpu_fit_impl(const struct algo *a, const struct algo_impl *impl,
+					    size_t cache_bytes);
+
+/*
+ * From the next set-up on, d runs device_cpu_fit_impl(impl, cache_bytes) of
+ * the impl impl_for gives (0: that impl as given, e.g. --cpu-impl). d's
+ * self-test then covers the impl it really runs. Not thread-safe against d's
+ * own calls.
+ */
+void device_cpu_set_cache(struct device *d, size_t cache_bytes);
+
+/*
  * The OpenCL devices there are (every platform's, in the loader's order; the
  * order is the index). Returns 0 and *count, or -1 with err filled.
  */

@@ -29,7 +29,35 @@ struct device_cpu {
 	size_t ctx_len;
 	int is_ctx_from_mem;         /* ctx came from mem.alloc */
 	struct device_cpu_mem mem;   /* mem.alloc NULL: algo_ctx_new */
+	size_t cache_bytes;          /* L2 share of the worker's core; 0: run impls as given */
 };
+
+const struct algo_impl *device_cpu_fit_impl(const struct algo *a, const struct algo_impl *impl,
+					    size_t cache_bytes)
+{
+	const struct algo_impl *best = NULL, *smallest = NULL;
+
+	if (!impl || !cache_bytes || !impl->scratch_bytes || impl->scratch_bytes <= cache_bytes)
+		return impl;
+	for (unsigned k = 0; k < a->n_impls; k++) {
+		const struct algo_impl *s = &a->impls[k];
+
+		if (s->cpu_needs != impl->cpu_needs || !s->scratch_bytes)
+			continue;
+		if (s->scratch_bytes <= cache_bytes &&
+		    (!best || s->scratch_bytes > best->scratch_bytes))
+			best = s;
+		if (!smallest || s->scratch_bytes < smallest->scratch_bytes)
+			smallest = s;
+	}
+	return best ? best : smallest ? smallest : impl;
+}
+
+void device_cpu_set_cache(struct device *d, size_t cache_bytes)
+{
+	if (d->kind == DEVICE_CPU)
+		((struct device_cpu *)d)->cache_bytes = cache_bytes;
+}
 
 static void device_cpu_ctx_free(struct device_cpu *c)
 {
@@ -77,7 +105,9 @@ void device_cpu_set_mem(struct device *d, const struct device_cpu_mem *mem)
 static int device_cpu_setup(struct device *d, const struct algo *a)
 {
 	struct device_cpu *c = (struct device_cpu *)d;
-	const struct algo_impl *impl = c->impl_for(c->opaque, a, d->err, sizeof(d->err));
+	const struct algo_impl *impl = device_cpu_fit_impl(a, c->impl_for(c->opaque, a, d->err,
+									 sizeof(d->err)),
+							   c->cache_bytes);
 
 	device_cpu_ctx_free(c);
 	c->impl = NULL;

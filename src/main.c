@@ -414,15 +414,28 @@ static int api_open(const struct options *cfg, struct topo *topo, struct api_glu
 	return 0;
 }
 
-/* Logs where each worker runs (topo.h) and keeps the plan for binding. */
-static void placement_log(struct topo *topo, unsigned threads)
+/*
+ * Logs where each worker runs (topo.h) and keeps the plan for binding. With
+ * the algorithm and impl to mine (may be NULL): the impl each worker runs in
+ * its L2 share where the impl has a scratchpad (device_cpu_fit_impl).
+ */
+static void placement_log(struct topo *topo, unsigned threads, const struct algo *a,
+			  const struct algo_impl *impl, int is_impl_exact)
 {
 	if (!topo || topo_plan(topo, threads))
 		return;
 	for (unsigned i = 0; i < threads; i++) {
-		char where[160];
-		topo_place_describe(topo_place(topo, i), where, sizeof(where));
-		log_info("worker %u -> %s", i, where);
+		const struct topo_place *p = topo_place(topo, i);
+		const struct algo_impl *run =
+			a && impl ? device_cpu_fit_impl(a, impl, is_impl_exact ? 0 : p->l2_share_bytes)
+				  : NULL;
+		char where[160], lanes[128] = "";
+		topo_place_describe(p, where, sizeof(where));
+		if (run && run->scratch_bytes)
+			snprintf(lanes, sizeof(lanes), "; %s %s, %zu KiB scratchpad%s", a->name,
+				 run->name, run->scratch_bytes / 1024,
+				 run != impl ? " (fits the L2 share)" : "");
+		log_info("worker %u -> %s%s", i, where, lanes);
 	}
 }
 
@@ -451,7 +464,7 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 		.opencl = &oc,
 		.stop = &stop_requested,
 	};
-	placement_log(topo, bc.threads);
+	placement_log(topo, bc.threads, NULL, NULL, 0);
 	if (api_open(cfg, topo, &glue, "benchmark")) {
 		calib_release(&calib);
 		return 1;
@@ -608,7 +621,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	else
 		log_info("mining with the scheduler on %u thread%s%s", threads,
 			 threads == 1 ? "" : "s", device_count > threads ? " and OpenCL" : "");
-	placement_log(topo, threads);
+	placement_log(topo, threads, cfg->algo, impl, cfg->cpu_impl != NULL);
 	if (api_open(cfg, topo, &glue, "mining"))
 		goto out;
 	api_set_stats(glue.api, &stats, cfg->algo ? cfg->algo->name : "auto",
@@ -626,6 +639,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	miner.stats = &stats;
 	miner.source = sched ? sched_run_source(sched) : src;
 	miner.topo = topo;
+	miner.is_impl_exact = cfg->cpu_impl != NULL;
 	miner.devices = devices;
 	miner.device_count = device_count;
 	stats.mining_start_s = stats.last_report_s = stats_now();

@@ -230,7 +230,11 @@ static void *worker_main(void *varg)
 	if (d->kind == DEVICE_CPU && m->topo) {
 		struct device_cpu_mem mem = { .alloc = worker_mem_alloc, .free = worker_mem_free,
 					      .opaque = m->topo, .worker = w->cpu_slot };
+		const struct topo_place *p = topo_place(m->topo, w->cpu_slot);
+
 		device_cpu_set_mem(d, &mem);
+		if (!m->is_impl_exact && p)
+			device_cpu_set_cache(d, p->l2_share_bytes);
 	}
 	worker_loop(m, w->index, d);
 	return NULL;

@@ -36,6 +36,12 @@ struct miner {
 	struct stats *stats;          /* one slot per device: device i counts in slot i */
 	struct source *source;
 	struct topo *topo;            /* may be NULL: threads are not bound */
+	/*
+	 * 0: a CPU device runs a narrower sibling of its impl where its core's L2
+	 * share cannot hold the impl's scratchpad (device_cpu_set_cache; scrypt).
+	 * 1: exactly the impl given (--cpu-impl).
+	 */
+	int is_impl_exact;
 	struct device **devices;      /* borrowed; worker i drives devices[i] */
 	unsigned device_count;
 	struct miner_worker *workers; /* device_count of them while started */

@@ -431,6 +431,70 @@ static void test_cpu_device_memory(void)
 	device_free(d);
 }
 
+/* --- scrypt's scratchpad in the core's L2 (device_cpu_fit_impl) ---------- */
+
+static const char *fit_name(const char *impl, size_t cache)
+{
+	const struct algo_impl *i = algo_impl_find(&algo_scrypt, impl);
+	const struct algo_impl *f = i ? device_cpu_fit_impl(&algo_scrypt, i, cache) : NULL;
+
+	return f ? f->name : "(none)";
+}
+
+static void test_cache_fit(void)
+{
+	const struct { const char *impl; size_t cache; const char *want; } cases[] = {
+		{ "avx512", 0, "avx512" },               /* no L2 known: as given */
+		{ "avx512", 4u << 20, "avx512" },        /* 2 MiB fits in 4 */
+		{ "avx512", 2u << 20, "avx512" },        /* exactly */
+		{ "avx512", 1u << 20, "avx512-8" },      /* 1 MiB L2 (this machine) */
+		{ "avx512", (1u << 20) - 1, "avx512-4" },
+		{ "avx512", 512u << 10, "avx512-4" },    /* two workers on a 1 MiB L2 */
+		{ "avx512", 256u << 10, "avx512-4" },    /* nothing fits: the smallest */
+		{ "avx512-4", 4u << 20, "avx512-4" },    /* never wider than the choice */
+		{ "avx2", 1u << 20, "avx2" },
+		{ "avx2", 512u << 10, "avx2-4" },
+		{ "avx2", 256u << 10, "avx2-2" },
+		{ "sse41", 256u << 10, "sse41-2" },
+		{ "sse41", 128u << 10, "sse41-1" },
+		{ "portable", 64u << 10, "portable" },   /* no sibling */
+	};
+	unsigned cpu = cpu_features();
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct algo_impl *impl = algo_impl_find(&algo_scrypt, cases[i].impl);
+		if (!impl) {
+			tap_skip("scrypt %s: not built", cases[i].impl);
+			continue;
+		}
+		const char *got = fit_name(cases[i].impl, cases[i].cache);
+		tap_ok(!strcmp(got, cases[i].want), "scrypt %s in %zu KiB of L2 runs as %s (%s)",
+		       cases[i].impl, cases[i].cache / 1024, cases[i].want, got);
+	}
+	const struct algo_impl *sha = &algo_sha256d.impls[0];
+	tap_ok(device_cpu_fit_impl(&algo_sha256d, sha, 1024) == sha,
+	       "sha256d %s (no scratchpad) is never replaced", sha->name);
+
+	/* A device told its L2 share runs (and self-tests) the narrower impl. */
+	const struct algo_impl *wide = &algo_scrypt.impls[0];
+	if (!wide->scratch_bytes || (wide->cpu_needs & cpu) != wide->cpu_needs ||
+	    !strcmp(wide->name, "portable")) {
+		tap_skip("scrypt's widest SIMD impl: not on this CPU");
+		return;
+	}
+	struct device *d = NULL;
+	device_cpu_new(&d, fixed_impl, (void *)wide);
+	if (d)
+		device_cpu_set_cache(d, wide->scratch_bytes / 2);
+	int rc = d ? device_set_algo(d, &algo_scrypt) : -1;
+	const struct algo_impl *want = device_cpu_fit_impl(&algo_scrypt, wide,
+							   wide->scratch_bytes / 2);
+	tap_ok(rc == 0 && want != wide && !strcmp(d->name, want->name),
+	       "a device given %s with half its scratchpad of L2 runs %s, self-tested (%s)",
+	       wide->name, want->name, d ? d->name : "-");
+	device_free(d);
+}
+
 /* --- the miner switching algorithms through its jobs --------------------- */
 
 struct capture {
@@ -625,6 +689,7 @@ int main(void)
 	test_cache();
 	test_cpu_devices();
 	test_cpu_device_memory();
+	test_cache_fit();
 	test_miner_switch();
 	test_hash_count_is_true();
 	return tap_done();
