@@ -28,21 +28,4 @@ static inline void scrypt_lanes_xor_v(__m256i x[8], const __m256i *vg)
 
 #include "scrypt_lanes.h"
 
-/* All four groups interleaved, then two, then one (scrypt_lanes.h): smaller scratchpads. */
-unsigned scrypt_scan_avx2(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
-			    uint32_t last, uint32_t *hits, unsigned max_hits)
-{
-	return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits, 4);
-}
-
-unsigned scrypt_scan_avx2_g2(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
-			    uint32_t last, uint32_t *hits, unsigned max_hits)
-{
-	return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits, 2);
-}
-
-unsigned scrypt_scan_avx2_g1(void *vctx, const uint8_t target[HASH_LEN], uint32_t first,
-			    uint32_t last, uint32_t *hits, unsigned max_hits)
-{
-	return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits, 1);
-}
+SCRYPT_LANES_SCANS(avx2)

@@ -303,4 +303,27 @@ SCRYPT_LANES_INLINE unsigned scrypt_lanes_scan(void *vctx, const uint8_t target[
 	return n;
 }
 
+/*
+ * The three scans (algo_scan_fn) of an ISA file: scrypt_scan_<isa> with all
+ * four groups interleaved, _g2 and _g1 with two and one at a time.
+ */
+#define SCRYPT_LANES_SCANS(isa)                                                            \
+	unsigned scrypt_scan_##isa(void *vctx, const uint8_t target[HASH_LEN], uint32_t first, \
+				   uint32_t last, uint32_t *hits, unsigned max_hits)            \
+	{                                                                                  \
+		return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits, 4);    \
+	}                                                                                  \
+	unsigned scrypt_scan_##isa##_g2(void *vctx, const uint8_t target[HASH_LEN],        \
+					uint32_t first, uint32_t last, uint32_t *hits,     \
+					unsigned max_hits)                                 \
+	{                                                                                  \
+		return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits, 2);    \
+	}                                                                                  \
+	unsigned scrypt_scan_##isa##_g1(void *vctx, const uint8_t target[HASH_LEN],        \
+					uint32_t first, uint32_t last, uint32_t *hits,     \
+					unsigned max_hits)                                 \
+	{                                                                                  \
+		return scrypt_lanes_scan(vctx, target, first, last, hits, max_hits, 1);    \
+	}
+
 #endif

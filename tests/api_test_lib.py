@@ -147,3 +147,17 @@ def ports_of(log, names):
 def count():
     """How many results ok() printed."""
     return n
+
+
+def run_tap(main):
+    """Runs main(), kills every process in procs, prints the plan; exits with main's code."""
+    rc = 1
+    try:
+        rc = main()
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    print("1..%d" % count())
+    sys.exit(rc)

@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.environ.get("QM_SRCDIR", "."), "tests"))
 from api_test_lib import BIN, PY, SRC, TOKEN, ok, wait_for, request, get_json, cgminer, \
-    parse_metrics, ports_of, procs, count  # noqa: E402
+    parse_metrics, ports_of, procs, run_tap  # noqa: E402
 
 
 def start_pool(tmp, name):
@@ -152,12 +152,4 @@ def main():
     return 0
 
 
-try:
-    rc = main()
-finally:
-    for p in procs:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-print("1..%d" % count())
-sys.exit(rc)
+run_tap(main)
