@@ -378,7 +378,7 @@ static int glue_switch_pool(void *ctx, unsigned index, char *err, size_t err_len
 	}
 	if (src->ops->switch_pool(src, index, err, err_len))
 		return -1;
-	log_info("API: switching to pool %u", index + 1);
+	log_info("API: switching to pool %u (index %u)", index + 1, index);
 	return 0;
 }
 
