@@ -136,7 +136,7 @@ static int bench_run(const struct bench_config *cfg, const struct algo *a,
 	miner.source = src;
 	miner.topo = devices[0]->kind == DEVICE_CPU ? cfg->topo : NULL;
 	/* --cpu-impl NAME or all: the rows show exactly those impls, not narrower ones. */
-	miner.is_impl_exact = cfg->is_every_impl || cfg->calib->cfg.force;
+	miner.is_impl_exact = cfg->is_every_impl || cfg->calib->cfg.force || !cfg->is_fit_l2;
 	miner.devices = devices;
 	miner.device_count = count;
 	if (miner_start(&miner))

@@ -55,6 +55,7 @@ struct bench_config {
 	struct topo *topo;            /* may be NULL: threads unbound */
 	struct calib *calib;          /* the CPU implementation per algorithm */
 	int is_every_impl;            /* --cpu-impl all: a row per impl the CPU has */
+	int is_fit_l2;                /* --fit-l2: CPU devices narrow their impl to the L2 */
 	/* Then a row per OpenCL device gpus[0..gpu_count) (from opencl_select). */
 	const unsigned *gpus;
 	unsigned gpu_count;

@@ -459,6 +459,7 @@ static int run_benchmark(const struct options *cfg, struct topo *topo)
 		.topo = topo,
 		.calib = &calib,
 		.is_every_impl = cfg->cpu_impl && !strcmp(cfg->cpu_impl, "all"),
+		.is_fit_l2 = cfg->is_fit_l2,
 		.gpus = gpus,
 		.gpu_count = gpu_count,
 		.opencl = &oc,
@@ -621,7 +622,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	else
 		log_info("mining with the scheduler on %u thread%s%s", threads,
 			 threads == 1 ? "" : "s", device_count > threads ? " and OpenCL" : "");
-	placement_log(topo, threads, cfg->algo, impl, cfg->cpu_impl != NULL);
+	placement_log(topo, threads, cfg->algo, impl, cfg->cpu_impl != NULL || !cfg->is_fit_l2);
 	if (api_open(cfg, topo, &glue, "mining"))
 		goto out;
 	api_set_stats(glue.api, &stats, cfg->algo ? cfg->algo->name : "auto",
@@ -639,7 +640,7 @@ static int run_mine(const struct options *cfg, struct topo *topo)
 	miner.stats = &stats;
 	miner.source = sched ? sched_run_source(sched) : src;
 	miner.topo = topo;
-	miner.is_impl_exact = cfg->cpu_impl != NULL;
+	miner.is_impl_exact = cfg->cpu_impl != NULL || !cfg->is_fit_l2;
 	miner.devices = devices;
 	miner.device_count = device_count;
 	stats.mining_start_s = stats.last_report_s = stats_now();

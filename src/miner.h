@@ -38,8 +38,8 @@ struct miner {
 	struct topo *topo;            /* may be NULL: threads are not bound */
 	/*
 	 * 0: a CPU device runs a narrower sibling of its impl where its core's L2
-	 * share cannot hold the impl's scratchpad (device_cpu_set_cache; scrypt).
-	 * 1: exactly the impl given (--cpu-impl).
+	 * share cannot hold the impl's scratchpad (device_cpu_set_cache; scrypt;
+	 * --fit-l2). 1: exactly the impl given (the default, and --cpu-impl).
 	 */
 	int is_impl_exact;
 	struct device **devices;      /* borrowed; worker i drives devices[i] */

@@ -122,6 +122,10 @@ static const struct opt_def opt_table[] = {
 	  .use = USE_MINE | USE_BENCH | USE_FEATURES, .section = S_MINE,
 	  .help = "time the CPU implementations again (the choice is\n"
 		  "cached in $XDG_CACHE_HOME/quintminer/)" },
+	{ .name = "fit-l2", .kind = KIND_FLAG, .offset = FIELD(is_fit_l2),
+	  .use = USE_MINE | USE_BENCH, .section = S_MINE,
+	  .help = "run the widest scrypt implementation whose scratchpad\n"
+		  "fits each core's L2 share (default: the fastest measured)" },
 	{ .name = "network", .kind = KIND_CUSTOM, .handler = set_network,
 	  .use = USE_MINE | USE_BENCH | USE_HASH, .section = S_MINE, .arg_name = "NET",
 	  .help = "mainnet, testnet, regtest, regtest-7.17 (Odocrypt\n"

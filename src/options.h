@@ -80,6 +80,7 @@ struct options {
 	double time_limit_s;               /* --time-limit; 0 = none (mining); benchmark: set */
 	char *cpu_impl;                    /* --cpu-impl NAME or NULL; checked against algos */
 	int is_recalibrate;                /* --recalibrate: time the CPU impls again */
+	int is_fit_l2;                     /* --fit-l2: narrower scrypt impls to fit the L2 */
 	enum options_network network;      /* --network */
 	struct algo_params params;	   /* network from --network, --odo-key */
 	/* --hash */
