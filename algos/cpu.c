@@ -62,6 +62,8 @@ static unsigned cpu_detect(void)
 			flags |= CPU_AVX512BW;
 		if ((b & bit_AVX512VL) && os_avx512)
 			flags |= CPU_AVX512VL;
+		if ((c & bit_AVX512VBMI) && os_avx512)
+			flags |= CPU_AVX512VBMI;
 		if ((c & bit_VAES) && (flags & CPU_AVX))
 			flags |= CPU_VAES;
 		if (c & bit_GFNI)
@@ -92,7 +94,7 @@ void cpu_features_str(unsigned flags, char *buf, unsigned len)
 		{ CPU_AVX, "avx" },         { CPU_AVX2, "avx2" },         { CPU_BMI2, "bmi2" },
 		{ CPU_AVX512F, "avx512f" }, { CPU_AVX512BW, "avx512bw" }, { CPU_AVX512VL, "avx512vl" },
 		{ CPU_SHA, "sha" },         { CPU_AES, "aes" },           { CPU_VAES, "vaes" },
-		{ CPU_PCLMUL, "pclmul" },   { CPU_GFNI, "gfni" },
+		{ CPU_PCLMUL, "pclmul" },   { CPU_GFNI, "gfni" },         { CPU_AVX512VBMI, "avx512vbmi" },
 	};
 	size_t used = 0;
 

@@ -239,6 +239,14 @@ void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key)
 			f->sbox_large_hi[i][v] =
 				(uint16_t)(f->c.sbox_large[i][v] << ODOCRYPT_SMALL_BITS);
 	}
+	for (unsigned i = 0; i < ODOCRYPT_LARGE_SBOXES; i++) {
+		memset(f->sbox_large_low2[i], 0, sizeof(f->sbox_large_low2[i]));
+		for (unsigned v = 0; v < ODOCRYPT_LARGE_SIZE; v++) {
+			uint16_t hi = f->sbox_large_hi[i][v];
+			f->sbox_large_top[i][v] = (uint8_t)(hi >> 8);
+			f->sbox_large_low2[i][v / 4] |= (uint8_t)((hi >> 6 & 3) << 2 * (v % 4));
+		}
+	}
 	for (unsigned i = 0; i < ODOCRYPT_SMALL_SBOXES; i++) {
 		for (unsigned v = 0; v < ODOCRYPT_SMALL_SIZE; v++)
 			f->sbox_small16[i][v] = f->c.sbox_small[i][v];
@@ -473,6 +481,13 @@ void odocrypt_kernel_data(uint32_t key, void *data)
 }
 
 static const struct algo_impl odocrypt_impls[] = {
+#if HAVE_AVX512VBMI
+	{ .name = "avx512vbmi",
+	  .cpu_needs = CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_AVX512VBMI | CPU_AVX2 |
+		       CPU_BMI2,
+	  .lanes = 16,
+	  .scan = odocrypt_scan_avx512vbmi },
+#endif
 #if HAVE_AVX512
 	{ .name = "avx512",
 	  .cpu_needs = CPU_AVX512F | CPU_AVX512BW | CPU_AVX512VL | CPU_AVX2 | CPU_BMI2,

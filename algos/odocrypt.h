@@ -127,6 +127,14 @@ struct odocrypt_fast {
 	struct odocrypt_shift pbox_shift[2][ODOCRYPT_PBOX_ROTS][ODOCRYPT_PAIRS];
 	struct odocrypt_shift mix_shift[ODOCRYPT_MIX_ROTS];
 	uint64_t round_key_bit[ODOCRYPT_ROUNDS][ODOCRYPT_WORDS]; /* bit i of K[r] */
+	/*
+	 * The large S-boxes as byte tables for in-register lookups (128 entries
+	 * from a pair of zmm): the high byte of S10 << 6, entry v at v; and the
+	 * two bits of its low byte (bits 6, 7), four entries a byte, entry v at
+	 * bits 2 (v mod 4) of byte v / 4.
+	 */
+	uint8_t sbox_large_top[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE];
+	uint8_t sbox_large_low2[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE / 4];
 };
 
 /*
@@ -208,5 +216,6 @@ void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key);
 algo_scan_fn odocrypt_scan_portable;
 algo_scan_fn odocrypt_scan_avx2;
 algo_scan_fn odocrypt_scan_avx512;
+algo_scan_fn odocrypt_scan_avx512vbmi;
 
 #endif
