@@ -243,7 +243,8 @@ void odocrypt_fast_init(struct odocrypt_fast *f, uint32_t key)
 		memset(f->sbox_large_low2[i], 0, sizeof(f->sbox_large_low2[i]));
 		for (unsigned v = 0; v < ODOCRYPT_LARGE_SIZE; v++) {
 			uint16_t hi = f->sbox_large_hi[i][v];
-			f->sbox_large_top[i][v] = (uint8_t)(hi >> 8);
+			unsigned cand = (v & 3) | (v >> 9) << 2, entry = (v >> 2) & 127;
+			f->sbox_large_top[i][128 * cand + entry] = (uint8_t)(hi >> 8);
 			f->sbox_large_low2[i][v / 4] |= (uint8_t)((hi >> 6 & 3) << 2 * (v % 4));
 		}
 	}

@@ -129,9 +129,10 @@ struct odocrypt_fast {
 	uint64_t round_key_bit[ODOCRYPT_ROUNDS][ODOCRYPT_WORDS]; /* bit i of K[r] */
 	/*
 	 * The large S-boxes as byte tables for in-register lookups (128 entries
-	 * from a pair of zmm): the high byte of S10 << 6, entry v at v; and the
-	 * two bits of its low byte (bits 6, 7), four entries a byte, entry v at
-	 * bits 2 (v mod 4) of byte v / 4.
+	 * from a pair of zmm): the high byte of S10 << 6, entry v in block
+	 * (v mod 4) + 4 (v >> 9) of 128, at (v >> 2) mod 128; and the two bits of
+	 * its low byte (bits 6, 7), four entries a byte, entry v at bits
+	 * 2 (v mod 4) of byte v / 4.
 	 */
 	uint8_t sbox_large_top[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE];
 	uint8_t sbox_large_low2[ODOCRYPT_LARGE_SBOXES][ODOCRYPT_LARGE_SIZE / 4];

@@ -36,78 +36,90 @@
 		ODOCRYPT_ZMM_ROT((a).hi, shift);    \
 	} while (0)
 
-/* Byte 2w + 1 of a vector: the .hi group's field in a byte pair (16-bit word w). */
-#define ODO_ODD_BYTES 0xaaaaaaaaaaaaaaaaull
-/* The byte pairs of field position p (word w, p = w mod 4): 0x0303... << 2p. */
-#define ODO_FIELD_BYTES 0x0303030303030303ull
+/*
+ * Byte indices of vpermt2b between two vectors a, b (b's bytes are 64..127)
+ * that make byte pairs of their 16-bit fields: field w of a at byte 2w, field
+ * w of b at byte 2w + 1, from byte `which` (0 low, 1 high) of each field; the
+ * same index takes two byte-pair vectors lo, hi back to 16-bit fields, field
+ * w from lo's byte 2w + which (low byte) and hi's (high byte).
+ */
+#define ODO_PAIR2(w, which) (2 * (w) + (which)), (64 + 2 * (w) + (which))
+#define ODO_PAIR8(w, which)                                                      \
+	ODO_PAIR2(w, which), ODO_PAIR2((w) + 1, which), ODO_PAIR2((w) + 2, which), \
+		ODO_PAIR2((w) + 3, which)
+#define ODO_PAIR64(which)                                                               \
+	{ ODO_PAIR8(0, which),  ODO_PAIR8(4, which),  ODO_PAIR8(8, which),  ODO_PAIR8(12, which), \
+	  ODO_PAIR8(16, which), ODO_PAIR8(20, which), ODO_PAIR8(24, which), ODO_PAIR8(28, which) }
+static const uint8_t odo_pair_index[2][64] __attribute__((aligned(64))) = {
+	ODO_PAIR64(0),
+	ODO_PAIR64(1),
+};
 
 /* 128 entries of a byte table by index bits 0..6 (vpermi2b ignores bit 7). */
-static inline __m512i odo_lookup128(const uint8_t *table, __m512i idx)
+static inline __attribute__((always_inline)) __m512i odo_lookup128(const uint8_t *table, __m512i idx)
 {
 	return _mm512_permutex2var_epi8(_mm512_loadu_si512(table), idx,
 					_mm512_loadu_si512(table + 64));
 }
 
 /* Word i of both groups through the S-boxes of §4.5. */
-static inline struct vec_avx512x2 odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i,
-						      struct vec_avx512x2 x)
+static inline __attribute__((always_inline)) struct vec_avx512x2
+odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, struct vec_avx512x2 x)
 {
-	const __mmask64 odd = ODO_ODD_BYTES;
+	const __m512i low_pairs = _mm512_load_si512(odo_pair_index[0]);
+	const __m512i high_pairs = _mm512_load_si512(odo_pair_index[1]);
 
 	/*
 	 * Byte 2w: field w of .lo, byte 2w + 1: field w of .hi; of each field,
-	 * s: bits 0..7 (the S6 index in 0..5), l: bits 6..13 (S10 index bits
-	 * 0..7), h: bits 8..15 (S10 index bits 2..9).
+	 * s: its low byte (S6 index in bits 0..5, S10 index bits 0, 1 in 6, 7),
+	 * h: its high byte (S10 index bits 2..9).
 	 */
-	__m512i s = _mm512_mask_blend_epi8(odd, x.lo, _mm512_slli_epi16(x.hi, 8));
-	__m512i l = _mm512_mask_blend_epi8(odd, _mm512_srli_epi16(x.lo, 6),
-					   _mm512_slli_epi16(x.hi, 2));
-	__m512i h = _mm512_mask_blend_epi8(odd, _mm512_srli_epi16(x.lo, 8), x.hi);
-	__mmask64 b7 = _mm512_movepi8_mask(l);
-	__mmask64 b8 = _mm512_test_epi8_mask(h, _mm512_set1_epi8(0x40));
+	__m512i s = _mm512_permutex2var_epi8(x.lo, low_pairs, x.hi);
+	__m512i h = _mm512_permutex2var_epi8(x.lo, high_pairs, x.hi);
+	__mmask64 b0 = _mm512_test_epi8_mask(s, _mm512_set1_epi8(0x40));
+	__mmask64 b1 = _mm512_movepi8_mask(s);
 	__mmask64 b9 = _mm512_movepi8_mask(h);
 
-	/* High byte of S10 << 6: candidate j for index bits 7..9 = j, then select. */
+	/* High byte of S10 << 6: eight candidates by index bits 2..8, selected by bits 0, 1, 9. */
 	const uint8_t *top = f->sbox_large_top[i];
-	__m512i c0 = _mm512_mask_blend_epi8(b7, odo_lookup128(top, l), odo_lookup128(top + 128, l));
-	__m512i c1 = _mm512_mask_blend_epi8(b7, odo_lookup128(top + 256, l),
-					    odo_lookup128(top + 384, l));
-	__m512i c2 = _mm512_mask_blend_epi8(b7, odo_lookup128(top + 512, l),
-					    odo_lookup128(top + 640, l));
-	__m512i c3 = _mm512_mask_blend_epi8(b7, odo_lookup128(top + 768, l),
-					    odo_lookup128(top + 896, l));
-	__m512i hi = _mm512_mask_blend_epi8(b9, _mm512_mask_blend_epi8(b8, c0, c1),
-					    _mm512_mask_blend_epi8(b8, c2, c3));
+	__m512i c0 = _mm512_mask_blend_epi8(b0, odo_lookup128(top, h), odo_lookup128(top + 128, h));
+	__m512i c1 = _mm512_mask_blend_epi8(b0, odo_lookup128(top + 256, h),
+					    odo_lookup128(top + 384, h));
+	__m512i c2 = _mm512_mask_blend_epi8(b0, odo_lookup128(top + 512, h),
+					    odo_lookup128(top + 640, h));
+	__m512i c3 = _mm512_mask_blend_epi8(b0, odo_lookup128(top + 768, h),
+					    odo_lookup128(top + 896, h));
+	__m512i hi = _mm512_mask_blend_epi8(b9, _mm512_mask_blend_epi8(b1, c0, c1),
+					    _mm512_mask_blend_epi8(b1, c2, c3));
 
 	/*
-	 * Bits 6, 7 of the low byte: byte index / 4 of the packed table, then
-	 * entry index mod 4 of that byte: byte j of a qword takes its bits 2k,
-	 * 2k + 1 (k = index bits 0, 1) into bits 6, 7 by taking qword bits
-	 * 8j + 2k.. of the bytes rotated left by 6.
+	 * Bits 6, 7 of the low byte: the packed byte of index bits 2..9, then its
+	 * entry k = index bits 0, 1 (bits 2k, 2k + 1) into bits 6, 7: byte j of a
+	 * qword takes qword bits 8j + 2k - 6 .. 8j + 2k + 1.
 	 */
 	const uint8_t *low2 = f->sbox_large_low2[i];
 	__m512i packed = _mm512_mask_blend_epi8(b9, odo_lookup128(low2, h),
 						odo_lookup128(low2 + 128, h));
-	const __m512i byte_pos = _mm512_set1_epi64(0x3830282018100800); /* 8j in byte j */
-	/* (2l & 6) | 8j */
-	__m512i shift = _mm512_ternarylogic_epi64(_mm512_add_epi8(l, l), _mm512_set1_epi8(6),
-						  byte_pos, 0xea);
-	__m512i lo2 = _mm512_multishift_epi64_epi8(shift, _mm512_rol_epi64(packed, 6));
+	const __m512i byte_pos = _mm512_set1_epi64(0x322a221a120a023a); /* 8j - 6 mod 64 */
+	__m512i two_k = _mm512_and_si512(_mm512_srli_epi16(s, 5), _mm512_set1_epi8(6));
+	__m512i lo2 = _mm512_multishift_epi64_epi8(_mm512_add_epi8(two_k, byte_pos), packed);
 
-	/* S6[4i + p] at field position p, by vpermb (index bits 0..5). */
-	const uint8_t(*small)[ODOCRYPT_SMALL_SIZE] = f->c.sbox_small + 4 * i;
-	__m512i lo = _mm512_permutexvar_epi8(s, _mm512_loadu_si512(small[0]));
-	for (unsigned p = 1; p < 4; p++)
-		lo = _mm512_mask_permutexvar_epi8(lo, ODO_FIELD_BYTES << 2 * p, s,
-						  _mm512_loadu_si512(small[p]));
+	/*
+	 * S6[4i + p] at field position p (word w, p = w mod 4): index bit 6 picks
+	 * box 4i + 1 over 4i (or 4i + 3 over 4i + 2) at odd p, a blend the pair.
+	 */
+	const uint8_t *small = f->c.sbox_small[4 * i];
+	const __m512i odd_p = _mm512_set1_epi64(0x4040000040400000);
+	__m512i s6 = _mm512_ternarylogic_epi64(s, _mm512_set1_epi8(ODOCRYPT_SMALL_SIZE - 1), odd_p,
+					       0xea); /* (s & 63) | odd_p */
+	__m512i lo = _mm512_mask_blend_epi8(0xf0f0f0f0f0f0f0f0ull, odo_lookup128(small, s6),
+					    odo_lookup128(small + 128, s6));
 	/* (lo2 & 0xc0) | lo */
 	lo = _mm512_ternarylogic_epi64(lo2, _mm512_set1_epi8((char)0xc0), lo, 0xea);
 
 	/* Back to 16-bit fields: low byte lo, high byte hi. */
-	return (struct vec_avx512x2){
-		_mm512_mask_blend_epi8(odd, lo, _mm512_slli_epi16(hi, 8)),
-		_mm512_mask_blend_epi8(odd, _mm512_srli_epi16(lo, 8), hi),
-	};
+	return (struct vec_avx512x2){ _mm512_permutex2var_epi8(lo, low_pairs, hi),
+				      _mm512_permutex2var_epi8(lo, high_pairs, hi) };
 }
 
 /* odocrypt_lanes.h: the linear mix and the round key, per group. */
