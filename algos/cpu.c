@@ -94,7 +94,8 @@ void cpu_features_str(unsigned flags, char *buf, unsigned len)
 		{ CPU_AVX, "avx" },         { CPU_AVX2, "avx2" },         { CPU_BMI2, "bmi2" },
 		{ CPU_AVX512F, "avx512f" }, { CPU_AVX512BW, "avx512bw" }, { CPU_AVX512VL, "avx512vl" },
 		{ CPU_SHA, "sha" },         { CPU_AES, "aes" },           { CPU_VAES, "vaes" },
-		{ CPU_PCLMUL, "pclmul" },   { CPU_GFNI, "gfni" },         { CPU_AVX512VBMI, "avx512vbmi" },
+		{ CPU_PCLMUL, "pclmul" },   { CPU_GFNI, "gfni" },
+		{ CPU_AVX512VBMI, "avx512vbmi" },
 	};
 	size_t used = 0;
 

@@ -23,7 +23,7 @@ enum cpu_flags {
 	CPU_VAES     = 1u << 11,
 	CPU_PCLMUL   = 1u << 12,
 	CPU_GFNI     = 1u << 13,
-	CPU_AVX512VBMI = 1u << 14, /* byte permutes: vpermb, vpermi2b, vpmultishiftqb */
+	CPU_AVX512VBMI = 1u << 14, /* vpermb, vpermi2b, vpmultishiftqb */
 };
 
 /*

@@ -6,16 +6,15 @@
  * odocrypt_avx512.c, once per group. The S-boxes look up in registers
  * instead of gathering from memory (a vpgatherdd zmm costs ~17 cycles here,
  * a vpermi2b under one): word i of both groups, 64 16-bit fields, becomes
- * byte vectors of indices, one field a byte, for byte permutes whose tables
- * come from struct odocrypt_fast:
+ * two byte vectors, the low and the high byte of each field, and byte
+ * permutes look up in tables of struct odocrypt_fast (odocrypt.h):
  *
- *   - S6: vpermb of a 64-byte table, one per field position (four, merged
- *     under byte masks);
- *   - the high byte of S10 << 6: eight 128-entry vpermi2b, one per value of
- *     index bits 7..9, then a blend tree on those three bits;
- *   - the two bits of its low byte, packed four entries a byte: two
- *     vpermi2b by index bits 2..8, a blend on bit 9, and vpmultishiftqb
- *     takes each byte's entry (index bits 0, 1) into bits 6, 7.
+ *   - the high byte of S10 << 6: eight 128-entry vpermi2b by the high byte
+ *     (S10 index bits 2..8), then a blend tree on index bits 0, 1 and 9;
+ *   - the two bits of its low byte, packed four entries a byte: two vpermi2b
+ *     by the high byte, a blend on bit 9, then vpmultishiftqb takes each
+ *     byte's entry (index bits 0, 1) into bits 6, 7;
+ *   - S6 (index bits 0..5 of the low byte): two vpermi2b of two boxes each.
  *
  * Keccak-p[800] then runs on each group as in odocrypt_avx512.c.
  */
@@ -43,20 +42,25 @@
  * same index takes two byte-pair vectors lo, hi back to 16-bit fields, field
  * w from lo's byte 2w + which (low byte) and hi's (high byte).
  */
-#define ODO_PAIR2(w, which) (2 * (w) + (which)), (64 + 2 * (w) + (which))
-#define ODO_PAIR8(w, which)                                                      \
-	ODO_PAIR2(w, which), ODO_PAIR2((w) + 1, which), ODO_PAIR2((w) + 2, which), \
-		ODO_PAIR2((w) + 3, which)
-#define ODO_PAIR64(which)                                                               \
-	{ ODO_PAIR8(0, which),  ODO_PAIR8(4, which),  ODO_PAIR8(8, which),  ODO_PAIR8(12, which), \
-	  ODO_PAIR8(16, which), ODO_PAIR8(20, which), ODO_PAIR8(24, which), ODO_PAIR8(28, which) }
-static const uint8_t odo_pair_index[2][64] __attribute__((aligned(64))) = {
-	ODO_PAIR64(0),
-	ODO_PAIR64(1),
+#define ODOCRYPT_PAIR2(w, which) (2 * (w) + (which)), (64 + 2 * (w) + (which))
+#define ODOCRYPT_PAIR8(w, which)                                                   \
+	ODOCRYPT_PAIR2(w, which), ODOCRYPT_PAIR2((w) + 1, which),                  \
+		ODOCRYPT_PAIR2((w) + 2, which), ODOCRYPT_PAIR2((w) + 3, which)
+#define ODOCRYPT_PAIR64(which)                                                              \
+	{                                                                                   \
+		ODOCRYPT_PAIR8(0, which), ODOCRYPT_PAIR8(4, which), ODOCRYPT_PAIR8(8, which),   \
+			ODOCRYPT_PAIR8(12, which), ODOCRYPT_PAIR8(16, which),                   \
+			ODOCRYPT_PAIR8(20, which), ODOCRYPT_PAIR8(24, which),                   \
+			ODOCRYPT_PAIR8(28, which)                                               \
+	}
+static const uint8_t odocrypt_pair_index[2][64] __attribute__((aligned(64))) = {
+	ODOCRYPT_PAIR64(0),
+	ODOCRYPT_PAIR64(1),
 };
 
 /* 128 entries of a byte table by index bits 0..6 (vpermi2b ignores bit 7). */
-static inline __attribute__((always_inline)) __m512i odo_lookup128(const uint8_t *table, __m512i idx)
+static inline __attribute__((always_inline)) __m512i odocrypt_lookup128(const uint8_t *table,
+									__m512i idx)
 {
 	return _mm512_permutex2var_epi8(_mm512_loadu_si512(table), idx,
 					_mm512_loadu_si512(table + 64));
@@ -66,8 +70,8 @@ static inline __attribute__((always_inline)) __m512i odo_lookup128(const uint8_t
 static inline __attribute__((always_inline)) struct vec_avx512x2
 odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, struct vec_avx512x2 x)
 {
-	const __m512i low_pairs = _mm512_load_si512(odo_pair_index[0]);
-	const __m512i high_pairs = _mm512_load_si512(odo_pair_index[1]);
+	const __m512i low_pairs = _mm512_load_si512(odocrypt_pair_index[0]);
+	const __m512i high_pairs = _mm512_load_si512(odocrypt_pair_index[1]);
 
 	/*
 	 * Byte 2w: field w of .lo, byte 2w + 1: field w of .hi; of each field,
@@ -82,13 +86,14 @@ odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, struct vec_avx512
 
 	/* High byte of S10 << 6: eight candidates by index bits 2..8, selected by bits 0, 1, 9. */
 	const uint8_t *top = f->sbox_large_top[i];
-	__m512i c0 = _mm512_mask_blend_epi8(b0, odo_lookup128(top, h), odo_lookup128(top + 128, h));
-	__m512i c1 = _mm512_mask_blend_epi8(b0, odo_lookup128(top + 256, h),
-					    odo_lookup128(top + 384, h));
-	__m512i c2 = _mm512_mask_blend_epi8(b0, odo_lookup128(top + 512, h),
-					    odo_lookup128(top + 640, h));
-	__m512i c3 = _mm512_mask_blend_epi8(b0, odo_lookup128(top + 768, h),
-					    odo_lookup128(top + 896, h));
+	__m512i c0 = _mm512_mask_blend_epi8(b0, odocrypt_lookup128(top, h),
+					    odocrypt_lookup128(top + 128, h));
+	__m512i c1 = _mm512_mask_blend_epi8(b0, odocrypt_lookup128(top + 256, h),
+					    odocrypt_lookup128(top + 384, h));
+	__m512i c2 = _mm512_mask_blend_epi8(b0, odocrypt_lookup128(top + 512, h),
+					    odocrypt_lookup128(top + 640, h));
+	__m512i c3 = _mm512_mask_blend_epi8(b0, odocrypt_lookup128(top + 768, h),
+					    odocrypt_lookup128(top + 896, h));
 	__m512i hi = _mm512_mask_blend_epi8(b9, _mm512_mask_blend_epi8(b1, c0, c1),
 					    _mm512_mask_blend_epi8(b1, c2, c3));
 
@@ -98,22 +103,23 @@ odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, struct vec_avx512
 	 * qword takes qword bits 8j + 2k - 6 .. 8j + 2k + 1.
 	 */
 	const uint8_t *low2 = f->sbox_large_low2[i];
-	__m512i packed = _mm512_mask_blend_epi8(b9, odo_lookup128(low2, h),
-						odo_lookup128(low2 + 128, h));
+	__m512i packed = _mm512_mask_blend_epi8(b9, odocrypt_lookup128(low2, h),
+						odocrypt_lookup128(low2 + 128, h));
 	const __m512i byte_pos = _mm512_set1_epi64(0x322a221a120a023a); /* 8j - 6 mod 64 */
 	__m512i two_k = _mm512_and_si512(_mm512_srli_epi16(s, 5), _mm512_set1_epi8(6));
 	__m512i lo2 = _mm512_multishift_epi64_epi8(_mm512_add_epi8(two_k, byte_pos), packed);
 
 	/*
-	 * S6[4i + p] at field position p (word w, p = w mod 4): index bit 6 picks
-	 * box 4i + 1 over 4i (or 4i + 3 over 4i + 2) at odd p, a blend the pair.
+	 * S6[4i + p] at field position p (word w, p = w mod 4): index bit 6, set
+	 * at odd p, picks box 4i + 1 over 4i (4i + 3 over 4i + 2), and a blend
+	 * takes the second pair at p = 2, 3.
 	 */
 	const uint8_t *small = f->c.sbox_small[4 * i];
 	const __m512i odd_p = _mm512_set1_epi64(0x4040000040400000);
 	__m512i s6 = _mm512_ternarylogic_epi64(s, _mm512_set1_epi8(ODOCRYPT_SMALL_SIZE - 1), odd_p,
 					       0xea); /* (s & 63) | odd_p */
-	__m512i lo = _mm512_mask_blend_epi8(0xf0f0f0f0f0f0f0f0ull, odo_lookup128(small, s6),
-					    odo_lookup128(small + 128, s6));
+	__m512i lo = _mm512_mask_blend_epi8(0xf0f0f0f0f0f0f0f0ull, odocrypt_lookup128(small, s6),
+					    odocrypt_lookup128(small + 128, s6));
 	/* (lo2 & 0xc0) | lo */
 	lo = _mm512_ternarylogic_epi64(lo2, _mm512_set1_epi8((char)0xc0), lo, 0xea);
 
