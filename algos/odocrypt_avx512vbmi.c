@@ -35,29 +35,6 @@
 		ODOCRYPT_ZMM_ROT((a).hi, shift);    \
 	} while (0)
 
-/*
- * Byte indices of vpermt2b between two vectors a, b (b's bytes are 64..127)
- * that make byte pairs of their 16-bit fields: field w of a at byte 2w, field
- * w of b at byte 2w + 1, from byte `which` (0 low, 1 high) of each field; the
- * same index takes two byte-pair vectors lo, hi back to 16-bit fields, field
- * w from lo's byte 2w + which (low byte) and hi's (high byte).
- */
-#define ODOCRYPT_PAIR2(w, which) (2 * (w) + (which)), (64 + 2 * (w) + (which))
-#define ODOCRYPT_PAIR8(w, which)                                                   \
-	ODOCRYPT_PAIR2(w, which), ODOCRYPT_PAIR2((w) + 1, which),                  \
-		ODOCRYPT_PAIR2((w) + 2, which), ODOCRYPT_PAIR2((w) + 3, which)
-#define ODOCRYPT_PAIR64(which)                                                              \
-	{                                                                                   \
-		ODOCRYPT_PAIR8(0, which), ODOCRYPT_PAIR8(4, which), ODOCRYPT_PAIR8(8, which),   \
-			ODOCRYPT_PAIR8(12, which), ODOCRYPT_PAIR8(16, which),                   \
-			ODOCRYPT_PAIR8(20, which), ODOCRYPT_PAIR8(24, which),                   \
-			ODOCRYPT_PAIR8(28, which)                                               \
-	}
-static const uint8_t odocrypt_pair_index[2][64] __attribute__((aligned(64))) = {
-	ODOCRYPT_PAIR64(0),
-	ODOCRYPT_PAIR64(1),
-};
-
 /* 128 entries of a byte table by index bits 0..6 (vpermi2b ignores bit 7). */
 static inline __attribute__((always_inline)) __m512i odocrypt_lookup128(const uint8_t *table,
 									__m512i idx)
@@ -70,18 +47,23 @@ static inline __attribute__((always_inline)) __m512i odocrypt_lookup128(const ui
 static inline __attribute__((always_inline)) struct vec_avx512x2
 odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, struct vec_avx512x2 x)
 {
-	const __m512i low_pairs = _mm512_load_si512(odocrypt_pair_index[0]);
-	const __m512i high_pairs = _mm512_load_si512(odocrypt_pair_index[1]);
+	const __mmask64 odd = 0xaaaaaaaaaaaaaaaaull;
 
 	/*
-	 * Byte 2w: field w of .lo, byte 2w + 1: field w of .hi; of each field,
-	 * s: its low byte (S6 index in bits 0..5, S10 index bits 0, 1 in 6, 7),
-	 * h: its high byte (S10 index bits 2..9).
+	 * The bytes of both groups' fields in two vectors, with .hi's words
+	 * rotated left by 8 bits: s, the low bytes (S6 index in bits 0..5, S10
+	 * index bits 0, 1 in 6, 7), field w of .lo at byte 2w, of .hi at 2w + 1;
+	 * h, the high bytes (S10 index bits 2..9), field w of .lo at byte 2w + 1,
+	 * of .hi at 2w + 2 (mod 8 in each qword). Lookups by h land where the
+	 * fields' high bytes are, lookups by s where their low bytes are; b0, b1
+	 * are s's bits 6, 7 at h's places (s rotated like .hi).
 	 */
-	__m512i s = _mm512_permutex2var_epi8(x.lo, low_pairs, x.hi);
-	__m512i h = _mm512_permutex2var_epi8(x.lo, high_pairs, x.hi);
-	__mmask64 b0 = _mm512_test_epi8_mask(s, _mm512_set1_epi8(0x40));
-	__mmask64 b1 = _mm512_movepi8_mask(s);
+	__m512i hi_rot = _mm512_rol_epi64(x.hi, 8);
+	__m512i s = _mm512_mask_blend_epi8(odd, x.lo, hi_rot);
+	__m512i h = _mm512_mask_blend_epi8(odd, hi_rot, x.lo);
+	__m512i s_at_h = _mm512_rol_epi64(s, 8);
+	__mmask64 b0 = _mm512_test_epi8_mask(s_at_h, _mm512_set1_epi8(0x40));
+	__mmask64 b1 = _mm512_movepi8_mask(s_at_h);
 	__mmask64 b9 = _mm512_movepi8_mask(h);
 
 	/* High byte of S10 << 6: eight candidates by index bits 2..8, selected by bits 0, 1, 9. */
@@ -99,13 +81,14 @@ odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, struct vec_avx512
 
 	/*
 	 * Bits 6, 7 of the low byte: the packed byte of index bits 2..9, then its
-	 * entry k = index bits 0, 1 (bits 2k, 2k + 1) into bits 6, 7: byte j of a
-	 * qword takes qword bits 8j + 2k - 6 .. 8j + 2k + 1.
+	 * entry k = index bits 0, 1 (bits 2k, 2k + 1) into bits 6, 7 at s's place,
+	 * one byte lower: byte j of a qword takes qword bits 8 (j + 1) + 2k - 6
+	 * .. 8 (j + 1) + 2k + 1.
 	 */
 	const uint8_t *low2 = f->sbox_large_low2[i];
 	__m512i packed = _mm512_mask_blend_epi8(b9, odocrypt_lookup128(low2, h),
 						odocrypt_lookup128(low2 + 128, h));
-	const __m512i byte_pos = _mm512_set1_epi64(0x322a221a120a023a); /* 8j - 6 mod 64 */
+	const __m512i byte_pos = _mm512_set1_epi64(0x3a322a221a120a02); /* 8j + 2 */
 	__m512i two_k = _mm512_and_si512(_mm512_srli_epi16(s, 5), _mm512_set1_epi8(6));
 	__m512i lo2 = _mm512_multishift_epi64_epi8(_mm512_add_epi8(two_k, byte_pos), packed);
 
@@ -123,9 +106,9 @@ odocrypt_lanes_sbox(const struct odocrypt_fast *f, unsigned i, struct vec_avx512
 	/* (lo2 & 0xc0) | lo */
 	lo = _mm512_ternarylogic_epi64(lo2, _mm512_set1_epi8((char)0xc0), lo, 0xea);
 
-	/* Back to 16-bit fields: low byte lo, high byte hi. */
-	return (struct vec_avx512x2){ _mm512_permutex2var_epi8(lo, low_pairs, hi),
-				      _mm512_permutex2var_epi8(lo, high_pairs, hi) };
+	/* Back to 16-bit fields, .hi's rotated back. */
+	return (struct vec_avx512x2){ _mm512_mask_blend_epi8(odd, lo, hi),
+				      _mm512_ror_epi64(_mm512_mask_blend_epi8(odd, hi, lo), 8) };
 }
 
 /* odocrypt_lanes.h: the linear mix and the round key, per group. */
