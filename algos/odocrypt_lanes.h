@@ -5,9 +5,10 @@
 /*
  * The Odocrypt cipher (docs/pow.md §4.5) on ODOCRYPT_LANES blocks at
  * once, block j in 64-bit lane j of each of the ten word vectors, written
- * once for odocrypt_avx2.c and odocrypt_avx512.c in the vocabulary of
- * vec_<isa>.h. Where the widths really differ, the including file provides,
- * before it includes this header (after odocrypt.h and its vec_<isa>.h):
+ * once for odocrypt_avx2.c, odocrypt_avx512.c and odocrypt_avx512vbmi.c (two
+ * zmm a vector) in the vocabulary of vec_<isa>.h. Where the widths really
+ * differ, the including file provides, before it includes this header
+ * (after odocrypt.h and its vec_<isa>.h):
  *
  *   ODOCRYPT_LANES_SWAP(a, b, mask), ODOCRYPT_LANES_ROT(a, shift): the
  *     masked swap and the rotation of ODOCRYPT_PBOX;
