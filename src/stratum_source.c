@@ -235,7 +235,16 @@ static int stratum_offer(struct stratum *st, struct share *share)
 {
 	int rc;
 
-	if (!st->conn || !st->session.is_authorized) {
+	/*
+	 * Leaving this connection (client.reconnect, a switch, back to the
+	 * first pool) waits for the answers to what was sent; a share sent now
+	 * could be answered after we hang up, be sent again on the next
+	 * connection and come back a duplicate. It waits for that connection.
+	 * When stopping there is no next one: it goes out now.
+	 */
+	if (!st->conn || !st->session.is_authorized ||
+	    (st->end != STRATUM_END_NONE && st->end != STRATUM_END_STOP &&
+	     !stratum_is_stopping(st))) {
 		stratum_pend(st, share);
 		return 0;
 	}

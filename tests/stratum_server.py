@@ -17,7 +17,9 @@ Scenarios:
   faults    one pool: garbage lines, get_version, unknown methods, clean_jobs,
             set_extranonce, a disconnect in the middle of a line, a dropped
             submit (the share must come back on the resumed session), a 1 MiB
-            line, client.reconnect.
+            line, fast shares, then client.reconnect with a submit unanswered
+            and later answers a second late (a client that keeps submitting
+            while it leaves gets duplicates).
   failover  pools a and b: a goes away (listener closed, clients dropped), the
             miner must mine on b, a comes back, the miner must return to a.
   basic     one pool (optionally TLS): a few accepted shares.
@@ -221,6 +223,10 @@ class Conn:
         self.is_poisoned = False
         # idle: nothing more goes out, what comes in is dropped unanswered.
         self.is_silent = False
+        # faults: after client.reconnect, submit answers go out this many
+        # seconds late (a slow pool), so a client that keeps submitting on a
+        # connection it is leaving has answers in flight when it hangs up.
+        self.answer_delay = 0.0
 
     def send(self, obj):
         self.send_raw((json.dumps(obj, separators=(",", ":")) + "\n").encode())
@@ -233,6 +239,13 @@ class Conn:
                 self.sock.sendall(data)
             except OSError:
                 pass
+
+    def answer(self, obj):
+        """A submit's answer: now, or answer_delay seconds late."""
+        if self.answer_delay > 0:
+            threading.Timer(self.answer_delay, self.send, [obj]).start()
+        else:
+            self.send(obj)
 
     def drop(self):
         """Ends the connection from our side. Only the write side is shut: what the
@@ -549,7 +562,7 @@ class Server:
             self.summary["rejects_lost"] += 1
         key = "%d %s" % (code, text)
         self.summary["rejected_reasons"][key] = self.summary["rejected_reasons"].get(key, 0) + 1
-        conn.send({"id": rid, "result": None, "error": [code, text, None]})
+        conn.answer({"id": rid, "result": None, "error": [code, text, None]})
         self.write_summary()
 
     def on_submit(self, conn, rid, params):
@@ -634,6 +647,16 @@ class Server:
         if key in self.swallowed:
             self.swallowed.discard(key)
             self.summary["swallowed_resubmitted"] += 1
+        if self.args.scenario == "faults" and self.phase == 7 and jid == s.current.id:
+            # A share of the fast job: before its answer, client.reconnect, and
+            # from then on answers a second late. A client that went on
+            # submitting on the connection it is leaving would hang up with
+            # answers in flight, send those shares again and have them called
+            # duplicates (the totals check sees it).
+            self.set_phase(8, "client.reconnect to the same port")
+            conn.answer_delay = 1.0
+            conn.send({"id": None, "method": "client.reconnect",
+                       "params": ["127.0.0.1", self.pools["a"].port, 0]})
         by_off = self.summary["accepted_by_ntime_offset"]
         by_off[str(ntime - job.ntime)] = by_off.get(str(ntime - job.ntime), 0) + 1
         self.summary["accepted"] += 1
@@ -643,7 +666,7 @@ class Server:
         by_pool[conn.pool.name] = by_pool.get(conn.pool.name, 0) + 1
         by_size = self.summary["accepted_by_en2_size"]
         by_size[str(job.en2_size)] = by_size.get(str(job.en2_size), 0) + 1
-        conn.send({"id": rid, "result": True, "error": None})
+        conn.answer({"id": rid, "result": True, "error": None})
         self.phase_accepted += 1
         self.phase_by_pool[conn.pool.name] = self.phase_by_pool.get(conn.pool.name, 0) + 1
         self.write_summary()
@@ -765,11 +788,13 @@ class Server:
             # share would otherwise be a duplicate of one counted here).
             conn.drop()
         elif p == 6:
-            self.set_phase(7, "client.reconnect to the same port")
-            conn.send({"id": None, "method": "client.reconnect",
-                       "params": ["127.0.0.1", self.pools["a"].port, 0]})
-        elif p == 7:
-            self.finish()
+            # Shares come fast (the next phase sees several per answer time).
+            self.set_phase(7, "lower difficulty")
+            self.diff /= 8
+            self.send_difficulty(conn)
+            self.send_job(conn, clean=False)
+        elif p == 8 and conn.answer_delay == 0:
+            self.finish()  # a share on the new connection
 
     def failover_step(self, conn):
         p = self.phase
